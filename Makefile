@@ -1,0 +1,53 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format seed bench check-deploy clean
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Reinstall only when the requirement files change.
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+# Local settings for development: DEBUG on and a random secret key, never committed.
+.env:
+	@printf 'DJANGO_DEBUG=on\nDJANGO_SECRET_KEY=%s\n' "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Created .env for local development (DEBUG on, random secret key)."
+
+run: $(VENV)/.installed .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seed --if-empty
+	$(PY) manage.py create_local_admin
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev .env
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+seed: $(VENV)/.installed .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seed
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

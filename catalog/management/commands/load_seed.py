@@ -1,0 +1,59 @@
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from catalog.models import Commitment
+
+DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "catalogue.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the seed catalogue (natural keys: loading again updates records instead of "
+        "duplicating them). Every record is validated; one invalid record loads nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("fixture", nargs="?", default=str(DEFAULT_FIXTURE))
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds commitments.",
+        )
+
+    def handle(self, *args, fixture, if_empty, verbosity, **options):
+        if if_empty and Commitment.objects.exists():
+            if verbosity:
+                self.stdout.write("The catalogue already holds commitments; seed not loaded.")
+            return
+        try:
+            with transaction.atomic():
+                call_command("loaddata", fixture, verbosity=0)
+                self._validate_all()
+        except ValidationError as error:
+            raise CommandError(f"Seed catalogue not loaded, nothing changed: {error}") from error
+        except Exception as error:  # loaddata wraps parse and integrity errors in many types
+            if isinstance(error, CommandError):
+                raise
+            raise CommandError(f"Seed catalogue not loaded, nothing changed: {error}") from error
+        if not verbosity:
+            return
+        counts = ", ".join(
+            f"{model._meta.verbose_name_plural}: {model.objects.count()}"
+            for model in apps.get_app_config("catalog").get_models()
+        )
+        self.stdout.write(self.style.SUCCESS(f"Seed catalogue loaded ({counts})."))
+
+    def _validate_all(self):
+        """loaddata skips model validation; run it so invariants hold for seeded data too."""
+        for model in apps.get_app_config("catalog").get_models():
+            for obj in model.objects.all():
+                try:
+                    obj.full_clean()
+                except ValidationError as error:
+                    raise ValidationError(f"{model.__name__} “{obj}”: {error.messages}") from error

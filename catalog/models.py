@@ -1,0 +1,880 @@
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+# Official document symbols: MC.DEC/7/06, MC.DOC/5/14, PC.DEC/1063, MC(9).DEC/1, A/RES/60/288.
+SYMBOL_RE = re.compile(r"^[A-Z]+(\(\d+\))?(\.[A-Z]+)*(/[A-Z0-9]+)+$")
+
+
+def normalise_symbol(value):
+    """Canonical form of an official symbol: upper case, without spaces.
+
+    "mc.dec/5/16", " MC.DEC / 5/16 " and "MC.DEC/5/16" all become "MC.DEC/5/16".
+    """
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def validate_symbol(value):
+    if value and not SYMBOL_RE.match(normalise_symbol(value)):
+        raise ValidationError(
+            _(
+                "“%(value)s” is not an official document symbol. Use the OSCE form, "
+                "for example MC.DEC/7/06, PC.DEC/1039 or MC(9).DEC/1."
+            ),
+            code="invalid_symbol",
+            params={"value": value},
+        )
+
+
+def validate_url_lines(value):
+    validator = URLValidator(schemes=["http", "https"])
+    for number, line in enumerate(_lines(value), start=1):
+        try:
+            validator(line)
+        except ValidationError:
+            raise ValidationError(
+                _("Line %(number)s is not a web address (http:// or https://): “%(line)s”."),
+                code="invalid_url",
+                params={"number": number, "line": line},
+            ) from None
+
+
+def _lines(value):
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+def check_date_matches_year(date_value, year_value, date_field, year_field):
+    """The full date, when known, must fall in the year."""
+    if date_value and year_value and date_value.year != year_value:
+        raise ValidationError(
+            {
+                date_field: _("The date %(date)s is not in %(year)s. Correct the date or the year.")
+                % {"date": date_value.isoformat(), "year": year_value},
+                year_field: _("The year must be the year of the full date."),
+            }
+        )
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# --------------------------------------------------------------------------------------
+# Organisations and their bodies
+# --------------------------------------------------------------------------------------
+
+
+class OrganisationManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Organisation(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(
+        _("acronym"), max_length=20, help_text=_("Short form used in lists, e.g. OSCE, CoE, UN.")
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, help_text=_("Used in web addresses; lower case.")
+    )
+    is_primary = models.BooleanField(
+        _("primary organisation"),
+        default=False,
+        help_text=_(
+            "The organisation this catalogue is about (the OSCE). Only one can be primary; "
+            "its overview is shown on the home page."
+        ),
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded (year)"), null=True, blank=True, validators=year_validators
+    )
+    founded_on = models.DateField(
+        _("founded (full date)"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the exact day is known; it must fall in the founding year."),
+    )
+    headquarters = models.CharField(_("headquarters"), max_length=200, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    overview = models.TextField(
+        _("overview"), blank=True, help_text=_("A paragraph introducing the organisation.")
+    )
+    facts = models.TextField(
+        _("key facts"),
+        blank=True,
+        help_text=_("One sourced statement per line, in the catalogue's own words."),
+    )
+    source_urls = models.TextField(
+        _("sources"),
+        blank=True,
+        validators=[validate_url_lines],
+        help_text=_("Web addresses the facts rest on, one per line."),
+    )
+    partners = models.ManyToManyField(
+        "self",
+        blank=True,
+        verbose_name=_("partner organisations"),
+        help_text=_("Organisations it co-operates with; the link is shown on both sides."),
+    )
+
+    objects = OrganisationManager()
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_primary"],
+                condition=Q(is_primary=True),
+                name="organisation_single_primary",
+                violation_error_message=_("Another organisation is already the primary one."),
+            ),
+            models.CheckConstraint(
+                condition=Q(founded_year__isnull=True)
+                | Q(founded_year__gte=MIN_YEAR, founded_year__lte=MAX_YEAR),
+                name="organisation_founded_year_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:organisation_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        check_date_matches_year(self.founded_on, self.founded_year, "founded_on", "founded_year")
+        if self.founded_on and not self.founded_year:
+            self.founded_year = self.founded_on.year
+
+    @property
+    def fact_list(self):
+        return _lines(self.facts)
+
+    @property
+    def source_list(self):
+        return _lines(self.source_urls)
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def descendant_ids(self, root_ids):
+        """Ids of the given institutions and every body below them (any depth).
+
+        Institutions are few (tens), so one query for the whole tree beats a recursive CTE
+        that SQLite and PostgreSQL spell differently.
+        """
+        children = {}
+        for pk, parent_id in self.model.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, stack = set(), list(root_ids)
+        while stack:
+            pk = stack.pop()
+            if pk in found:
+                continue
+            found.add(pk)
+            stack.extend(children.get(pk, []))
+        return found
+
+
+class InstitutionManager(models.Manager.from_queryset(InstitutionQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Institution(TimeStampedModel):
+    class Kind(models.TextChoices):
+        DECISION_MAKING_BODY = "decision_making_body", _("decision-making body")
+        PARLIAMENTARY_BODY = "parliamentary_body", _("parliamentary body")
+        INSTITUTION = "institution", _("institution")
+        EXECUTIVE_STRUCTURE = "executive_structure", _("executive structure")
+        DEPARTMENT = "department", _("department")
+        UNIT = "unit", _("unit")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="institutions",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(
+        _("acronym"),
+        max_length=20,
+        blank=True,
+        help_text=_("Official acronym only (e.g. ODIHR, FSC); leave empty when there is none."),
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+        help_text=_(
+            "The body this one belongs to, e.g. the Action against Terrorism Unit is part of the "
+            "Transnational Threats Department. Empty for the organisation's top-level bodies."
+        ),
+    )
+    seat = models.CharField(_("seat"), max_length=300, blank=True)
+    established_year = models.PositiveSmallIntegerField(
+        _("established (year)"), null=True, blank=True, validators=year_validators
+    )
+    meets = models.CharField(
+        _("meets"), max_length=300, blank=True, help_text=_("How often it meets, e.g. “Weekly”.")
+    )
+    head_title = models.CharField(
+        _("head's title"),
+        max_length=300,
+        blank=True,
+        help_text=_("The title of whoever leads or chairs it, not a person's name."),
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Public description of its role.")
+    )
+    role_summary = models.TextField(
+        _("editors' notes on its role"),
+        blank=True,
+        help_text=_("Research notes for editors; not shown on the public site."),
+    )
+    website = models.URLField(_("official website"), blank=True)
+    source_urls = models.TextField(
+        _("sources"),
+        blank=True,
+        validators=[validate_url_lines],
+        help_text=_("Web addresses the description rests on, one per line."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order among its sibling bodies.")
+    )
+
+    objects = InstitutionManager()
+
+    class Meta:
+        ordering = ["organisation__name", "position", "name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="institution_unique_name_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="institution_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:institution_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["catalog.organisation"]
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
+
+    def ancestors(self):
+        """Parents from the top of the tree down to the direct parent."""
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def clean(self):
+        errors = {}
+        if self.parent_id:
+            if self.pk and self.parent_id == self.pk:
+                errors["parent"] = _("A body cannot be part of itself.")
+            elif self.pk and self.parent_id in Institution.objects.descendant_ids([self.pk]):
+                errors["parent"] = _(
+                    "“%(parent)s” is already below “%(name)s” in the tree; making it the parent "
+                    "would create a loop."
+                ) % {"parent": self.parent, "name": self.name}
+            elif self.organisation_id and self.parent.organisation_id != self.organisation_id:
+                errors["parent"] = _("The parent body must belong to the same organisation.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# --------------------------------------------------------------------------------------
+# Vocabularies
+# --------------------------------------------------------------------------------------
+
+
+class SlugNaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Theme(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("One or two sentences in the catalogue's words.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:theme_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ActivityCategory(TimeStampedModel):
+    """A category of terrorist use of the internet (the ten ICTRP categories)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    scope_note = models.TextField(
+        _("scope note"),
+        help_text=_("What the category covers, in the catalogue's own words (not a definition)."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("online-activity category")
+        verbose_name_plural = _("online-activity categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:category_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+# --------------------------------------------------------------------------------------
+# Commitments
+# --------------------------------------------------------------------------------------
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """The one definition of what the public may see.
+
+        Published, and either not scheduled or scheduled for a moment that has passed.
+        """
+        now = now or timezone.now()
+        return self.filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=now),
+            status=Commitment.Status.PUBLISHED,
+        )
+
+    def for_listing(self):
+        """Published commitments with everything a list row shows, in a fixed number of queries."""
+        return (
+            self.published()
+            .select_related("organisation", "adopting_body")
+            .prefetch_related(
+                "themes", Prefetch("activity_categories", ActivityCategory.objects.all())
+            )
+        )
+
+    def newest_first(self):
+        return self.order_by("-year", "-adopted_on", "title")
+
+
+class CommitmentManager(models.Manager.from_queryset(CommitmentQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Commitment(TimeStampedModel):
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("decision")
+        RESOLUTION = "resolution", _("resolution")
+        DECLARATION = "declaration", _("declaration")
+        STATEMENT = "statement", _("statement")
+        CHARTER = "charter", _("charter")
+        PLAN_OF_ACTION = "plan_of_action", _("plan of action")
+        PROGRAMME_OF_ACTION = "programme_of_action", _("programme of action")
+        STRATEGY = "strategy", _("strategy")
+        REFERENCE_COMPILATION = "reference_compilation", _("reference compilation")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        IN_REVIEW = "in_review", _("in review")
+        PUBLISHED = "published", _("published")
+        ARCHIVED = "archived", _("archived")
+
+    class SymbolStatus(models.TextChoices):
+        VERIFIED = "verified", _("verified")
+        DERIVED = "derived", _("derived from the decision number")
+
+    title = models.CharField(
+        _("title"),
+        max_length=500,
+        help_text=_(
+            "Official title. Put a descriptive title in [square brackets] until the official "
+            "one is verified."
+        ),
+    )
+    short_title = models.CharField(
+        _("short title"), max_length=200, blank=True, help_text=_("For lists and citations.")
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=_("organisation"),
+        help_text=_("The organisation whose document this is."),
+    )
+    symbol = models.CharField(
+        _("official symbol"),
+        max_length=64,
+        blank=True,
+        validators=[validate_symbol],
+        help_text=_(
+            "The document symbol, e.g. MC.DEC/7/06 or PC.DEC/1039. Stored in upper case without "
+            "spaces; leave empty when the document has none."
+        ),
+    )
+    symbol_status = models.CharField(
+        _("symbol status"),
+        max_length=16,
+        choices=SymbolStatus.choices,
+        blank=True,
+        help_text=_(
+            "Verified: the symbol appears in a source. Derived: the number is sourced and the "
+            "symbol follows the OSCE pattern."
+        ),
+    )
+    number = models.CharField(
+        _("number"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The number as cited, e.g. 7/06 or 1039 (shown as “No. 7/06”), or a longer form "
+            "such as “Declaration No. 5/14”."
+        ),
+    )
+    adopting_body = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("adopting body"),
+        help_text=_("The body that adopted it; empty when it was adopted elsewhere."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=year_validators, help_text=_("Year of adoption (always required).")
+    )
+    adopted_on = models.DateField(
+        _("adopted on"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the exact day was seen in a source; it must fall in the year."),
+    )
+    meeting = models.CharField(
+        _("meeting"),
+        max_length=300,
+        blank=True,
+        help_text=_("The meeting that adopted it, with its dates when the day is not known."),
+    )
+    place = models.CharField(_("place"), max_length=120, blank=True)
+    summary = models.TextField(
+        _("summary"), help_text=_("Two to four sentences in the catalogue's own words.")
+    )
+    key_quotation = models.TextField(
+        _("key quotation"), blank=True, help_text=_("A short verbatim passage from the text.")
+    )
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_("Fine-grained terms for search, one per line, in lower case."),
+    )
+    external_references = models.TextField(
+        _("other documents cited"),
+        blank=True,
+        help_text=_("Documents that are not records here (e.g. UNSCR 1624 (2005)), one per line."),
+    )
+    themes = models.ManyToManyField(
+        Theme,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("themes"),
+        help_text=_("One to four themes, the most relevant first."),
+    )
+    activity_categories = models.ManyToManyField(
+        ActivityCategory,
+        through="CategoryAssignment",
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("online-activity categories"),
+    )
+    is_featured = models.BooleanField(
+        _("featured"),
+        default=False,
+        help_text=_("Shown among the featured records on the home page."),
+    )
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to publish at once; a future time schedules publication."),
+    )
+    last_reviewed_on = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When an editor last checked the record against its sources."),
+    )
+    editorial_note = models.TextField(
+        _("editorial note"),
+        blank=True,
+        help_text=_("What must be verified before publication. Never shown publicly."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+
+    objects = CommitmentManager()
+
+    class Meta:
+        ordering = ["-year", "-adopted_on", "title"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "symbol"],
+                condition=~Q(symbol=""),
+                name="commitment_unique_symbol_per_organisation",
+                violation_error_message=_(
+                    "Another commitment of this organisation already has this symbol."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="commitment_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(symbol="") | ~Q(symbol_status=""),
+                name="commitment_symbol_has_status",
+                violation_error_message=_("Say whether the symbol is verified or derived."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="commitment_visibility_idx"),
+            models.Index(fields=["-year", "-adopted_on", "title"], name="commitment_newest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.symbol} — {self.title}" if self.symbol else self.title
+
+    def save(self, *args, **kwargs):
+        self.symbol = normalise_symbol(self.symbol)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalog:commitment_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = [
+        "catalog.organisation",
+        "catalog.institution",
+        "catalog.theme",
+        "catalog.activitycategory",
+    ]
+
+    def clean(self):
+        self.symbol = normalise_symbol(self.symbol)
+        errors = {}
+        if self.symbol and not self.symbol_status:
+            errors["symbol_status"] = _("Say whether the symbol is verified or derived.")
+        if not self.symbol and self.symbol_status:
+            errors["symbol_status"] = _("Leave this empty when there is no symbol.")
+        if (
+            self.adopting_body_id
+            and self.organisation_id
+            and self.adopting_body.organisation_id != self.organisation_id
+        ):
+            errors["adopting_body"] = _(
+                "“%(body)s” is a body of another organisation than the one chosen."
+            ) % {"body": self.adopting_body}
+        try:
+            check_date_matches_year(self.adopted_on, self.year, "adopted_on", "year")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and (
+            self.publish_at is None or self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    @property
+    def display_number(self):
+        if re.fullmatch(r"[0-9]+(/[0-9]+)*", self.number):
+            return f"No. {self.number}"
+        return self.number
+
+    @property
+    def display_title(self):
+        return self.short_title or self.title
+
+    @property
+    def keyword_list(self):
+        return _lines(self.keywords)
+
+    @property
+    def external_reference_list(self):
+        return _lines(self.external_references)
+
+
+class CategoryAssignmentManager(models.Manager):
+    def get_by_natural_key(self, commitment_slug, category_slug):
+        return self.get(commitment__slug=commitment_slug, category__slug=category_slug)
+
+
+class CategoryAssignment(models.Model):
+    """Why a commitment is classified under an online-activity category."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="category_assignments"
+    )
+    category = models.ForeignKey(
+        ActivityCategory,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("category"),
+    )
+    note = models.TextField(
+        _("evidence"),
+        blank=True,
+        help_text=_("What the source shows, in the catalogue's own words."),
+    )
+    source_url = models.URLField(
+        _("source"), max_length=500, blank=True, help_text=_("The page the evidence rests on.")
+    )
+
+    objects = CategoryAssignmentManager()
+
+    class Meta:
+        ordering = ["category__position"]
+        verbose_name = _("category assignment")
+        verbose_name_plural = _("category assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "category"], name="category_assignment_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.commitment} → {self.category}"
+
+    def natural_key(self):
+        return self.commitment.natural_key() + self.category.natural_key()
+
+    natural_key.dependencies = ["catalog.commitment", "catalog.activitycategory"]
+
+
+class RelationKind(models.TextChoices):
+    BUILDS_ON = "builds_on", _("builds on")
+    REAFFIRMS = "reaffirms", _("reaffirms")
+    ENDORSES = "endorses", _("endorses")
+    SUPERSEDES = "supersedes", _("supersedes")
+    IMPLEMENTS = "implements", _("implements")
+    REFERENCES = "references", _("references")
+
+
+# How a relation reads from its target's side.
+INVERSE_RELATION_LABELS = {
+    RelationKind.BUILDS_ON: _("built on by"),
+    RelationKind.REAFFIRMS: _("reaffirmed by"),
+    RelationKind.ENDORSES: _("endorsed by"),
+    RelationKind.SUPERSEDES: _("superseded by"),
+    RelationKind.IMPLEMENTS: _("implemented by"),
+    RelationKind.REFERENCES: _("referenced by"),
+}
+
+
+class CommitmentRelationManager(models.Manager):
+    def get_by_natural_key(self, source_slug, target_slug, kind):
+        return self.get(source__slug=source_slug, target__slug=target_slug, kind=kind)
+
+    def public(self):
+        """Relations whose both ends are public."""
+        published = Commitment.objects.published()
+        return self.filter(source__in=published, target__in=published)
+
+
+class CommitmentRelation(models.Model):
+    """A typed link from one commitment (the source) to another (the target)."""
+
+    Kind = RelationKind
+
+    source = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="outgoing_relations",
+        verbose_name=_("from"),
+    )
+    target = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="incoming_relations",
+        verbose_name=_("to"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=RelationKind.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = CommitmentRelationManager()
+
+    class Meta:
+        ordering = ["kind", "target__year"]
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "kind"],
+                name="relation_unique",
+                violation_error_message=_("This relation already exists."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")),
+                name="relation_not_to_itself",
+                violation_error_message=_("A commitment cannot be related to itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.get_kind_display()} {self.target}"
+
+    def natural_key(self):
+        return self.source.natural_key() + self.target.natural_key() + (self.kind,)
+
+    natural_key.dependencies = ["catalog.commitment"]
+
+    @property
+    def inverse_label(self):
+        return INVERSE_RELATION_LABELS[self.kind]
+
+    def clean(self):
+        if self.source_id and self.source_id == self.target_id:
+            raise ValidationError({"target": _("A commitment cannot be related to itself.")})
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, commitment_slug, url):
+        return self.get(commitment__slug=commitment_slug, url=url)
+
+
+class Source(models.Model):
+    """Where a commitment's text or facts can be checked."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(_("web address"), max_length=500)
+    label = models.CharField(
+        _("label"), max_length=200, blank=True, help_text=_("Shown instead of the address.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        default="en",
+        help_text=_("Language of the source as an ISO 639-1 code, e.g. en, fr, de."),
+    )
+    is_official = models.BooleanField(
+        _("official"),
+        default=False,
+        help_text=_("Published by the organisation itself (e.g. on osce.org)."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["-is_official", "position", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "url"], name="source_unique_url")
+        ]
+
+    def __str__(self):
+        return self.label or self.url
+
+    def natural_key(self):
+        return self.commitment.natural_key() + (self.url,)
+
+    natural_key.dependencies = ["catalog.commitment"]
+
+    @property
+    def display_label(self):
+        return self.label or urlsplit(self.url).netloc.removeprefix("www.")

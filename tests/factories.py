@@ -1,0 +1,110 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from catalog.models import (
+    ActivityCategory,
+    CategoryAssignment,
+    Commitment,
+    CommitmentRelation,
+    Institution,
+    Organisation,
+    Source,
+    Theme,
+)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Test Organisation {n}")
+    acronym = factory.Sequence(lambda n: f"TO{n}")
+    slug = factory.Sequence(lambda n: f"test-organisation-{n}")
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Test Council {n}")
+    acronym = factory.Sequence(lambda n: f"TC{n}")
+    slug = factory.Sequence(lambda n: f"test-council-{n}")
+    kind = Institution.Kind.DECISION_MAKING_BODY
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    name = factory.Sequence(lambda n: f"Test theme {n}")
+    slug = factory.Sequence(lambda n: f"test-theme-{n}")
+    description = "A theme used in tests."
+
+
+class ActivityCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActivityCategory
+
+    name = factory.Sequence(lambda n: f"Test category {n}")
+    slug = factory.Sequence(lambda n: f"test-category-{n}")
+    scope_note = "A category used in tests."
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Decision No. {n}/20 on testing the catalogue")
+    slug = factory.Sequence(lambda n: f"test-decision-{n}")
+    kind = Commitment.Kind.DECISION
+    adopting_body = factory.SubFactory(InstitutionFactory)
+    organisation = factory.SelfAttribute("adopting_body.organisation")
+    year = 2020
+    summary = "A decision used in tests."
+    status = Commitment.Status.PUBLISHED
+    last_reviewed_on = datetime.date(2026, 11, 1)
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+    class Params:
+        draft = factory.Trait(status=Commitment.Status.DRAFT)
+        in_review = factory.Trait(status=Commitment.Status.IN_REVIEW)
+        archived = factory.Trait(status=Commitment.Status.ARCHIVED)
+        scheduled = factory.Trait(
+            publish_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+        )
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    url = factory.Sequence(lambda n: f"https://www.osce.org/test/{n}")
+    is_official = True
+
+
+class CategoryAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CategoryAssignment
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    category = factory.SubFactory(ActivityCategoryFactory)
+    note = "The text addresses this activity."
+
+
+class CommitmentRelationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitmentRelation
+
+    source = factory.SubFactory(CommitmentFactory)
+    target = factory.SubFactory(CommitmentFactory)
+    kind = CommitmentRelation.Kind.BUILDS_ON

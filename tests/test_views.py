@@ -1,0 +1,66 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import CommitmentFactory, InstitutionFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_the_seed_catalogue_newest_first_with_year_symbol_and_body(client, seed):
+    response = client.get(reverse("catalog:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Decision No. 7/06 on Countering the Use of the Internet for Terrorist" in html
+    assert "MC.DEC/7/06" in html
+    assert "Ministerial Council" in html
+    listing = html[html.index('<ol class="commitment-list">') :]
+    assert listing.index("Resolution on the Challenges Related to Returning") < listing.index(
+        "Bucharest Plan of Action"
+    )
+
+
+def test_home_hides_drafts(client, seed):
+    html = client.get(reverse("catalog:home")).content.decode()
+    assert "Decision No. 3/04 on combating the use of the Internet" not in html
+    assert "[Ministerial Council decision on public-private partnerships" not in html
+
+
+@pytest.mark.parametrize(
+    "trait", [{"draft": True}, {"in_review": True}, {"archived": True}, {"scheduled": True}]
+)
+def test_unpublished_commitment_page_is_404(client, trait):
+    hidden = CommitmentFactory(**trait)
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_published_commitment_page_shows_its_metadata(client):
+    commitment = CommitmentFactory(symbol="PC.DEC/1039", symbol_status="derived", number="1039")
+    response = client.get(commitment.get_absolute_url())
+    assert response.status_code == 200
+    assert "PC.DEC/1039" in response.content.decode()
+    assert "derived from the decision number" in response.content.decode()
+
+
+def test_institution_page_lists_only_published_commitments(client):
+    body = InstitutionFactory()
+    shown = CommitmentFactory(adopting_body=body, title="Shown decision")
+    CommitmentFactory(adopting_body=body, title="Hidden decision", draft=True)
+    html = client.get(body.get_absolute_url()).content.decode()
+    assert shown.title in html
+    assert "Hidden decision" not in html
+
+
+def home_query_count(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("catalog:home")).status_code == 200
+    return len(queries)
+
+
+def test_home_query_count_does_not_grow_with_the_number_of_records(client):
+    themes = ThemeFactory.create_batch(2)
+    CommitmentFactory.create_batch(5, themes=themes)
+    five = home_query_count(client)
+    CommitmentFactory.create_batch(45, themes=themes)
+    assert home_query_count(client) == five
