@@ -19,7 +19,7 @@ MAX_QUERY_LENGTH = 500
 
 
 class CommitmentFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    search = django_filters.CharFilter(
         label=_("Text"),
         method="filter_text",
         max_length=MAX_QUERY_LENGTH,

@@ -414,6 +414,30 @@ class CommitmentQuerySet(models.QuerySet):
             )
         )
 
+    def with_public_relations(self):
+        """Prefetch relations in both directions whose other end is public.
+
+        Sets `public_outgoing` and `public_incoming` (lists of CommitmentRelation) on each
+        commitment, so a link to an unpublished record never reaches a public surface.
+        """
+        published = Commitment.objects.published()
+        return self.prefetch_related(
+            Prefetch(
+                "outgoing_relations",
+                CommitmentRelation.objects.filter(target__in=published).select_related(
+                    "target", "target__adopting_body"
+                ),
+                to_attr="public_outgoing",
+            ),
+            Prefetch(
+                "incoming_relations",
+                CommitmentRelation.objects.filter(source__in=published).select_related(
+                    "source", "source__adopting_body"
+                ),
+                to_attr="public_incoming",
+            ),
+        )
+
     def newest_first(self):
         return self.order_by("-year", "-adopted_on", "title")
 

@@ -1,24 +1,30 @@
 from django.urls import path
 
-from . import views
+from .views import catalogue
 
 app_name = "catalog"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    # --- Catalogue: home, catalogue, commitment pages, exports, feeds ---
+    path("", catalogue.HomeView.as_view(), name="home"),
     path(
-        "commitments/<slug:slug>/", views.CommitmentDetailView.as_view(), name="commitment_detail"
+        "commitments/<slug:slug>/",
+        catalogue.CommitmentDetailView.as_view(),
+        name="commitment_detail",
     ),
+    # --- Browse: institutions, organisations, themes, categories, timeline, matrix, about ---
     path(
         "institutions/<slug:slug>/",
-        views.InstitutionDetailView.as_view(),
+        catalogue.InstitutionDetailView.as_view(),
         name="institution_detail",
     ),
     path(
         "organisations/<slug:slug>/",
-        views.OrganisationDetailView.as_view(),
+        catalogue.OrganisationDetailView.as_view(),
         name="organisation_detail",
     ),
-    path("themes/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme_detail"),
-    path("categories/<slug:slug>/", views.CategoryDetailView.as_view(), name="category_detail"),
+    path("themes/<slug:slug>/", catalogue.ThemeDetailView.as_view(), name="theme_detail"),
+    path(
+        "categories/<slug:slug>/", catalogue.CategoryDetailView.as_view(), name="category_detail"
+    ),
 ]

@@ -3,7 +3,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import CommitmentFactory, InstitutionFactory, ThemeFactory
+from catalog.models import Commitment
+from tests.factories import (
+    CommitmentFactory,
+    CommitmentRelationFactory,
+    InstitutionFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +70,18 @@ def test_home_query_count_does_not_grow_with_the_number_of_records(client):
     five = home_query_count(client)
     CommitmentFactory.create_batch(45, themes=themes)
     assert home_query_count(client) == five
+
+
+def test_relations_to_unpublished_records_are_hidden_on_both_sides(client):
+    published = CommitmentFactory(title="Published decision")
+    draft = CommitmentFactory(title="Draft decision", draft=True)
+    older = CommitmentFactory(title="Older decision")
+    CommitmentRelationFactory(source=published, target=draft)
+    CommitmentRelationFactory(source=draft, target=older)
+    CommitmentRelationFactory(source=published, target=older, kind="references")
+    commitment = Commitment.objects.with_public_relations().get(pk=published.pk)
+    assert [r.target for r in commitment.public_outgoing] == [older]
+    assert Commitment.objects.with_public_relations().get(pk=older.pk).public_incoming[
+        0
+    ].source == (published)
+    assert len(Commitment.objects.with_public_relations().get(pk=older.pk).public_incoming) == 1

@@ -1,6 +1,6 @@
 from django.views.generic import DetailView, ListView
 
-from .models import ActivityCategory, Commitment, Institution, Organisation, Theme
+from ..models import ActivityCategory, Commitment, Institution, Organisation, Theme
 
 
 class HomeView(ListView):
@@ -21,7 +21,11 @@ class CommitmentDetailView(DetailView):
     context_object_name = "commitment"
 
     def get_queryset(self):
-        return Commitment.objects.published().select_related("organisation", "adopting_body")
+        return (
+            Commitment.objects.published()
+            .select_related("organisation", "adopting_body")
+            .with_public_relations()
+        )
 
 
 class PublishedCommitmentsMixin:

@@ -1,0 +1,2 @@
+"""Public views: `catalogue` (home, catalogue, commitment pages, exports) and `browse`
+(institutions, themes, categories, organisations, timeline, matrix, about)."""
