@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue
+from .views import browse, catalogue
 
 app_name = "catalog"
 
@@ -15,16 +15,14 @@ urlpatterns = [
     # --- Browse: institutions, organisations, themes, categories, timeline, matrix, about ---
     path(
         "institutions/<slug:slug>/",
-        catalogue.InstitutionDetailView.as_view(),
+        browse.InstitutionDetailView.as_view(),
         name="institution_detail",
     ),
     path(
         "organisations/<slug:slug>/",
-        catalogue.OrganisationDetailView.as_view(),
+        browse.OrganisationDetailView.as_view(),
         name="organisation_detail",
     ),
-    path("themes/<slug:slug>/", catalogue.ThemeDetailView.as_view(), name="theme_detail"),
-    path(
-        "categories/<slug:slug>/", catalogue.CategoryDetailView.as_view(), name="category_detail"
-    ),
+    path("themes/<slug:slug>/", browse.ThemeDetailView.as_view(), name="theme_detail"),
+    path("categories/<slug:slug>/", browse.CategoryDetailView.as_view(), name="category_detail"),
 ]
