@@ -78,7 +78,9 @@ WSGI_APPLICATION = "osce_portal.wsgi.application"
 
 # SQLite file when DATABASE_URL is unset; PostgreSQL (or any dj-database-url style URL) when set.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

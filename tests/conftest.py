@@ -1,8 +1,15 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+
+SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "catalogue.json"
 
 
 @pytest.fixture
 def seed(db):
-    """The real seed catalogue, loaded the way `make run` loads it."""
-    call_command("load_seed", verbosity=0)
+    """The real seed catalogue.
+
+    Loaded with plain loaddata for speed; `load_seed`'s validation of every record is covered
+    once, in tests/test_seed.py.
+    """
+    call_command("loaddata", SEED_FIXTURE, verbosity=0)

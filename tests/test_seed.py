@@ -39,7 +39,8 @@ def catalogue_counts():
     }
 
 
-def test_loading_the_seed_twice_creates_no_duplicates(seed):
+def test_loading_the_seed_twice_creates_no_duplicates():
+    call_command("load_seed", verbosity=0)
     first = catalogue_counts()
     call_command("load_seed", verbosity=0)
     assert catalogue_counts() == first
