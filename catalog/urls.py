@@ -13,6 +13,7 @@ urlpatterns = [
         name="commitment_detail",
     ),
     # --- Browse: institutions, organisations, themes, categories, timeline, matrix, about ---
+    path("institutions/", browse.InstitutionListView.as_view(), name="institution_list"),
     path(
         "institutions/<slug:slug>/",
         browse.InstitutionDetailView.as_view(),
@@ -23,6 +24,11 @@ urlpatterns = [
         browse.OrganisationDetailView.as_view(),
         name="organisation_detail",
     ),
+    path("themes/", browse.ThemeListView.as_view(), name="theme_list"),
     path("themes/<slug:slug>/", browse.ThemeDetailView.as_view(), name="theme_detail"),
+    path("categories/", browse.CategoryListView.as_view(), name="category_list"),
     path("categories/<slug:slug>/", browse.CategoryDetailView.as_view(), name="category_detail"),
+    path("timeline/", browse.TimelineView.as_view(), name="timeline"),
+    path("matrix/", browse.MatrixView.as_view(), name="matrix"),
+    path("about/", browse.AboutView.as_view(), name="about"),
 ]

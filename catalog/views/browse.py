@@ -1,4 +1,4 @@
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 
 from ..models import ActivityCategory, Commitment, Institution, Organisation, Theme
 
@@ -44,3 +44,27 @@ class CategoryDetailView(PublishedCommitmentsMixin, DetailView):
     commitment_lookup = "activity_categories"
     template_name = "catalog/category_detail.html"
     context_object_name = "category"
+
+
+class InstitutionListView(TemplateView):
+    template_name = "catalog/institution_list.html"
+
+
+class ThemeListView(TemplateView):
+    template_name = "catalog/theme_list.html"
+
+
+class CategoryListView(TemplateView):
+    template_name = "catalog/category_list.html"
+
+
+class TimelineView(TemplateView):
+    template_name = "catalog/timeline.html"
+
+
+class MatrixView(TemplateView):
+    template_name = "catalog/matrix.html"
+
+
+class AboutView(TemplateView):
+    template_name = "catalog/about.html"
