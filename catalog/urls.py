@@ -7,6 +7,19 @@ app_name = "catalog"
 urlpatterns = [
     # --- Catalogue: home, catalogue, commitment pages, exports, feeds ---
     path("", catalogue.HomeView.as_view(), name="home"),
+    path("commitments/", catalogue.CommitmentListView.as_view(), name="commitment_list"),
+    # Export and feed addresses contain a dot, so they never collide with a record's slug.
+    path(
+        "commitments/export.csv",
+        catalogue.CommitmentExportView.as_view(format="csv"),
+        name="commitment_export_csv",
+    ),
+    path(
+        "commitments/export.json",
+        catalogue.CommitmentExportView.as_view(format="json"),
+        name="commitment_export_json",
+    ),
+    path("commitments/feed.atom", catalogue.CommitmentFeed(), name="commitment_feed"),
     path(
         "commitments/<slug:slug>/",
         catalogue.CommitmentDetailView.as_view(),
