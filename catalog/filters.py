@@ -6,7 +6,8 @@ filters (`active_filters()`); the API uses only the filtering part, unchanged.
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -27,6 +28,17 @@ MAX_BODY_OPTIONS = 40
 
 
 class CommitmentFilterForm(forms.Form):
+    # An empty value of a repeatable filter ("?theme=") means "not filtered", not "invalid".
+    MULTIPLE = ("kind", "body", "theme", "category")
+
+    def __init__(self, data=None, *args, **kwargs):
+        if isinstance(data, QueryDict):
+            data = data.copy()
+            for name in self.MULTIPLE:
+                if name in data:
+                    data.setlist(name, [value for value in data.getlist(name) if value.strip()])
+        super().__init__(data, *args, **kwargs)
+
     def clean(self):
         cleaned_data = super().clean()
         year_from, year_to = cleaned_data.get("year_from"), cleaned_data.get("year_to")
@@ -220,7 +232,8 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 n=Count(related, filter=Q(**{f"{related}__in": self._matching(facet)}))
             ).filter(Q(n__gt=0) | Q(slug__in=slugs))
             if facet == "body":
-                options = options.order_by("-n", "name")[:MAX_BODY_OPTIONS]
+                selected_first = Case(When(slug__in=slugs, then=0), default=1)
+                options = options.order_by(selected_first, "-n", "name")[:MAX_BODY_OPTIONS]
             facets[facet] = [
                 _option(obj.slug, str(obj), obj.n, obj.slug in slugs) for obj in options
             ]

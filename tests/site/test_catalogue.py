@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import CommitmentFactory
+from catalog.filters import MAX_BODY_OPTIONS
+from tests.factories import CommitmentFactory, InstitutionFactory
 
 from .helpers import facet, html, titles
 
@@ -176,3 +177,19 @@ def test_header_search_leads_to_the_catalogue(client, catalogue):
     page = html(client.get(reverse("catalog:home")))
     assert f'action="{URL}"' in page
     assert 'name="search"' in page
+
+
+def test_body_facet_is_capped_and_keeps_the_selected_body(client, db):
+    bodies = InstitutionFactory.create_batch(MAX_BODY_OPTIONS + 5)
+    for body in bodies:
+        CommitmentFactory(adopting_body=body)
+    assert len(facet(client.get(URL), "body")) == MAX_BODY_OPTIONS
+    rare = bodies[-1].slug
+    assert rare in facet(client.get(URL, {"body": rare}), "body")
+
+
+@pytest.mark.parametrize("name", ["kind", "theme", "body", "category", "organisation"])
+def test_empty_filter_value_means_not_filtered(client, catalogue, name):
+    response = client.get(URL, {name: ""})
+    assert response.status_code == 200
+    assert len(titles(response)) == 4
