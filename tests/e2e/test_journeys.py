@@ -28,6 +28,8 @@ def filter_by_theme_and_years(page, site, javascript):
         # The filters apply as soon as a box is ticked.
         with page.expect_navigation():
             theme.check()
+        # Keyboard users keep their place after the reload.
+        expect(page.get_by_role("checkbox", name=THEME)).to_be_focused()
     else:
         theme.check()
     page.locator("#id_year_from").fill("2010")
