@@ -112,8 +112,10 @@ class InstitutionListView(BreadcrumbsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        institutions = Institution.objects.select_related("organisation").annotate(
-            published_count=published_count()
+        institutions = (
+            Institution.objects.select_related("organisation")
+            .annotate(published_count=published_count())
+            .order_by("position", "name")
         )
         context["trees"] = institution_trees(institutions)
         return context
@@ -174,8 +176,10 @@ class OrganisationDetailView(BreadcrumbsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisation = self.object
-        institutions = Institution.objects.filter(organisation=organisation).annotate(
-            published_count=published_count()
+        institutions = (
+            Institution.objects.filter(organisation=organisation)
+            .annotate(published_count=published_count())
+            .order_by("position", "name")
         )
         context["bodies"] = build_forest(institutions)
         context["commitments"] = (
@@ -195,7 +199,10 @@ class ThemeListView(BreadcrumbsMixin, ListView):
     context_object_name = "themes"
 
     def get_queryset(self):
-        return Theme.objects.annotate(published_count=published_count())
+        # Aggregating drops Meta.ordering, so the order is restated.
+        return Theme.objects.annotate(published_count=published_count()).order_by(
+            "position", "name"
+        )
 
     def get_breadcrumbs(self):
         return [(_("Themes"), None)]
@@ -223,7 +230,9 @@ class CategoryListView(BreadcrumbsMixin, ListView):
     context_object_name = "categories"
 
     def get_queryset(self):
-        return ActivityCategory.objects.annotate(published_count=published_count())
+        return ActivityCategory.objects.annotate(published_count=published_count()).order_by(
+            "position", "name"
+        )
 
     def get_breadcrumbs(self):
         return [(_("Online-activity categories"), None)]

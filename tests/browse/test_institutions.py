@@ -43,3 +43,10 @@ def test_institution_page_does_not_list_commitments_of_its_sub_bodies(client):
     html = client.get(parent.get_absolute_url()).content.decode()
     assert "Adopted by the sub-body" not in html
     assert child.name in html
+
+
+def test_institution_tree_orders_siblings_by_position_not_name_or_age(client):
+    alpha = InstitutionFactory(name="Alpha body", position=2)
+    InstitutionFactory(name="Zulu body", position=1, organisation=alpha.organisation)
+    html = client.get(reverse("catalog:institution_list")).content.decode()
+    assert html.index("Zulu body") < html.index("Alpha body")

@@ -60,3 +60,9 @@ def test_matrix_with_an_empty_theme_shows_everything(client, linked):
     response = matrix(client, theme="")
     assert response.status_code == 200
     assert "Public decision on the shared theme" in response.content.decode()
+
+
+def test_matrix_with_a_very_long_theme_value_explains_and_is_400(client, linked):
+    response = matrix(client, theme="x" * 5000)
+    assert response.status_code == 400
+    assert "There is no theme with this name" in response.content.decode()

@@ -240,3 +240,28 @@ def test_about_lists_the_ten_categories_with_their_scope_notes(client):
 def test_about_gives_the_published_total(client):
     # 40 seed records, three of them drafts.
     assert "The catalogue holds 37 published commitments" in about_html(client)
+
+
+# Order
+
+
+def test_institution_tree_keeps_the_editors_order_of_sibling_bodies(client):
+    html = page(client, reverse("catalog:institution_list"))
+    council = html.index('href="/institutions/ministerial-council/"')
+    permanent = html.index('href="/institutions/permanent-council/"')
+    forum = html.index('href="/institutions/forum-for-security-co-operation/"')
+    assert council < permanent < forum
+
+
+def test_theme_list_keeps_the_editors_order(client):
+    html = page(client, reverse("catalog:theme_list"))
+    assert html.index("Counter-terrorism frameworks and strategies") < html.index(
+        "Border and travel document security"
+    )
+
+
+def test_category_list_keeps_the_editors_order(client):
+    html = page(client, reverse("catalog:category_list"))
+    assert html.index('href="/categories/propaganda/"') < html.index(
+        'href="/categories/cyberterrorism/"'
+    )
