@@ -140,7 +140,14 @@ def commitment_json_ld(context, commitment):
             commitment.adopted_on.isoformat() if commitment.adopted_on else str(commitment.year)
         ),
         "inLanguage": "en",
-        "about": [theme.name for theme in commitment.themes.all()],
+        "about": [
+            {
+                "@type": "DefinedTerm",
+                "name": theme.name,
+                "url": request.build_absolute_uri(theme.get_absolute_url()),
+            }
+            for theme in commitment.themes.all()
+        ],
         "sameAs": [source.url for source in commitment.sources.all() if source.is_official],
     }
     if commitment.short_title:

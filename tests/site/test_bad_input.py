@@ -53,7 +53,9 @@ def test_unknown_theme_slug_shows_a_message(client, catalogue):
 
 
 def test_unknown_ordering_shows_a_message(client, catalogue):
-    assert client.get(URL, {"ordering": "random"}).status_code == 200
+    response = client.get(URL, {"ordering": "random"})
+    assert response.status_code == 200
+    assert "random is not one of the available choices" in html(response)
 
 
 def test_page_far_beyond_the_last_is_404(client, catalogue):

@@ -119,6 +119,7 @@ def test_schema_org_json_ld_describes_the_record(client, record):
     assert data["dateCreated"] == "2006-12-05"
     assert data["author"]["name"] == "Ministerial Council"
     assert data["dateModified"] == "2026-11-01"
+    assert data["about"][0]["name"] == "Use of the internet"
 
 
 def test_json_ld_cannot_close_its_script_element(client, db):
