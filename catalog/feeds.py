@@ -24,7 +24,7 @@ class InvalidFilters(Exception):
 
 class CommitmentFeed(Feed):
     feed_type = Atom1Feed
-    title = _("OSCE Portal: commitments")
+    feed_title = _("OSCE Portal: commitments")
     subtitle = _(
         "Newest published commitments of the OSCE Portal matching the catalogue's filters."
     )
@@ -47,6 +47,13 @@ class CommitmentFeed(Feed):
         if filterset.is_bound and not filterset.is_valid():
             raise InvalidFilters(filterset.errors)
         return filterset
+
+    def title(self, filterset):
+        chips = filterset.active_filters()
+        if not chips:
+            return str(self.feed_title)
+        narrowed = "; ".join(f"{chip['label']}: {chip['value']}" for chip in chips)
+        return f"{self.feed_title} ({narrowed})"
 
     def _with_query(self, url, filterset):
         query = filterset.data.urlencode()

@@ -111,3 +111,10 @@ def test_atom_feed_links_back_to_the_same_filter(client, catalogue):
     hrefs = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
     assert hrefs["alternate"] == "http://testserver/commitments/?theme=youth"
     assert hrefs["self"] == "http://testserver/commitments/feed.atom?theme=youth"
+
+
+def test_atom_feed_title_names_the_filters(client, catalogue):
+    feed = ET.fromstring(client.get(FEED, {"theme": "youth", "year_from": "2010"}).content)
+    assert feed.find(f"{ATOM}title").text == (
+        "OSCE Portal: commitments (From year: 2010; Theme: Youth)"
+    )
