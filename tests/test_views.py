@@ -14,16 +14,18 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_home_lists_the_seed_catalogue_newest_first_with_year_symbol_and_body(client, seed):
+def test_home_lists_the_latest_of_the_seed_catalogue_newest_first_with_symbol_and_body(
+    client, seed
+):
     response = client.get(reverse("catalog:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Decision No. 7/06 on Countering the Use of the Internet for Terrorist" in html
     assert "MC.DEC/7/06" in html
     assert "Ministerial Council" in html
-    listing = html[html.index('<ol class="commitment-list">') :]
-    assert listing.index("Resolution on the Challenges Related to Returning") < listing.index(
-        "Bucharest Plan of Action"
+    latest = html[html.index('id="latest-heading"') :]
+    assert latest.index("Resolution on the Challenges Related to Returning") < latest.index(
+        "Overview of OSCE Counter-Terrorism Related Commitments"
     )
 
 

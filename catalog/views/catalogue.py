@@ -1,28 +1,152 @@
-from django.views.generic import DetailView, ListView
+"""Home, the filtered catalogue, its exports and the commitment pages."""
 
-from ..models import Commitment, Organisation
+from django.db.models import Count, Max, Min, Prefetch, Q
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from .. import exports
+from ..feeds import CommitmentFeed
+from ..filters import CommitmentFilterSet
+from ..models import (
+    ActivityCategory,
+    CategoryAssignment,
+    Commitment,
+    Organisation,
+    RelationKind,
+    Theme,
+)
+
+HOME_LIST_LENGTH = 6
+
+__all__ = [
+    "CommitmentDetailView",
+    "CommitmentExportView",
+    "CommitmentFeed",
+    "CommitmentListView",
+    "HomeView",
+]
 
 
-class HomeView(ListView):
+class HomeView(TemplateView):
     template_name = "catalog/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Commitment.objects.published()
+        context["organisation"] = Organisation.objects.filter(is_primary=True).first()
+        context["figures"] = published.aggregate(
+            commitments=Count("pk"),
+            bodies=Count("adopting_body", distinct=True),
+            first_year=Min("year"),
+            last_year=Max("year"),
+        )
+        listing = Commitment.objects.for_listing()
+        context["latest"] = listing.newest_first()[:HOME_LIST_LENGTH]
+        context["featured"] = listing.filter(is_featured=True).newest_first()[:HOME_LIST_LENGTH]
+        context["themes"] = Theme.objects.annotate(
+            n=Count("commitments", filter=Q(commitments__in=published.values("pk")))
+        ).filter(n__gt=0)
+        context["categories"] = ActivityCategory.objects.annotate(
+            n=Count("commitments", filter=Q(commitments__in=published.values("pk")))
+        )
+        return context
+
+
+class CommitmentListView(FilterView):
+    """The catalogue: every filter lives in the query string, so each view is a shareable URL.
+
+    Invalid filter values show the form's messages above an empty result (status 200).
+    """
+
+    filterset_class = CommitmentFilterSet
+    template_name = "catalog/commitment_list.html"
     context_object_name = "commitments"
+    paginate_by = 20
 
     def get_queryset(self):
         return Commitment.objects.for_listing().newest_first()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["organisation"] = Organisation.objects.filter(is_primary=True).first()
+        context["facets"] = self.filterset.facets()
+        context["active_filters"] = self.filterset.active_filters()
+        context["filters_invalid"] = self.filterset.is_bound and not self.filterset.is_valid()
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["export_query"] = query.urlencode()
+        page = context["page_obj"]
+        context["page_range"] = page.paginator.get_elided_page_range(page.number)
         return context
 
 
+class CommitmentExportView(View):
+    """All records matching the catalogue's filters, streamed as CSV or JSON."""
+
+    format = "csv"
+
+    def get(self, request):
+        filterset = CommitmentFilterSet(
+            request.GET or None,
+            queryset=Commitment.objects.for_listing().newest_first(),
+            request=request,
+        )
+        if filterset.is_bound and not filterset.is_valid():
+            return HttpResponseBadRequest(
+                exports.error_text(filterset.errors), content_type="text/plain; charset=utf-8"
+            )
+        writer = exports.csv_stream if self.format == "csv" else exports.json_stream
+        response = StreamingHttpResponse(
+            writer(filterset.qs, request), content_type=exports.CONTENT_TYPES[self.format]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{exports.FILENAME}.{self.format}"'
+        return response
+
+
 class CommitmentDetailView(DetailView):
+    """A commitment's page. `get_queryset` is the only visibility rule (published only)."""
+
     template_name = "catalog/commitment_detail.html"
     context_object_name = "commitment"
 
     def get_queryset(self):
+        return self.with_page_data(Commitment.objects.published())
+
+    @staticmethod
+    def with_page_data(queryset):
+        """Everything the page shows, in a fixed number of queries."""
         return (
-            Commitment.objects.published()
-            .select_related("organisation", "adopting_body")
+            queryset.select_related("organisation", "adopting_body", "adopting_body__parent")
+            .prefetch_related(
+                "themes",
+                "sources",
+                Prefetch(
+                    "category_assignments",
+                    CategoryAssignment.objects.select_related("category"),
+                ),
+            )
             .with_public_relations()
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["relation_groups"] = relation_groups(self.object)
+        return context
+
+
+def relation_groups(commitment):
+    """Public relations from both sides, grouped by how they read from this record.
+
+    A list of (label, [(relation, other commitment)]) in a stable order: the record's own
+    relations by kind ("builds on"), then the relations pointing at it ("built on by").
+    """
+    order = list(RelationKind)
+    groups = {}
+    outgoing = sorted(getattr(commitment, "public_outgoing", []), key=lambda r: order.index(r.kind))
+    incoming = sorted(getattr(commitment, "public_incoming", []), key=lambda r: order.index(r.kind))
+    for relation in outgoing:
+        groups.setdefault(relation.get_kind_display(), []).append((relation, relation.target))
+    for relation in incoming:
+        groups.setdefault(relation.inverse_label, []).append((relation, relation.source))
+    return list(groups.items())

@@ -1,0 +1,63 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+
+  var FOCUS_KEY = "osce-portal:filter-focus";
+  document.documentElement.classList.add("js");
+
+  // Catalogue filters: apply a ticked box or a chosen option at once (text, years and the sort
+  // order still wait for Enter or the button). After the reload, focus returns to the control
+  // that was used, so keyboard and screen-reader users keep their place.
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    form.addEventListener("change", function (event) {
+      var target = event.target;
+      if (!target.matches("input[type=checkbox], input[type=radio]")) {
+        return;
+      }
+      try {
+        sessionStorage.setItem(FOCUS_KEY, JSON.stringify([target.name, target.value]));
+      } catch (error) {
+        // Storage may be disabled; the filters still apply.
+      }
+      if (form.requestSubmit) {
+        form.requestSubmit();
+      } else {
+        form.submit();
+      }
+    });
+
+    var saved = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(FOCUS_KEY) || "null");
+      sessionStorage.removeItem(FOCUS_KEY);
+    } catch (error) {
+      saved = null;
+    }
+    if (saved) {
+      var inputs = form.querySelectorAll("input[name='" + CSS.escape(saved[0]) + "']");
+      inputs.forEach(function (input) {
+        if (input.value === saved[1]) {
+          input.focus();
+        }
+      });
+    }
+  });
+
+  // Citations: a button that copies the text.
+  if (navigator.clipboard) {
+    document.querySelectorAll("pre[data-copy]").forEach(function (block) {
+      var button = document.createElement("button");
+      var label = block.dataset.copyLabel || "Copy";
+      button.type = "button";
+      button.className = "button button--small copy-button";
+      button.textContent = label;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(block.textContent).then(function () {
+          button.textContent = block.dataset.copiedLabel || "Copied";
+          setTimeout(function () { button.textContent = label; }, 2000);
+        });
+      });
+      block.insertAdjacentElement("afterend", button);
+    });
+  }
+})();

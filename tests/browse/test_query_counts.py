@@ -1,0 +1,73 @@
+"""Browse pages run a fixed number of queries, however many records there are."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    ActivityCategoryFactory,
+    CategoryAssignmentFactory,
+    CommitmentFactory,
+    InstitutionFactory,
+    OrganisationFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class Catalogue:
+    """Grows a catalogue where every new record links to the same browse objects and to new
+    ones: a deeper institution tree, more themes, categories and years."""
+
+    def __init__(self):
+        self.organisation = OrganisationFactory(slug="grown-organisation")
+        self.body = InstitutionFactory(organisation=self.organisation, slug="grown-body")
+        self.theme = ThemeFactory(slug="grown-theme")
+        self.category = ActivityCategoryFactory(slug="grown-category")
+        self.size = 0
+
+    def grow_to(self, size):
+        parent = self.body
+        for index in range(self.size, size):
+            parent = InstitutionFactory(organisation=self.organisation, parent=parent)
+            commitment = CommitmentFactory(
+                adopting_body=self.body if index % 2 else parent,
+                year=1950 + index,
+                themes=[self.theme, ThemeFactory()],
+            )
+            CategoryAssignmentFactory(commitment=commitment, category=self.category)
+            CategoryAssignmentFactory(commitment=commitment)
+            CommitmentFactory(adopting_body=self.body, themes=[self.theme], draft=True)
+        self.size = size
+
+
+@pytest.fixture
+def catalogue(db):
+    return Catalogue()
+
+
+# Pinned counts; a change here means a page started running more (or fewer) queries.
+PAGES = {
+    "institution_list": (lambda c: reverse("catalog:institution_list"), 1),
+    "institution_detail": (lambda c: c.body.get_absolute_url(), 5),
+    "organisation_detail": (lambda c: c.organisation.get_absolute_url(), 6),
+    "theme_list": (lambda c: reverse("catalog:theme_list"), 1),
+    "theme_detail": (lambda c: c.theme.get_absolute_url(), 4),
+    "category_list": (lambda c: reverse("catalog:category_list"), 1),
+    "category_detail": (lambda c: c.category.get_absolute_url(), 2),
+    "timeline": (lambda c: reverse("catalog:timeline"), 1),
+    "matrix": (lambda c: reverse("catalog:matrix"), 4),
+    "matrix_by_theme": (lambda c: reverse("catalog:matrix") + "?theme=grown-theme", 5),
+    "about": (lambda c: reverse("catalog:about"), 4),
+    "sitemap": (lambda c: "/sitemap.xml", 10),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_query_count_does_not_grow_with_the_records(catalogue, count_queries, name):
+    url, expected = PAGES[name]
+    catalogue.grow_to(5)
+    with_five = count_queries(url(catalogue))
+    catalogue.grow_to(50)
+    with_fifty = count_queries(url(catalogue))
+    assert (with_five, with_fifty) == (expected, expected)

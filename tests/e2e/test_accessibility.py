@@ -1,0 +1,62 @@
+"""axe-core finds no serious or critical accessibility violation on any page type."""
+
+import pytest
+
+from .conftest import CHROMIUM
+
+if not CHROMIUM.exists():
+    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+pytest.importorskip("axe_playwright_python")
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+
+pytestmark = pytest.mark.e2e
+
+PAGES = {
+    "home": "/",
+    "catalogue": "/commitments/?theme=terrorist-use-of-internet&year_from=2010",
+    "empty catalogue": "/commitments/?search=no+such+words",
+    "invalid filters": "/commitments/?kind=foo&year_from=abc",
+    "commitment": "/commitments/pc-dec-1063/",
+    "institution list": "/institutions/",
+    "institution": "/institutions/ministerial-council/",
+    "theme list": "/themes/",
+    "theme": "/themes/terrorist-use-of-internet/",
+    "category list": "/categories/",
+    "category": "/categories/radicalization/",
+    "organisation": "/organisations/osce/",
+    "timeline": "/timeline/",
+    "matrix": "/matrix/",
+    "about": "/about/",
+    "not found": "/no-such-page/",
+}
+# Dark mode changes only colours: scan the page types with the most colour variety.
+DARK_PAGES = ["home", "catalogue", "invalid filters", "commitment", "timeline", "matrix"]
+BLOCKING = {"serious", "critical"}
+
+
+def violations(page, url):
+    page.goto(url)
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+def scan(browser, site, scheme, names):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    found = {name: violations(page, site + PAGES[name]) for name in names}
+    context.close()
+    return {name: problems for name, problems in found.items() if problems}
+
+
+def test_no_serious_or_critical_violations_on_any_page_type(site, browser):
+    assert scan(browser, site, "light", PAGES) == {}
+
+
+def test_no_serious_or_critical_violations_in_dark_mode(site, browser):
+    assert scan(browser, site, "dark", DARK_PAGES) == {}
