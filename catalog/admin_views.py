@@ -69,6 +69,19 @@ def _display(field, value):
     return str(value)
 
 
+def _columns(model):
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
+def _summary(model, values, skip_attname):
+    """One related row as text, without the link back to the record being compared."""
+    return " · ".join(
+        _display(field, values.get(field.attname))
+        for field in _columns(model)
+        if field.attname != skip_attname and values.get(field.attname) not in (None, "")
+    )
+
+
 def compare_with_live(version, obj):
     """Field-by-field comparison of a stored version with the live record, followed by its
     related rows (sources, category evidence, relations) as they were and as they are."""
@@ -94,17 +107,20 @@ def compare_with_live(version, obj):
         relation = obj._meta.get_field(follow)
         related_model, fk_attname = relation.related_model, relation.field.attname
         then = sorted(
-            other.object_repr
+            _summary(related_model, other.field_dict, fk_attname)
             for other in version.revision.version_set.all()
             if other._model is related_model and other.field_dict.get(fk_attname) == obj.pk
         )
-        now = sorted(str(item) for item in getattr(obj, follow).all())
-        rows.append(
-            ComparedField(
-                str(related_model._meta.verbose_name_plural)
-                + (_(" (to this record)") if follow == "incoming_relations" else ""),
-                "\n".join(then) or "—",
-                "\n".join(now) or "—",
+        now = sorted(
+            _summary(
+                related_model,
+                {field.attname: field.value_from_object(item) for field in _columns(related_model)},
+                fk_attname,
             )
+            for item in getattr(obj, follow).all()
         )
+        label = str(related_model._meta.verbose_name_plural)
+        if follow == "incoming_relations":
+            label += _(" (to this record)")
+        rows.append(ComparedField(label, "\n".join(then) or "—", "\n".join(now) or "—"))
     return rows
