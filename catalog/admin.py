@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,7 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.formats import base_formats
+from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -40,6 +42,9 @@ from .resources import (
 )
 
 Status = Commitment.Status
+
+# Editors paste addresses without a scheme; assume https (Django 6's default too).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 # --------------------------------------------------------------------------------------
 # Conflict safety and history, shared by every audited model
@@ -105,6 +110,7 @@ class HistoryAdmin(VersionAdmin):
     """django-reversion history with a field-by-field comparison against the live record."""
 
     history_latest_first = True
+    formfield_overrides = URL_FIELDS
     object_history_template = "admin/catalog/object_history.html"
     revision_form_template = "admin/catalog/revision_form.html"
 
@@ -205,6 +211,10 @@ def import_problems(result):
 class SafeImportExportMixin(ImportExportMixin):
     """A confirmed import that fails reports why and changes nothing (never a 500)."""
 
+    formats = [base_formats.CSV, base_formats.JSON, base_formats.XLSX]
+    # Every column is exported, so an export can be imported back unchanged.
+    export_form_class = ExportForm
+
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             self.message_user(
@@ -271,6 +281,8 @@ class ActivityCategoryAdmin(HistoryAdmin):
 
 class CommitmentPartInline:
     """Sources, evidence and relations follow the record: locked when the record is."""
+
+    formfield_overrides = URL_FIELDS
 
     def _record_editable(self, request, obj):
         return obj is None or services.can_edit(request.user, obj)
@@ -426,6 +438,16 @@ class CommitmentImportForm(ImportForm):
             "unless the status is taken from the file."
         ),
     )
+
+    user = None  # set by CommitmentAdmin.create_import_form
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status == STATUS_FROM_FILE and not services.is_publisher(self.user):
+            raise ValidationError(
+                _("Only publishers can import records with the status given in the file.")
+            )
+        return status
 
 
 class CommitmentConfirmImportForm(ConfirmImportForm):
@@ -726,10 +748,10 @@ class CommitmentAdmin(SafeImportExportMixin, HistoryAdmin):
 
     def create_import_form(self, request):
         form = super().create_import_form(request)
+        form.user = request.user
         if not services.is_publisher(request.user):
-            form.fields["status"].choices = [
-                choice for choice in form.fields["status"].choices if choice[0] != STATUS_FROM_FILE
-            ]
+            field = form.fields["status"]
+            field.widget.choices = [c for c in field.choices if c[0] != STATUS_FROM_FILE]
         return form
 
     def get_confirm_form_initial(self, request, import_form):

@@ -5,9 +5,11 @@ acronym or name, bodies by slug or acronym, themes by slug. A confirmed import r
 transaction and one history revision: one bad row and nothing is imported.
 """
 
+import datetime
+
 import reversion
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -79,6 +81,45 @@ class EditorialResource(resources.ModelResource):
         self.user = user
         self.status_choice = status_choice or STATUS_DRAFT
 
+    def before_import_row(self, row, **kwargs):
+        # Spreadsheets give empty cells as None; text columns store them as "".
+        # Spreadsheets also give dates as datetimes at midnight.
+        date_fields = self._date_fields()
+        for name, value in row.items():
+            if value is None and name in self._text_fields():
+                row[name] = ""
+            elif isinstance(value, datetime.datetime) and name in date_fields:
+                row[name] = value.date()
+
+    @classmethod
+    def _text_fields(cls):
+        return {
+            field.name
+            for field in cls._meta.model._meta.concrete_fields
+            if isinstance(field, models.CharField | models.TextField) and not field.null
+        }
+
+    @classmethod
+    def _date_fields(cls):
+        return {
+            field.name
+            for field in cls._meta.model._meta.concrete_fields
+            if type(field) is models.DateField
+        }
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # Widgets raise assorted exceptions for bad cells (decimal errors for numbers, for
+        # instance); turn them into a plain message tied to the column.
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except (ValueError, ValidationError):
+            raise
+        except Exception as error:
+            raise ValueError(
+                _("“%(value)s” is not a valid %(column)s.")
+                % {"value": row.get(field.column_name), "column": field.column_name}
+            ) from error
+
     def import_data(self, dataset, dry_run=False, **kwargs):
         if dry_run:
             return super().import_data(dataset, dry_run=True, **kwargs)
@@ -145,6 +186,8 @@ class CommitmentResource(EditorialResource):
         export_order = fields
         use_transactions = True
         skip_diff = False
+        skip_unchanged = True
+        report_skipped = True
         clean_model_instances = True
 
     def before_import(self, dataset, **kwargs):
@@ -255,4 +298,6 @@ class InstitutionResource(EditorialResource):
         export_order = fields
         use_transactions = True
         skip_diff = False
+        skip_unchanged = True
+        report_skipped = True
         clean_model_instances = True

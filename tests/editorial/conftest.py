@@ -12,7 +12,7 @@ from tests.factories import (
 
 
 def make_staff(django_user_model, username, group_name):
-    user = django_user_model.objects.create_user(username=username, password="x", is_staff=True)
+    user = django_user_model.objects.create_user(username=username, is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
     return user
 

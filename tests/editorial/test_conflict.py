@@ -45,7 +45,9 @@ def test_saving_again_after_the_warning_replaces_the_other_version(editor, secon
     second_data["title"] = "Second"
     refused = second.post(change_url(record), second_data)
 
-    retry = dict(second_data, loaded_version=refused.context["adminform"].form["loaded_version"].value())
+    retry = dict(
+        second_data, loaded_version=refused.context["adminform"].form["loaded_version"].value()
+    )
     assert second.post(change_url(record), retry).status_code == 302
 
     record.refresh_from_db()

@@ -28,7 +28,7 @@ def test_anonymous_visitor_gets_404_for_a_preview(client):
 
 
 def test_logged_in_non_staff_user_gets_404_for_a_preview(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("reader", password="x"))
+    client.force_login(django_user_model.objects.create_user("reader"))
     draft = CommitmentFactory(draft=True)
 
     assert client.get(f"/preview/commitments/{draft.slug}/").status_code == 404
