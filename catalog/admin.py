@@ -454,6 +454,16 @@ class CommitmentConfirmImportForm(ConfirmImportForm):
     status = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+def last_published_version(commitment, depth=50):
+    """The newest revision in which the record was published: what a reviewer compares
+    the record in review against ("what changed since the public version?")."""
+    versions = Version.objects.get_for_object(commitment).select_related("revision")[:depth]
+    for version in versions:
+        if version.field_dict.get("status") == Status.PUBLISHED:
+            return version
+    return None
+
+
 PUBLISHER_ACTIONS = {"publish", "unpublish", "archive", "send_back_to_draft"}
 
 
@@ -737,10 +747,10 @@ class CommitmentAdmin(SafeImportExportMixin, HistoryAdmin):
         obj = Commitment.objects.filter(pk=unquote(object_id)).first()
         if obj is not None:
             extra_context["preview_url"] = reverse("commitment_preview", args=[obj.slug])
-            latest = Version.objects.get_for_object(obj).first()
-            if latest is not None:
+            published = last_published_version(obj)
+            if published is not None:
                 extra_context["compare_url"] = reverse(
-                    "admin:catalog_commitment_compare", args=[quote(obj.pk), latest.pk]
+                    "admin:catalog_commitment_compare", args=[quote(obj.pk), published.pk]
                 )
         return super().change_view(request, object_id, form_url, extra_context)
 

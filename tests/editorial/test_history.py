@@ -7,6 +7,7 @@ from tests.factories import (
     ActivityCategoryFactory,
     CommitmentFactory,
     InstitutionFactory,
+    OrganisationFactory,
     ThemeFactory,
 )
 
@@ -214,3 +215,43 @@ def test_changes_to_themes_are_recorded_with_their_author(publisher_client, publ
     version = Version.objects.get_for_object(theme).get()
     assert version.revision.user == publisher
     assert version.field_dict["name"] == "New name"
+
+
+def test_record_in_review_links_to_its_changes_since_last_published(publisher_client):
+    record = create_through_admin(publisher_client)
+    data = load_form(publisher_client, record)
+    data["status"] = "published"
+    publisher_client.post(change_url(record), data)
+    published = Version.objects.get_for_object(record).first()
+    data = load_form(publisher_client, record)
+    data.update(status="draft", transition_comment="Update the summary", summary="New summary")
+    publisher_client.post(change_url(record), data)
+
+    content = publisher_client.get(change_url(record)).content.decode()
+    compare_url = f"/admin/catalog/commitment/{record.pk}/history/{published.pk}/compare/"
+    assert compare_url in content
+    response = publisher_client.get(compare_url)
+    changed = {row.label for row in response.context["rows"] if row.changed}
+    assert changed == {"summary", "status"}
+
+
+@pytest.mark.parametrize(
+    ("factory", "url_name"),
+    [
+        (OrganisationFactory, "organisation"),
+        (InstitutionFactory, "institution"),
+        (ThemeFactory, "theme"),
+        (ActivityCategoryFactory, "activitycategory"),
+    ],
+)
+def test_history_pages_of_reference_records_work(publisher_client, factory, url_name):
+    obj = factory()
+    url = f"/admin/catalog/{url_name}/{obj.pk}/change/"
+    form = publisher_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    assert publisher_client.post(url, data).status_code == 302
+    version = Version.objects.get_for_object(obj).get()
+    base = f"/admin/catalog/{url_name}/{obj.pk}/history/"
+
+    for page in (base, f"{base}{version.pk}/", f"{base}{version.pk}/compare/"):
+        assert publisher_client.get(page).status_code == 200
