@@ -215,6 +215,38 @@ class SafeImportExportMixin(ImportExportMixin):
     # Every column is exported, so an export can be imported back unchanged.
     export_form_class = ExportForm
 
+    def process_import(self, request, **kwargs):
+        """Refuse a confirmation whose stored file, format or resource cannot be read
+        (expired, tampered with) with a message instead of a server error."""
+        confirm_form = self.create_confirm_form(request)
+        if request.method == "POST" and confirm_form.is_valid():
+            data = confirm_form.cleaned_data
+            try:
+                input_format = self.get_import_formats()[int(data["format"])](
+                    encoding=self.from_encoding
+                )
+                self.get_import_resource_classes(request)[int(data.get("resource") or 0)]
+                storage = self.get_tmp_storage_class()(
+                    name=data["import_file_name"],
+                    encoding=None if input_format.is_binary() else self.from_encoding,
+                    read_mode=input_format.get_read_mode(),
+                    **self.get_tmp_storage_class_kwargs(),
+                )
+                input_format.create_dataset(storage.read())
+            except Exception:  # any unreadable input: missing file, bad index, bad content
+                self.message_user(
+                    request,
+                    _(
+                        "The file to import could not be read again (it may have expired). "
+                        "Nothing was imported; upload it again."
+                    ),
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(
+                    reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+                )
+        return super().process_import(request, **kwargs)
+
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             self.message_user(
@@ -727,7 +759,7 @@ class CommitmentAdmin(SafeImportExportMixin, HistoryAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
-        live = Commitment.objects.filter(pk=unquote(object_id)).first()
+        live = self.get_object(request, unquote(object_id))
         refusal = self._refuse_locked_version(request, version, live)
         if refusal:
             return refusal
@@ -744,7 +776,7 @@ class CommitmentAdmin(SafeImportExportMixin, HistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        obj = Commitment.objects.filter(pk=unquote(object_id)).first()
+        obj = self.get_object(request, unquote(object_id))
         if obj is not None:
             extra_context["preview_url"] = reverse("commitment_preview", args=[obj.slug])
             published = last_published_version(obj)

@@ -106,6 +106,9 @@ def test_odd_changelist_parameters_never_give_a_server_error(publisher_client, q
     [
         "/admin/catalog/commitment/999999/change/",
         "/admin/catalog/commitment/abc/history/",
+        "/admin/catalog/commitment/abc/change/",
+        "/admin/catalog/commitment/abc/history/1/",
+        "/admin/catalog/commitment/abc/history/1/compare/",
         "/admin/catalog/commitment/1/history/999/",
         "/admin/catalog/commitment/1/history/999/compare/",
         "/admin/catalog/commitment/recover/999/",
@@ -124,3 +127,29 @@ def test_crafted_post_without_management_data_is_refused_cleanly(publisher_clien
     assert response.status_code in (200, 400)
     record.refresh_from_db()
     assert record.title != "x"
+
+
+def test_every_editorial_page_renders_with_the_seed_catalogue(seed, publisher_client):
+    from catalog.models import Commitment
+
+    record = Commitment.objects.filter(outgoing_relations__isnull=False).first()
+    pages = [
+        "/admin/",
+        CHANGELIST,
+        "/admin/catalog/commitment/add/",
+        change_url(record),
+        f"/admin/catalog/commitment/{record.pk}/history/",
+        "/admin/catalog/commitment/import/",
+        "/admin/catalog/commitment/export/",
+        "/admin/catalog/commitment/recover/",
+        "/admin/catalog/institution/",
+        "/admin/catalog/institution/import/",
+        "/admin/catalog/organisation/",
+        "/admin/catalog/theme/",
+        "/admin/catalog/activitycategory/",
+        f"/preview/commitments/{record.slug}/",
+    ]
+
+    assert {page: publisher_client.get(page).status_code for page in pages} == dict.fromkeys(
+        pages, 200
+    )

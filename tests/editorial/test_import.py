@@ -250,3 +250,21 @@ def test_unreadable_file_is_refused_with_a_reason(publisher_client):
 
     assert response.status_code == 200
     assert "Ensure you have chosen the correct format" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"import_file_name": "missing", "original_file_name": "a.csv", "format": CSV},
+        {"import_file_name": "missing", "original_file_name": "a.csv", "format": "99"},
+        {"import_file_name": "x", "original_file_name": "a.csv", "format": "abc", "resource": "z"},
+        {},
+    ],
+)
+def test_a_tampered_confirmation_is_refused_without_error(publisher_client, data):
+    before = row_count()
+
+    response = publisher_client.post(PROCESS, data, follow=True)
+
+    assert response.status_code == 200
+    assert row_count() == before
