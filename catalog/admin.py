@@ -643,9 +643,13 @@ class CommitmentAdmin(SafeImportExportMixin, HistoryAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-        status_before = form.status_before
-        comment = form.cleaned_data.get("transition_comment", "")
-        schedule_changed = not services._same_moment(form.publish_at_before, obj.publish_at)
+        # A revert or recovery loads the old version first; the status before is the live one.
+        status_before = getattr(request, "_editorial_status_before", form.status_before)
+        publish_at_before = getattr(request, "_editorial_publish_at_before", form.publish_at_before)
+        comment = form.cleaned_data.get("transition_comment", "") or getattr(
+            request, "_editorial_comment", ""
+        )
+        schedule_changed = not services.same_moment(publish_at_before, obj.publish_at)
         if status_before != obj.status or schedule_changed or comment.strip():
             services.record_status_change(
                 obj, from_status=status_before, user=request.user, comment=comment
@@ -743,9 +747,15 @@ class CommitmentAdmin(SafeImportExportMixin, HistoryAdmin):
         status = version.field_dict.get("status")
         if services.is_publisher(request.user):
             return None
-        if status in services.EDITOR_STATUSES and (
-            live is None or live.status in services.EDITOR_STATUSES
-        ):
+        if live is None:
+            allowed = status in services.EDITOR_STATUSES
+        else:
+            allowed = live.status == status or (live.status, status) in {
+                (old, new)
+                for (old, new), rule in services.TRANSITIONS.items()
+                if not rule.needs_publisher
+            }
+        if allowed:
             return None
         self.message_user(
             request,
@@ -763,6 +773,12 @@ class CommitmentAdmin(SafeImportExportMixin, HistoryAdmin):
         refusal = self._refuse_locked_version(request, version, live)
         if refusal:
             return refusal
+        if live is not None:
+            request._editorial_status_before = live.status
+            request._editorial_publish_at_before = live.publish_at
+        request._editorial_comment = _("Reverted to the revision of %(when)s.") % {
+            "when": localize(timezone.localtime(version.revision.date_created))
+        }
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -770,6 +786,9 @@ class CommitmentAdmin(SafeImportExportMixin, HistoryAdmin):
         refusal = self._refuse_locked_version(request, version)
         if refusal:
             return refusal
+        request._editorial_status_before = None
+        request._editorial_publish_at_before = None
+        request._editorial_comment = _("Recovered after deletion.")
         return super().recover_view(request, version_id, extra_context)
 
     # --- change page extras: preview, compare with the last published version ---

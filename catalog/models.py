@@ -955,6 +955,10 @@ class StatusChange(models.Model):
             "to": self.get_to_status_display(),
         }
 
+    def clean_fields(self, exclude=None):
+        # The log outlives a deleted record on purpose, so its link is not re-validated.
+        super().clean_fields(exclude={*(exclude or ()), "commitment"})
+
 
 # History (django-reversion). A commitment's revision holds the record with its sources,
 # category evidence and relations in both directions, so reverting or recovering it brings

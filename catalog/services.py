@@ -64,7 +64,7 @@ def status_label(status):
     return Status(status).label if status in Status.values else status
 
 
-def _same_moment(first, second):
+def same_moment(first, second):
     # Forms drop microseconds; compare to the second.
     if first is None or second is None:
         return first is second
@@ -111,7 +111,7 @@ def check_change(user, *, old_status, new_status, old_publish_at, new_publish_at
                     )
                 }
             )
-    if not _same_moment(old_publish_at, new_publish_at) and not publisher:
+    if not same_moment(old_publish_at, new_publish_at) and not publisher:
         raise ValidationError(
             {"publish_at": _("Only publishers can schedule or reschedule publication.")}
         )
@@ -163,7 +163,7 @@ def transition(commitment, to_status, *, user, comment="", publish_at=_KEEP):
             new_publish_at=new_publish_at,
             comment=comment,
         )
-        if old_status == to_status and _same_moment(old_publish_at, new_publish_at):
+        if old_status == to_status and same_moment(old_publish_at, new_publish_at):
             raise ValidationError(
                 _("“%(record)s” is already %(status)s.")
                 % {"record": current, "status": status_label(to_status)}

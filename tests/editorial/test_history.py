@@ -87,7 +87,45 @@ def test_the_workflow_log_comes_back_with_a_recovered_record(publisher_client):
     recover_url = f"/admin/catalog/commitment/recover/{deleted.pk}/"
     publisher_client.post(recover_url, form_data(publisher_client.get(recover_url)))
 
-    assert Commitment.objects.get(pk=record.pk).status_changes.count() == 1
+    log = Commitment.objects.get(pk=record.pk).status_changes.order_by("pk")
+    assert [(step.to_status, step.comment) for step in log] == [
+        ("draft", ""),
+        ("draft", "Recovered after deletion."),
+    ]
+
+
+def test_editor_cannot_send_a_record_in_review_back_by_reverting(publisher_client, editor, client):
+    record = create_through_admin(publisher_client)
+    draft_version = Version.objects.get_for_object(record).get()
+    data = load_form(publisher_client, record)
+    data["status"] = "in_review"
+    publisher_client.post(change_url(record), data)
+    client.force_login(editor)
+
+    url = f"/admin/catalog/commitment/{record.pk}/history/{draft_version.pk}/"
+    response = client.get(url, follow=True)
+
+    assert "Only publishers can bring back" in " ".join(messages_of(response))
+    record.refresh_from_db()
+    assert record.status == Commitment.Status.IN_REVIEW
+
+
+def test_the_seed_loader_still_validates_after_a_logged_record_was_deleted(
+    publisher_client, publisher
+):
+    from django.core.management import call_command
+
+    from catalog import services
+    from catalog.models import StatusChange
+
+    record = CommitmentFactory(draft=True)
+    services.transition(record, "in_review", user=publisher)
+    publisher_client.post(f"/admin/catalog/commitment/{record.pk}/delete/", {"post": "yes"})
+
+    call_command("load_seed", verbosity=0)
+
+    assert StatusChange.objects.filter(commitment_id=record.pk).count() == 1
+    assert Commitment.objects.count() > 30
 
 
 def test_each_save_is_a_revision_with_user_and_reason(publisher_client, publisher):
