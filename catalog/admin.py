@@ -796,6 +796,23 @@ class CommitmentAdmin(SafeImportExportMixin, HistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, unquote(object_id))
+        locked = (
+            obj is not None
+            and not services.can_edit(request.user, obj)
+            and self.has_view_permission(request, obj)
+        )
+        if locked:
+            self.message_user(
+                request,
+                _(
+                    "This record is %(status)s, so only publishers can change it. Ask a "
+                    "publisher to send it back to draft if it needs work."
+                )
+                % {"status": services.status_label(obj.status)},
+                messages.ERROR if request.method == "POST" else messages.INFO,
+            )
+            if request.method == "POST":
+                return HttpResponseRedirect(request.path)
         if obj is not None:
             extra_context["preview_url"] = reverse("commitment_preview", args=[obj.slug])
             published = last_published_version(obj)

@@ -153,8 +153,11 @@ def transition(commitment, to_status, *, user, comment="", publish_at=_KEEP):
         current = Commitment.objects.select_for_update().get(pk=commitment.pk)
         old_status, old_publish_at = current.status, current.publish_at
         new_publish_at = old_publish_at if publish_at is _KEEP else publish_at
-        if not can_edit(user, current) and not is_publisher(user):
-            raise ValidationError(_("You may not change this record."))
+        if not can_edit(user, current):
+            raise ValidationError(
+                _("“%(record)s” is %(status)s; only publishers can change it.")
+                % {"record": current, "status": status_label(current.status)}
+            )
         check_change(
             user,
             old_status=old_status,
@@ -193,8 +196,7 @@ def transition_many(commitments, to_status, *, user, comment=""):
             except ValidationError as error:
                 refusals.append(f"“{commitment}”: {' '.join(error.messages)}")
         if refusals:
-            transaction.set_rollback(True)
-            raise ValidationError(refusals)
+            raise ValidationError(refusals)  # leaving the block rolls back every move
     return moved
 
 

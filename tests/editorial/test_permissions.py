@@ -94,9 +94,11 @@ def test_editor_cannot_change_a_published_record_at_all(editor_client):
     record = CommitmentFactory(title="Public title")
     data = {"title": "Changed", "status": "archived"}
 
-    response = editor_client.post(change_url(record), data)
+    response = editor_client.post(change_url(record), data, follow=True)
 
-    assert response.status_code == 403
+    assert "This record is published, so only publishers can change it" in " ".join(
+        messages_of(response)
+    )
     record.refresh_from_db()
     assert (record.title, record.status) == ("Public title", "published")
 
@@ -239,3 +241,14 @@ def test_scheduled_record_becomes_public_without_any_job():
     assert not Commitment.objects.published().filter(pk=record.pk).exists()
     later = timezone.now() + datetime.timedelta(hours=2)
     assert Commitment.objects.published(now=later).filter(pk=record.pk).exists()
+
+
+def test_publishing_through_the_form_warns_about_links_to_drafts(publisher_client):
+    record = CommitmentFactory(in_review=True)
+    CommitmentRelationFactory(source=record, target=CommitmentFactory(draft=True, title="Hidden"))
+    data = load_form(publisher_client, record)
+    data["status"] = "published"
+
+    response = publisher_client.post(change_url(record), data, follow=True)
+
+    assert "links to records the public cannot see yet: “Hidden”" in " ".join(messages_of(response))
