@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
@@ -508,11 +509,11 @@ class CommitmentAdmin(SafeImportExportMixin, HistoryAdmin):
     action_form = WorkflowActionForm
     change_form_template = "admin/catalog/commitment/change_form.html"
     list_display = [
-        "title",
+        "list_title",
         "symbol",
         "kind",
         "year",
-        "adopting_body",
+        "body",
         "workflow_status",
         "last_reviewed_on",
         "updated_at",
@@ -591,6 +592,14 @@ class CommitmentAdmin(SafeImportExportMixin, HistoryAdmin):
         if obj.is_public:
             return obj.get_absolute_url()
         return reverse("commitment_preview", args=[obj.slug])
+
+    @admin.display(description=gettext_lazy("title"), ordering="title")
+    def list_title(self, obj):
+        return Truncator(obj.display_title).chars(90)
+
+    @admin.display(description=gettext_lazy("adopting body"), ordering="adopting_body__name")
+    def body(self, obj):
+        return obj.adopting_body.short_name if obj.adopting_body else "—"
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def workflow_status(self, obj):

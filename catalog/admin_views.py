@@ -64,6 +64,8 @@ def _display(field, value):
     if isinstance(field, models.ForeignKey):
         obj = field.related_model._default_manager.filter(pk=value).first()
         return str(obj) if obj is not None else _("(deleted record %(pk)s)") % {"pk": value}
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
