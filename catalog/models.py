@@ -1,6 +1,7 @@
 import re
 from urllib.parse import urlsplit
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
@@ -642,6 +643,12 @@ class Commitment(TimeStampedModel):
                 violation_error_message=_("Say whether the symbol is verified or derived."),
             ),
         ]
+        permissions = [
+            (
+                "publish_commitment",
+                "Can publish, schedule, unpublish, archive and send back commitments",
+            )
+        ]
         indexes = [
             models.Index(fields=["status", "publish_at"], name="commitment_visibility_idx"),
             models.Index(fields=["-year", "-adopted_on", "title"], name="commitment_newest_idx"),
@@ -902,3 +909,70 @@ class Source(models.Model):
     @property
     def display_label(self):
         return self.label or urlsplit(self.url).netloc.removeprefix("www.")
+
+
+class StatusChange(models.Model):
+    """One step of a commitment's editorial workflow: who moved it, when, and why.
+
+    The link to the commitment has no database constraint and is not cascaded, so the log
+    outlives a deletion and reappears when the record is recovered from its history (it
+    comes back with the same primary key).
+    """
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="status_changes",
+        verbose_name=_("commitment"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=Commitment.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=Commitment.Status.choices)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    changed_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        if self.from_status == self.to_status:
+            return _("Comment on “%(status)s”") % {"status": self.get_to_status_display()}
+        return _("%(from)s → %(to)s") % {
+            "from": self.get_from_status_display() or _("new"),
+            "to": self.get_to_status_display(),
+        }
+
+    def clean_fields(self, exclude=None):
+        # The log outlives a deleted record on purpose, so its link is not re-validated.
+        super().clean_fields(exclude={*(exclude or ()), "commitment"})
+
+
+# History (django-reversion). A commitment's revision holds the record with its sources,
+# category evidence and relations in both directions, so reverting or recovering it brings
+# them back too. Themes are a many-to-many field: their ids are stored in the commitment's
+# own data and restored with it; the Theme rows themselves are not followed, because a
+# revert would then overwrite later edits of a theme or delete themes added since.
+reversion.register(Source)
+reversion.register(CategoryAssignment)
+reversion.register(CommitmentRelation)
+reversion.register(
+    Commitment,
+    follow=["sources", "category_assignments", "outgoing_relations", "incoming_relations"],
+)
+reversion.register(Organisation)
+reversion.register(Institution)
+reversion.register(Theme)
+reversion.register(ActivityCategory)

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "rest_framework",
+    "reversion",
+    "import_export",
     "catalog",
 ]
 
@@ -152,6 +154,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
+
+# Editorial history and imports (django-reversion, django-import-export).
+# Imports need the "add" permission of the model, exports the "view" permission; a confirmed
+# import runs in one transaction, so one bad row imports nothing.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 LOGGING = {
     "version": 1,

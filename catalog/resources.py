@@ -1,0 +1,303 @@
+"""Import and export of commitments and institutions (django-import-export).
+
+Rows are matched on `slug`; related records are named, not numbered: organisations by slug,
+acronym or name, bodies by slug or acronym, themes by slug. A confirmed import runs in one
+transaction and one history revision: one bad row and nothing is imported.
+"""
+
+import datetime
+
+import reversion
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from . import services
+from .models import Commitment, Institution, Organisation, Theme
+
+STATUS_DRAFT = "draft"
+STATUS_IN_REVIEW = "in_review"
+STATUS_FROM_FILE = "file"
+
+
+class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
+    """Find a related record by any of several unique-enough names (case-insensitive)."""
+
+    def __init__(self, model, lookups, **kwargs):
+        self.lookups = lookups
+        super().__init__(model, field=lookups[0], **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        value = str(value).strip() if value is not None else ""
+        if not value:
+            return None
+        for lookup in self.lookups:
+            matches = list(self.model.objects.filter(**{f"{lookup}__iexact": value})[:2])
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                raise ValueError(
+                    _("“%(value)s” names more than one %(model)s; use its slug instead.")
+                    % {"value": value, "model": self.model._meta.verbose_name}
+                )
+        raise ValueError(
+            _("No %(model)s is called “%(value)s” (looked up by %(lookups)s).")
+            % {
+                "model": self.model._meta.verbose_name,
+                "value": value,
+                "lookups": ", ".join(self.lookups),
+            }
+        )
+
+
+class StrictManyToManyWidget(widgets.ManyToManyWidget):
+    """Like ManyToManyWidget, but an unknown name is an error instead of being dropped."""
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return self.model.objects.none()
+        names = [name.strip() for name in str(value).split(self.separator) if name.strip()]
+        found = self.model.objects.filter(**{f"{self.field}__in": names})
+        unknown = sorted(set(names) - {getattr(obj, self.field) for obj in found})
+        if unknown:
+            raise ValueError(
+                _("Unknown %(model)s: %(names)s.")
+                % {"model": self.model._meta.verbose_name, "names": ", ".join(unknown)}
+            )
+        return found
+
+
+class _RolledBack(Exception):
+    def __init__(self, result):
+        self.result = result
+
+
+class EditorialResource(resources.ModelResource):
+    """A confirmed import is one transaction and one revision; an error anywhere undoes it."""
+
+    def __init__(self, user=None, status_choice=STATUS_DRAFT, **kwargs):
+        super().__init__()
+        self.user = user
+        self.status_choice = status_choice or STATUS_DRAFT
+
+    def before_import_row(self, row, **kwargs):
+        # Spreadsheets give empty cells as None; text columns store them as "".
+        # Spreadsheets also give dates as datetimes at midnight.
+        date_fields = self._date_fields()
+        for name, value in row.items():
+            if value is None and name in self._text_fields():
+                row[name] = ""
+            elif isinstance(value, datetime.datetime) and name in date_fields:
+                row[name] = value.date()
+
+    @classmethod
+    def _text_fields(cls):
+        return {
+            field.name
+            for field in cls._meta.model._meta.concrete_fields
+            if isinstance(field, models.CharField | models.TextField) and not field.null
+        }
+
+    @classmethod
+    def _date_fields(cls):
+        return {
+            field.name
+            for field in cls._meta.model._meta.concrete_fields
+            if type(field) is models.DateField
+        }
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # Widgets raise assorted exceptions for bad cells (decimal errors for numbers, for
+        # instance); turn them into a plain message tied to the column.
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except (ValueError, ValidationError):
+            raise
+        except Exception as error:
+            raise ValueError(
+                _("“%(value)s” is not a valid %(column)s.")
+                % {"value": row.get(field.column_name), "column": field.column_name}
+            ) from error
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        if dry_run:
+            return super().import_data(dataset, dry_run=True, **kwargs)
+        try:
+            with transaction.atomic(), reversion.create_revision():
+                result = super().import_data(dataset, dry_run=False, **kwargs)
+                if result.has_errors() or result.has_validation_errors():
+                    raise _RolledBack(result)
+                if self.user is not None:
+                    reversion.set_user(self.user)
+                reversion.set_comment(
+                    _("Imported from %(file)s") % {"file": kwargs.get("file_name") or _("a file")}
+                )
+        except _RolledBack as rolled_back:
+            return rolled_back.result
+        return result
+
+
+class CommitmentResource(EditorialResource):
+    organisation = fields.Field(
+        attribute="organisation",
+        column_name="organisation",
+        widget=NamedForeignKeyWidget(Organisation, ["slug", "acronym", "name"]),
+    )
+    adopting_body = fields.Field(
+        attribute="adopting_body",
+        column_name="adopting_body",
+        widget=NamedForeignKeyWidget(Institution, ["slug", "acronym", "name"]),
+    )
+    themes = fields.Field(
+        attribute="themes",
+        column_name="themes",
+        widget=StrictManyToManyWidget(Theme, separator="|", field="slug"),
+    )
+
+    class Meta:
+        model = Commitment
+        import_id_fields = ["slug"]
+        fields = [
+            "slug",
+            "title",
+            "short_title",
+            "kind",
+            "organisation",
+            "symbol",
+            "symbol_status",
+            "number",
+            "adopting_body",
+            "year",
+            "adopted_on",
+            "meeting",
+            "place",
+            "summary",
+            "key_quotation",
+            "keywords",
+            "external_references",
+            "themes",
+            "is_featured",
+            "status",
+            "publish_at",
+            "last_reviewed_on",
+            "editorial_note",
+        ]
+        export_order = fields
+        use_transactions = True
+        skip_diff = False
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def before_import(self, dataset, **kwargs):
+        if self.status_choice not in (STATUS_DRAFT, STATUS_IN_REVIEW, STATUS_FROM_FILE):
+            raise ValidationError(_("Choose the status imported records get."))
+        if self.status_choice == STATUS_FROM_FILE and not services.is_publisher(self.user):
+            raise ValidationError(
+                _("Only publishers can import records with the status given in the file.")
+            )
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        instance._status_before = None if new else instance.status
+        instance._publish_at_before = None if new else instance.publish_at
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # Many-to-many values are saved after the row; check the names now so the error
+        # is reported against its column instead of failing the whole row.
+        if "themes" in row:
+            try:
+                self.fields["themes"].clean(row)
+            except ValueError as error:
+                errors["themes"] = ValidationError(str(error))
+        old_status = instance._status_before
+        if old_status is not None and not services.can_edit(self.user, instance_before(instance)):
+            errors["status"] = ValidationError(
+                _("“%(record)s” is %(status)s; only publishers can change it.")
+                % {"record": instance.slug, "status": services.status_label(old_status)}
+            )
+        elif self.status_choice == STATUS_FROM_FILE:
+            if old_status is not None:
+                try:
+                    services.check_change(
+                        self.user,
+                        old_status=old_status,
+                        new_status=instance.status,
+                        old_publish_at=instance._publish_at_before,
+                        new_publish_at=instance.publish_at,
+                        comment=_("Imported"),
+                    )
+                except ValidationError as error:
+                    errors = error.update_error_dict(errors)
+        elif old_status is None:
+            instance.status = self.status_choice
+            instance.publish_at = None
+        else:  # Existing records keep their status and schedule.
+            instance.status = old_status
+            instance.publish_at = instance._publish_at_before
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk is None:
+            instance.created_by = self.user
+        instance.updated_by = self.user
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if instance._status_before != instance.status:
+            services.record_status_change(
+                instance,
+                from_status=instance._status_before,
+                user=self.user,
+                comment=_("Imported"),
+            )
+
+
+def instance_before(instance):
+    """A stand-in carrying the status the record had before the import changed it."""
+    return Commitment(status=instance._status_before)
+
+
+class InstitutionResource(EditorialResource):
+    organisation = fields.Field(
+        attribute="organisation",
+        column_name="organisation",
+        widget=NamedForeignKeyWidget(Organisation, ["slug", "acronym", "name"]),
+    )
+    parent = fields.Field(
+        attribute="parent",
+        column_name="parent",
+        widget=NamedForeignKeyWidget(Institution, ["slug"]),
+    )
+
+    class Meta:
+        model = Institution
+        import_id_fields = ["slug"]
+        fields = [
+            "slug",
+            "organisation",
+            "name",
+            "acronym",
+            "kind",
+            "parent",
+            "seat",
+            "established_year",
+            "meets",
+            "head_title",
+            "description",
+            "role_summary",
+            "website",
+            "source_urls",
+            "position",
+        ]
+        export_order = fields
+        use_transactions = True
+        skip_diff = False
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
