@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -14,6 +13,7 @@ from .models import (
     Organisation,
     Theme,
 )
+from .search import search_commitments
 
 MAX_QUERY_LENGTH = 500
 
@@ -105,13 +105,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        terms = Q()
-        for field in ("title", "short_title", "symbol", "number", "summary", "keywords"):
-            terms |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(terms)
+        return search_commitments(queryset, value)
 
     def filter_body(self, queryset, name, value):
         if not value:
