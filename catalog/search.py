@@ -173,8 +173,7 @@ def search_commitments(queryset, query):
     parsed = parse(query)
     if not parsed:
         return queryset.none() if (query or "").strip() else queryset
-    symbol_rank = _symbol_rank(parsed)
-    symbol_match = Q(pk__in=[]) if symbol_rank is None else Q(symbol_rank__gt=0)
+    symbol_rank, symbol_match = _symbol_rank(parsed)
     queryset = queryset.annotate(symbol_rank=symbol_rank or Value(0, IntegerField()))
     if not parsed.tokens:
         return queryset.filter(symbol_match).order_by("-symbol_rank", "-year", "title")
@@ -186,17 +185,26 @@ def search_commitments(queryset, query):
 
 
 def _symbol_rank(parsed):
-    """3: the whole symbol; 2: the number; 1: part of a symbol. None for word queries."""
-    whens = []
+    """(rank, condition): rank 3 for the whole symbol, 2 for the number, 1 for part of a
+    symbol, 0 otherwise; (None, an empty condition) for word queries."""
+    conditions = []
     if parsed.symbol_key:
-        whens.append(When(search_document__symbol_key=parsed.symbol_key, then=Value(3)))
+        conditions.append((Q(search_document__symbol_key=parsed.symbol_key), 3))
     if parsed.number_key:
-        whens.append(When(search_document__number_key=parsed.number_key, then=Value(2)))
+        conditions.append((Q(search_document__number_key=parsed.number_key), 2))
     if len(parsed.symbol_key) >= 3:
-        whens.append(When(search_document__symbol_key__contains=parsed.symbol_key, then=Value(1)))
-    if not whens:
-        return None
-    return Case(*whens, default=Value(0), output_field=IntegerField())
+        conditions.append((Q(search_document__symbol_key__contains=parsed.symbol_key), 1))
+    if not conditions:
+        return None, Q(pk__in=[])
+    rank = Case(
+        *(When(condition, then=Value(value)) for condition, value in conditions),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    match = Q()
+    for condition, _value in conditions:
+        match |= condition
+    return rank, match
 
 
 def _postgresql_query(tokens):
@@ -472,46 +480,60 @@ def _refresh_batch(ids):
         .prefetch_related("themes", "activity_categories")
     )
     documents = {commitment.pk: _document(commitment) for commitment in commitments}
+    keys = {
+        commitment.pk: (
+            symbol_key_of(commitment.symbol),
+            number_key_of(commitment)[:64],
+            documents[commitment.pk]["words"],
+        )
+        for commitment in commitments
+    }
+    if connection.vendor == "postgresql":
+        if documents:
+            _write_postgresql(documents, keys)
+        return
     SearchDocument.objects.bulk_create(
         [
-            SearchDocument(
-                commitment=commitment,
-                symbol_key=symbol_key_of(commitment.symbol),
-                number_key=number_key_of(commitment)[:64],
-                words=documents[commitment.pk]["words"],
-            )
-            for commitment in commitments
+            SearchDocument(commitment_id=pk, symbol_key=symbol, number_key=number, words=words)
+            for pk, (symbol, number, words) in keys.items()
         ],
         update_conflicts=True,
         unique_fields=["commitment"],
         update_fields=["symbol_key", "number_key", "words"],
     )
-    if connection.vendor == "postgresql" and documents:
-        _write_vectors(documents)
-    elif connection.vendor == "sqlite" and fts5_available():
+    if connection.vendor == "sqlite" and fts5_available():
         _write_fts(ids, documents)
 
 
-VECTOR_SQL = """
-UPDATE catalog_searchdocument AS doc SET vector =
+# One statement per batch writes the keys and the weighted vector (no second UPDATE, so no
+# dead row versions to vacuum after a bulk refresh).
+POSTGRESQL_SQL = """
+INSERT INTO catalog_searchdocument (commitment_id, symbol_key, number_key, words, vector)
+SELECT v.id, v.symbol_key, v.number_key, v.words,
     setweight(to_tsvector('english', v.symbol || ' ' || v.title), 'A')
     || setweight(to_tsvector('simple', v.simple), 'A')
     || setweight(to_tsvector('english', v.number || ' ' || v.quotation), 'B')
     || setweight(to_tsvector('english', v.summary), 'C')
     || setweight(to_tsvector('english', v.context), 'D')
-FROM (VALUES {rows}) AS v(id, symbol, title, simple, number, quotation, summary, context)
-WHERE doc.commitment_id = v.id
+FROM (VALUES {rows}) AS v(
+    id, symbol_key, number_key, words, symbol, title, simple, number, quotation, summary, context
+)
+ON CONFLICT (commitment_id) DO UPDATE SET
+    symbol_key = EXCLUDED.symbol_key,
+    number_key = EXCLUDED.number_key,
+    words = EXCLUDED.words,
+    vector = EXCLUDED.vector
 """
 VECTOR_FIELDS = ("symbol", "title", "simple", "number", "quotation", "summary", "context")
 
 
-def _write_vectors(documents):
-    row = "(%s::bigint, " + ", ".join(["%s::text"] * len(VECTOR_FIELDS)) + ")"
+def _write_postgresql(documents, keys):
+    row = "(%s::bigint, " + ", ".join(["%s::text"] * (3 + len(VECTOR_FIELDS))) + ")"
     params = []
     for pk, document in documents.items():
-        params.extend([pk, *(document[field] for field in VECTOR_FIELDS)])
+        params.extend([pk, *keys[pk], *(document[field] for field in VECTOR_FIELDS)])
     with connection.cursor() as cursor:
-        cursor.execute(VECTOR_SQL.format(rows=", ".join([row] * len(documents))), params)
+        cursor.execute(POSTGRESQL_SQL.format(rows=", ".join([row] * len(documents))), params)
 
 
 def _write_fts(ids, documents):
@@ -567,7 +589,9 @@ def _themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 @receiver(post_save, sender=CategoryAssignment, dispatch_uid="search_category_assigned")
 @receiver(post_delete, sender=CategoryAssignment, dispatch_uid="search_category_unassigned")
-def _category_assignment_changed(sender, instance, **kwargs):
+def _category_assignment_changed(sender, instance, origin=None, **kwargs):
+    if isinstance(origin, Commitment) or getattr(origin, "model", None) is Commitment:
+        return  # the commitment itself is being deleted
     refresh([instance.commitment_id])
 
 

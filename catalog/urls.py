@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import browse, catalogue
+from .views import browse, catalogue, search
 
 app_name = "catalog"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     ),
     path("themes/<slug:slug>/", browse.ThemeDetailView.as_view(), name="theme_detail"),
     path("categories/<slug:slug>/", browse.CategoryDetailView.as_view(), name="category_detail"),
+    path("search/", search.SearchView.as_view(), name="search"),
 ]
