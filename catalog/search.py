@@ -400,7 +400,7 @@ def site_search(query, limit=20):
         return []
     commitments = search_commitments(Commitment.objects.for_listing(), query)
     page = list(commitments[:limit])
-    count = len(page) if len(page) < limit else commitments.count()
+    count = commitments.count()
     marked = snippets(page, query)
     for commitment in page:
         commitment.snippet = marked[commitment.pk]
@@ -411,10 +411,11 @@ def site_search(query, limit=20):
         ("categories", ActivityCategory.objects.all(), ("name", "scope_note")),
     )
     for key, queryset, fields in vocabularies:
-        matches = queryset.filter(_every_word(parsed.tokens, fields)) if parsed.tokens else []
-        rows = list(matches[:limit]) if parsed.tokens else []
-        total = len(rows) if len(rows) < limit else matches.count()
-        groups.append(Group(key, rows, total))
+        if parsed.tokens:
+            matches = queryset.filter(_every_word(parsed.tokens, fields))
+            groups.append(Group(key, list(matches[:limit]), matches.count()))
+        else:
+            groups.append(Group(key, [], 0))
     return groups
 
 
