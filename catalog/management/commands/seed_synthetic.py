@@ -152,8 +152,11 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 for table in ("catalog_commitment", "catalog_searchdocument"):
                     cursor.execute(f"VACUUM ANALYZE {table}")
-        else:
+        else:  # inside a transaction, where VACUUM is not allowed
             with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    for index in ("search_vector_gin", "search_words_trgm", "search_symbol_trgm"):
+                        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
                 cursor.execute("ANALYZE")
 
     def delete_all(self):
