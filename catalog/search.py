@@ -216,16 +216,21 @@ def _postgresql_query(tokens):
 
 def _search_postgresql(queryset, parsed, symbol_match):
     tsquery = _postgresql_query(parsed.tokens)
-    words = " ".join(parsed.tokens)
-    typo_match = TrigramWordSimilar(F("search_document__words"), Value(words))
-    return (
-        queryset.annotate(
-            text_rank=SearchRank(F("search_document__vector"), tsquery, cover_density=True),
-            similarity=TrigramWordSimilarity(Value(words), "search_document__words"),
+    matches = queryset.filter(Q(search_document__vector=tsquery) | symbol_match)
+    if not matches.exists():
+        # Nothing matches the words as typed: look for words that are spelt alike. Only then,
+        # because word similarity is costly to compute on every row.
+        words = " ".join(parsed.tokens)
+        return (
+            queryset.annotate(
+                text_rank=TrigramWordSimilarity(Value(words), "search_document__words")
+            )
+            .filter(TrigramWordSimilar(F("search_document__words"), Value(words)))
+            .order_by("-symbol_rank", "-text_rank", "-year", "title")
         )
-        .filter(Q(search_document__vector=tsquery) | typo_match | symbol_match)
-        .order_by("-symbol_rank", "-text_rank", "-similarity", "-year", "title")
-    )
+    return matches.annotate(
+        text_rank=SearchRank(F("search_document__vector"), tsquery, cover_density=True)
+    ).order_by("-symbol_rank", "-text_rank", "-year", "title")
 
 
 class _Bm25(Func):
