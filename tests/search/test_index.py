@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import serializers
+from django.core.management import call_command
 
 from catalog import search
 from catalog.models import Commitment, SearchDocument
@@ -148,3 +149,10 @@ def test_unpublished_commitment_is_never_found(trait, client):
     assert found("PC.DEC/4242") == []
     page = client.get("/search/", {"q": "cryptography"}).content.decode()
     assert "Decision on cryptography" not in page
+
+
+def test_rebuild_command_indexes_rows_changed_behind_the_orm():
+    commitment = CommitmentFactory(slug="raw")
+    Commitment.objects.filter(pk=commitment.pk).update(summary="Covers permafrost.")
+    call_command("rebuild_search_index", verbosity=0)
+    assert found("permafrost") == ["raw"]
