@@ -49,5 +49,12 @@ seed: $(VENV)/.installed .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed
 
+# Search and catalogue timings against a bare view, on PostgreSQL with BENCH_COUNT synthetic
+# commitments (created once, kept for the next run; `manage.py seed_synthetic --delete`).
+BENCH_COUNT ?= 100000
+bench: $(VENV)/.installed
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to a PostgreSQL database."; exit 1; }
+	$(PY) scripts/bench.py --count $(BENCH_COUNT)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

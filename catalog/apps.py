@@ -6,3 +6,7 @@ class CatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "catalog"
     verbose_name = _("Catalogue")
+
+    def ready(self):
+        # Connects the receivers that keep the search index current.
+        from . import search  # noqa: F401

@@ -19,6 +19,7 @@ from .models import (
     Organisation,
     Theme,
 )
+from .search import search_commitments
 
 MAX_QUERY_LENGTH = 500
 
@@ -118,6 +119,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
     ordering = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=[
+            ("relevance", _("Best match")),
             ("newest", _("Newest first")),
             ("oldest", _("Oldest first")),
             ("title", _("Title (A–Z)")),
@@ -125,7 +127,10 @@ class CommitmentFilterSet(django_filters.FilterSet):
         ],
         method="filter_ordering",
         empty_label=None,
-        help_text=_("newest (default), oldest, title or symbol."),
+        help_text=_(
+            "relevance (the default: best match first when searching, otherwise newest "
+            "first), newest, oldest, title or symbol."
+        ),
     )
 
     ORDERINGS = {
@@ -151,13 +156,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
         form = CommitmentFilterForm
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        terms = Q()
-        for field in ("title", "short_title", "symbol", "number", "summary", "keywords"):
-            terms |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(terms)
+        return search_commitments(queryset, value)
 
     def filter_body(self, queryset, name, value):
         if not value:
@@ -175,7 +174,11 @@ class CommitmentFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_ordering(self, queryset, name, value):
-        return queryset.order_by(*self.ORDERINGS.get(value or "newest"))
+        if value == "relevance":
+            if (self.form.cleaned_data.get("search") or "").strip():
+                return queryset  # the search filter, applied first, orders by relevance
+            value = "newest"
+        return queryset.order_by(*self.ORDERINGS[value])
 
     # ----------------------------------------------------------------------------------
     # Facets and active filters (used by the catalogue page)

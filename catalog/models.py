@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
@@ -958,6 +959,34 @@ class StatusChange(models.Model):
     def clean_fields(self, exclude=None):
         # The log outlives a deleted record on purpose, so its link is not re-validated.
         super().clean_fields(exclude={*(exclude or ()), "commitment"})
+
+
+class SearchDocument(models.Model):
+    """What search matches for one commitment; rebuilt by `catalog.search.refresh()`.
+
+    A table of its own keeps the schema identical on PostgreSQL and SQLite: `vector` is filled
+    only on PostgreSQL (GIN-indexed); SQLite keeps its words in an FTS5 table instead. Both
+    use the symbol and number keys, which make every spelling of a symbol match.
+    """
+
+    commitment = models.OneToOneField(
+        Commitment, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    symbol_key = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="Symbol letters and digits only."
+    )
+    number_key = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="The number, e.g. 7/06 or 1039."
+    )
+    words = models.TextField(blank=True, help_text="Title and keywords, for typo matching.")
+    vector = SearchVectorField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return str(self.commitment_id)
 
 
 # History (django-reversion). A commitment's revision holds the record with its sources,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import browse, catalogue
+from .views import browse, catalogue, search
 
 app_name = "catalog"
 
@@ -44,4 +44,5 @@ urlpatterns = [
     path("timeline/", browse.TimelineView.as_view(), name="timeline"),
     path("matrix/", browse.MatrixView.as_view(), name="matrix"),
     path("about/", browse.AboutView.as_view(), name="about"),
+    path("search/", search.SearchView.as_view(), name="search"),
 ]

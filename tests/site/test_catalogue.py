@@ -23,8 +23,8 @@ def test_catalogue_lists_every_published_record_newest_first_with_the_count(clie
     assert "4 commitments" in html(response)
 
 
-def test_text_filter_matches_the_title(client, catalogue):
-    assert titles(client.get(URL, {"search": "youth"})) == [YOUTH]
+def test_text_filter_matches_the_title_first_then_the_theme_name(client, catalogue):
+    assert titles(client.get(URL, {"search": "youth"})) == [YOUTH, STRATEGY]
 
 
 def test_text_filter_matches_the_symbol_in_any_case(client, catalogue):
@@ -193,3 +193,24 @@ def test_empty_filter_value_means_not_filtered(client, catalogue, name):
     response = client.get(URL, {name: ""})
     assert response.status_code == 200
     assert len(titles(response)) == 4
+
+
+@pytest.mark.parametrize("params", [{}, {"ordering": "relevance"}])
+def test_a_text_search_lists_the_best_match_first_by_default(client, params):
+    CommitmentFactory(title="Decision on cyber confidence-building measures", year=2013)
+    CommitmentFactory(title="Declaration on youth", summary="Mentions cyber once.", year=2020)
+    response = client.get(URL, {"search": "cyber", **params})
+    assert titles(response) == [
+        "Decision on cyber confidence-building measures",
+        "Declaration on youth",
+    ]
+
+
+def test_a_text_search_can_still_be_sorted_newest_first(client):
+    CommitmentFactory(title="Decision on cyber confidence-building measures", year=2013)
+    CommitmentFactory(title="Declaration on youth", summary="Mentions cyber once.", year=2020)
+    response = client.get(URL, {"search": "cyber", "ordering": "newest"})
+    assert titles(response) == [
+        "Declaration on youth",
+        "Decision on cyber confidence-building measures",
+    ]

@@ -1,0 +1,625 @@
+"""Ranked full-text and symbol search over the catalogue: the one implementation.
+
+The site search page, the catalogue's text filter and the API's `search` parameter all call
+`search_commitments()`. Each commitment has a `SearchDocument` row (symbol and number keys, the
+words for typo matching) kept current by `refresh()`, which the receivers at the bottom of this
+module call whenever a commitment, its themes, its categories or a linked name changes.
+
+PostgreSQL: a weighted tsvector (A symbol and title, B number and quotation, C summary, D body,
+themes, categories and keywords) with a GIN index, English stemming plus an unstemmed `simple`
+part for symbols and acronyms, prefix matching of the last word, `ts_rank_cd` ranking,
+`ts_headline` snippets and pg_trgm word similarity for small typos.
+
+SQLite: an FTS5 table (`catalog_search_fts`, rowid = commitment id) with bm25 ranking and
+`snippet()`; when the SQLite library lacks FTS5, a substring search.
+
+On both, a query that looks like a symbol or a number ("mc dec 7/06", "1039") is compared with
+the normalised symbol and number keys, and those matches rank above any text match.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.db import connection
+from django.db.backends.signals import connection_created
+from django.db.models import Case, F, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from .models import (
+    ActivityCategory,
+    CategoryAssignment,
+    Commitment,
+    Institution,
+    SearchDocument,
+    Theme,
+    normalise_symbol,
+)
+
+FTS_TABLE = "catalog_search_fts"
+# bm25 weights of the FTS5 columns, in their order: symbol, title, number, quotation, summary,
+# context (body, themes, categories, keywords).
+FTS_COLUMNS = ("symbol", "title", "number", "quotation", "summary", "context")
+FTS_WEIGHTS = "10.0, 10.0, 5.0, 5.0, 2.0, 1.0"
+FTS_SUMMARY_COLUMN = FTS_COLUMNS.index("summary")
+
+MAX_QUERY_CHARS = 300
+MAX_TOKENS = 10
+MAX_TOKEN_CHARS = 40
+# pg_trgm word similarity above which a word counts as a typo of a title or keyword word
+# ("confidance" ~ "confidence" is 0.57; the extension's default of 0.6 misses it).
+WORD_SIMILARITY_THRESHOLD = 0.5
+BATCH_SIZE = 500
+
+# Marks put around matches by the database, turned into <mark> after HTML-escaping the rest.
+START, STOP = "\x02", "\x03"
+
+STOPWORDS = frozenset(
+    "a an and are as at be by for from in into is it its of on or that the their this to was "
+    "were which with".split()
+)
+TOKEN_RE = re.compile(r"[^\W_]+")
+NUMBER_RE = re.compile(r"\d+(?:/\d+)*")
+
+
+# --------------------------------------------------------------------------------------
+# Query parsing: user text never reaches a query language, only these sanitised tokens
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    tokens: tuple  # lower-case words and numbers (letters and digits only), stopwords dropped
+    symbol_key: str  # letters and digits of a symbol-like query, upper case; "" otherwise
+    number_key: str  # the last number in the query ("7/06", "1039"); "" when none
+
+    def __bool__(self):
+        return bool(self.tokens or self.symbol_key)
+
+
+def parse(query):
+    text = " ".join((query or "")[:MAX_QUERY_CHARS].split())
+    words = [word[:MAX_TOKEN_CHARS] for word in TOKEN_RE.findall(text.lower())]
+    content = [word for word in words if word not in STOPWORDS] or words
+    tokens = tuple(dict.fromkeys(content))[:MAX_TOKENS]
+    symbol_key = number_key = ""
+    if any(char.isdigit() for char in text):
+        compact = symbol_key_of(text)
+        if 2 <= len(compact) <= 64:
+            symbol_key = compact
+        numbers = NUMBER_RE.findall(text)
+        if numbers:
+            number_key = numbers[-1][:64]
+    return ParsedQuery(text, tokens, symbol_key, number_key)
+
+
+def symbol_key_of(value):
+    """ "MC.DEC/7/06", "mc dec 7/06" and "MC.DEC 7/06" all become "MCDEC706"."""
+    return re.sub(r"[^0-9A-Z]", "", normalise_symbol(value))
+
+
+def number_key_of(commitment):
+    for value in (commitment.number, commitment.symbol):
+        numbers = NUMBER_RE.findall(value or "")
+        if numbers:
+            return numbers[0] if value is commitment.number else numbers[-1]
+    return ""
+
+
+def _variants(token):
+    """British and American spellings of a word: "radicalisation" also finds "radicalization"."""
+    variants = [token]
+    for british, american in (("isation", "ization"), ("ise", "ize"), ("ising", "izing")):
+        if british in token:
+            variants.append(token.replace(british, american))
+        elif american in token:
+            variants.append(token.replace(american, british))
+    return list(dict.fromkeys(variants))
+
+
+def _prefix_allowed(token):
+    return len(token) >= 3 or token.isdigit()
+
+
+def _tsquery_text(tokens):
+    """to_tsquery syntax built only from letters and digits: "a & (b | c) & d:*"."""
+    groups = []
+    for position, token in enumerate(tokens):
+        last = position == len(tokens) - 1
+        suffix = ":*" if last and _prefix_allowed(token) else ""
+        alternatives = [f"{variant}{suffix}" for variant in _variants(token)]
+        groups.append(
+            alternatives[0] if len(alternatives) == 1 else f"({' | '.join(alternatives)})"
+        )
+    return " & ".join(groups)
+
+
+def _fts_match_text(tokens):
+    """FTS5 MATCH syntax built only from letters and digits: '"a" AND ("b" OR "c") AND "d"*'.
+
+    The ANDs are explicit: FTS5 accepts implicit AND between phrases but not before a
+    parenthesised group.
+    """
+    groups = []
+    for position, token in enumerate(tokens):
+        last = position == len(tokens) - 1
+        suffix = "*" if last and _prefix_allowed(token) else ""
+        alternatives = [f'"{variant}"{suffix}' for variant in _variants(token)]
+        groups.append(
+            alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})"
+        )
+    return " AND ".join(groups)
+
+
+# --------------------------------------------------------------------------------------
+# Searching
+# --------------------------------------------------------------------------------------
+
+
+def search_commitments(queryset, query):
+    """The commitments of `queryset` that match `query`, most relevant first.
+
+    `queryset` decides visibility (pass `published()` or `for_listing()`); search only narrows
+    it. Each result carries `symbol_rank` and `text_rank` annotations.
+    """
+    parsed = parse(query)
+    if not parsed:
+        return queryset.none() if (query or "").strip() else queryset
+    symbol_rank, symbol_match = _symbol_rank(parsed)
+    queryset = queryset.annotate(symbol_rank=symbol_rank or Value(0, IntegerField()))
+    if not parsed.tokens:
+        return queryset.filter(symbol_match).order_by("-symbol_rank", "-year", "title")
+    if connection.vendor == "postgresql":
+        return _search_postgresql(queryset, parsed, symbol_match)
+    if fts5_available():
+        return _search_fts5(queryset, parsed, symbol_match)
+    return _search_substring(queryset, parsed, symbol_match)
+
+
+def _symbol_rank(parsed):
+    """(rank, condition): rank 3 for the whole symbol, 2 for the number, 1 for part of a
+    symbol, 0 otherwise; (None, an empty condition) for word queries."""
+    conditions = []
+    if parsed.symbol_key:
+        conditions.append((Q(search_document__symbol_key=parsed.symbol_key), 3))
+    if parsed.number_key:
+        conditions.append((Q(search_document__number_key=parsed.number_key), 2))
+    if len(parsed.symbol_key) >= 3:
+        conditions.append((Q(search_document__symbol_key__contains=parsed.symbol_key), 1))
+    if not conditions:
+        return None, Q(pk__in=[])
+    rank = Case(
+        *(When(condition, then=Value(value)) for condition, value in conditions),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    match = Q()
+    for condition, _value in conditions:
+        match |= condition
+    return rank, match
+
+
+def _postgresql_query(tokens):
+    text = _tsquery_text(tokens)
+    return SearchQuery(text, search_type="raw", config="english") | SearchQuery(
+        text, search_type="raw", config="simple"
+    )
+
+
+def _search_postgresql(queryset, parsed, symbol_match):
+    tsquery = _postgresql_query(parsed.tokens)
+    matches = queryset.filter(Q(search_document__vector=tsquery) | symbol_match)
+    if not matches.exists():
+        # Nothing matches the words as typed: look for words that are spelt alike. Only then,
+        # because word similarity is costly to compute on every row.
+        words = " ".join(parsed.tokens)
+        return (
+            queryset.annotate(
+                text_rank=TrigramWordSimilarity(Value(words), "search_document__words")
+            )
+            .filter(TrigramWordSimilar(F("search_document__words"), Value(words)))
+            .order_by("-symbol_rank", "-text_rank", "-year", "title")
+        )
+    return matches.annotate(
+        text_rank=SearchRank(F("search_document__vector"), tsquery, cover_density=True)
+    ).order_by("-symbol_rank", "-text_rank", "-year", "title")
+
+
+class _Bm25(Func):
+    """-bm25 of the commitment whose id is the expression (higher is better; NULL: no match)."""
+
+    template = (
+        f"(SELECT -bm25({FTS_TABLE}, {FTS_WEIGHTS}) FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH %%s AND rowid = %(expressions)s)"
+    )
+    output_field = FloatField()
+
+    def __init__(self, expression, match):
+        super().__init__(expression)
+        self.match = match
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return sql, (self.match, *params)
+
+
+def _search_fts5(queryset, parsed, symbol_match):
+    match = _fts_match_text(parsed.tokens)
+    in_index = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+    return (
+        queryset.annotate(text_rank=_Bm25(F("pk"), match))
+        .filter(Q(pk__in=in_index) | symbol_match)
+        .order_by("-symbol_rank", F("text_rank").desc(nulls_last=True), "-year", "title")
+    )
+
+
+SUBSTRING_FIELDS = (
+    "title",
+    "short_title",
+    "symbol",
+    "number",
+    "summary",
+    "key_quotation",
+    "keywords",
+    "adopting_body__name",
+    "adopting_body__acronym",
+)
+
+
+def _search_substring(queryset, parsed, symbol_match):
+    every_word = Q()
+    for token in parsed.tokens:
+        any_field = Q()
+        for variant in _variants(token):
+            for field in SUBSTRING_FIELDS:
+                any_field |= Q(**{f"{field}__icontains": variant})
+        every_word &= any_field
+    in_title = Q()
+    for token in parsed.tokens:
+        in_title &= Q(title__icontains=token)
+    return (
+        queryset.annotate(
+            text_rank=Case(When(in_title, then=Value(1.0)), default=Value(0.0)),
+        )
+        .filter(every_word | symbol_match)
+        .order_by("-symbol_rank", "-text_rank", "-year", "title")
+    )
+
+
+_fts5_cache = {}
+
+
+def fts5_available():
+    """Whether this SQLite has FTS5 and the index table exists (checked once per database)."""
+    key = connection.settings_dict["NAME"]
+    if key not in _fts5_cache:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [FTS_TABLE])
+            _fts5_cache[key] = cursor.fetchone() is not None and sqlite_has_fts5(cursor)
+    return _fts5_cache[key]
+
+
+def sqlite_has_fts5(cursor):
+    cursor.execute("PRAGMA compile_options")
+    options = {row[0] for row in cursor.fetchall()}
+    if "ENABLE_FTS5" in options:
+        return True
+    try:  # FTS5 may also be loaded as an extension
+        cursor.execute("CREATE VIRTUAL TABLE temp.fts5_probe USING fts5(x)")
+        cursor.execute("DROP TABLE temp.fts5_probe")
+    except Exception:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------------------
+# Snippets
+# --------------------------------------------------------------------------------------
+
+
+def snippets(commitments, query):
+    """{commitment pk: safe HTML} — a passage of each summary with the matched words in <mark>.
+
+    One query for the whole page of results; everything but the marks is HTML-escaped.
+    """
+    commitments = list(commitments)
+    parsed = parse(query)
+    if not commitments:
+        return {}
+    raw = {}
+    ids = [commitment.pk for commitment in commitments]
+    if parsed.tokens and connection.vendor == "postgresql":
+        headline = SearchHeadline(
+            "summary",
+            _postgresql_query(parsed.tokens),
+            config="english",
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=35,
+            min_words=15,
+        )
+        raw = dict(
+            Commitment.objects.filter(pk__in=ids)
+            .annotate(headline=headline)
+            .values_list("pk", "headline")
+        )
+    elif parsed.tokens and connection.vendor == "sqlite" and fts5_available():
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, snippet({FTS_TABLE}, {FTS_SUMMARY_COLUMN}, %s, %s, '…', 30) "
+                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})",
+                [START, STOP, _fts_match_text(parsed.tokens), *ids],
+            )
+            raw = dict(cursor.fetchall())
+    result = {}
+    for commitment in commitments:
+        text = raw.get(commitment.pk)
+        if text and START in text:
+            result[commitment.pk] = _marked(text)
+        else:
+            result[commitment.pk] = _highlight(commitment.summary, parsed.tokens)
+    return result
+
+
+def _marked(text):
+    return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))
+
+
+def _highlight(text, tokens, words=40):
+    """A passage highlighted in Python, when the database gave none."""
+    text = Truncator(text or "").words(words)
+    if not tokens:
+        return escape(text)
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(token) for token in tokens) + r")\w*", re.IGNORECASE
+    )
+    return _marked(pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", text))
+
+
+# --------------------------------------------------------------------------------------
+# Site search: commitments and the vocabularies, grouped
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    key: str
+    results: list
+    count: int
+
+
+def site_search(query, limit=20):
+    """Results for the search page: commitments (ranked, with snippets), institutions, themes
+    and categories, each with its total count and at most `limit` rows."""
+    parsed = parse(query)
+    if not parsed:
+        return []
+    commitments = search_commitments(Commitment.objects.for_listing(), query)
+    page = list(commitments[:limit])
+    count = commitments.count()
+    marked = snippets(page, query)
+    for commitment in page:
+        commitment.snippet = marked[commitment.pk]
+    groups = [Group("commitments", page, count)]
+    vocabularies = (
+        ("institutions", Institution.objects.all(), ("name", "acronym", "description")),
+        ("themes", Theme.objects.all(), ("name", "description")),
+        ("categories", ActivityCategory.objects.all(), ("name", "scope_note")),
+    )
+    for key, queryset, fields in vocabularies:
+        if parsed.tokens:
+            matches = queryset.filter(_every_word(parsed.tokens, fields))
+            groups.append(Group(key, list(matches[:limit]), matches.count()))
+        else:
+            groups.append(Group(key, [], 0))
+    return groups
+
+
+def _every_word(tokens, fields):
+    condition = Q()
+    for token in tokens:
+        any_field = Q()
+        for variant in _variants(token):
+            for field in fields:
+                any_field |= Q(**{f"{field}__icontains": variant})
+        condition &= any_field
+    return condition
+
+
+# --------------------------------------------------------------------------------------
+# Keeping the index current
+# --------------------------------------------------------------------------------------
+
+
+def _spaced_symbol(symbol):
+    return " ".join(re.findall(r"[0-9A-Za-z]+", symbol))
+
+
+def _document(commitment):
+    themes = [theme.name for theme in commitment.themes.all()]
+    categories = [category.name for category in commitment.activity_categories.all()]
+    body = commitment.adopting_body
+    acronyms = [body.acronym if body else "", commitment.organisation.acronym]
+    symbol = " ".join(
+        part
+        for part in (_spaced_symbol(commitment.symbol), symbol_key_of(commitment.symbol))
+        if part
+    )
+    title = " ".join(part for part in (commitment.title, commitment.short_title) if part)
+    context = " ".join(
+        [body.name if body else "", *acronyms, *themes, *categories, commitment.keywords]
+    )
+    return {
+        "symbol": symbol,
+        "title": title,
+        "number": commitment.number,
+        "quotation": commitment.key_quotation,
+        "summary": commitment.summary,
+        "context": context,
+        "simple": " ".join([symbol, title, *acronyms, commitment.keywords]),
+        "words": " ".join([title, commitment.keywords, *themes, *categories]),
+    }
+
+
+def refresh(commitment_ids=None):
+    """Rebuild the search entries of these commitments (of all when None)."""
+    if commitment_ids is None:
+        commitment_ids = Commitment.objects.order_by("pk").values_list("pk", flat=True)
+    ids = sorted({int(pk) for pk in commitment_ids if pk is not None})
+    for start in range(0, len(ids), BATCH_SIZE):
+        _refresh_batch(ids[start : start + BATCH_SIZE])
+
+
+def _refresh_batch(ids):
+    commitments = list(
+        Commitment.objects.filter(pk__in=ids)
+        .select_related("adopting_body", "organisation")
+        .prefetch_related("themes", "activity_categories")
+    )
+    documents = {commitment.pk: _document(commitment) for commitment in commitments}
+    keys = {
+        commitment.pk: (
+            symbol_key_of(commitment.symbol),
+            number_key_of(commitment)[:64],
+            documents[commitment.pk]["words"],
+        )
+        for commitment in commitments
+    }
+    if connection.vendor == "postgresql":
+        if documents:
+            _write_postgresql(documents, keys)
+        return
+    SearchDocument.objects.bulk_create(
+        [
+            SearchDocument(commitment_id=pk, symbol_key=symbol, number_key=number, words=words)
+            for pk, (symbol, number, words) in keys.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["commitment"],
+        update_fields=["symbol_key", "number_key", "words"],
+    )
+    if connection.vendor == "sqlite" and fts5_available():
+        _write_fts(ids, documents)
+
+
+# One statement per batch writes the keys and the weighted vector (no second UPDATE, so no
+# dead row versions to vacuum after a bulk refresh).
+POSTGRESQL_SQL = """
+INSERT INTO catalog_searchdocument (commitment_id, symbol_key, number_key, words, vector)
+SELECT v.id, v.symbol_key, v.number_key, v.words,
+    setweight(to_tsvector('english', v.symbol || ' ' || v.title), 'A')
+    || setweight(to_tsvector('simple', v.simple), 'A')
+    || setweight(to_tsvector('english', v.number || ' ' || v.quotation), 'B')
+    || setweight(to_tsvector('english', v.summary), 'C')
+    || setweight(to_tsvector('english', v.context), 'D')
+FROM (VALUES {rows}) AS v(
+    id, symbol_key, number_key, words, symbol, title, simple, number, quotation, summary, context
+)
+ON CONFLICT (commitment_id) DO UPDATE SET
+    symbol_key = EXCLUDED.symbol_key,
+    number_key = EXCLUDED.number_key,
+    words = EXCLUDED.words,
+    vector = EXCLUDED.vector
+"""
+VECTOR_FIELDS = ("symbol", "title", "simple", "number", "quotation", "summary", "context")
+
+
+def _write_postgresql(documents, keys):
+    row = "(%s::bigint, " + ", ".join(["%s::text"] * (3 + len(VECTOR_FIELDS))) + ")"
+    params = []
+    for pk, document in documents.items():
+        params.extend([pk, *keys[pk], *(document[field] for field in VECTOR_FIELDS)])
+    with connection.cursor() as cursor:
+        cursor.execute(POSTGRESQL_SQL.format(rows=", ".join([row] * len(documents))), params)
+
+
+def _write_fts(ids, documents):
+    placeholders = ", ".join(["%s"] * len(ids))
+    columns = ", ".join(FTS_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", ids)
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (rowid, {columns}) "
+            f"VALUES (%s, {', '.join(['%s'] * len(FTS_COLUMNS))})",
+            [
+                [pk, *(document[column] for column in FTS_COLUMNS)]
+                for pk, document in documents.items()
+            ],
+        )
+
+
+def forget(commitment_ids):
+    """Drop deleted commitments from the SQLite index (PostgreSQL rows go by cascade)."""
+    ids = list(commitment_ids)
+    if ids and connection.vendor == "sqlite" and fts5_available():
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", ids)
+
+
+# Index maintenance, like cache invalidation, follows every save path (admin, imports,
+# reverts, loaddata) without each of them having to remember it.
+
+
+@receiver(post_save, sender=Commitment, dispatch_uid="search_commitment_saved")
+def _commitment_saved(sender, instance, **kwargs):
+    refresh([instance.pk])
+
+
+@receiver(post_delete, sender=Commitment, dispatch_uid="search_commitment_deleted")
+def _commitment_deleted(sender, instance, **kwargs):
+    forget([instance.pk])
+
+
+@receiver(m2m_changed, sender=Commitment.themes.through, dispatch_uid="search_themes_changed")
+def _themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            refresh([instance.pk])
+    elif action == "pre_clear":
+        instance._search_cleared = list(instance.commitments.values_list("pk", flat=True))
+    elif action in ("post_add", "post_remove"):
+        refresh(pk_set)
+    elif action == "post_clear":
+        refresh(getattr(instance, "_search_cleared", []))
+
+
+@receiver(post_save, sender=CategoryAssignment, dispatch_uid="search_category_assigned")
+@receiver(post_delete, sender=CategoryAssignment, dispatch_uid="search_category_unassigned")
+def _category_assignment_changed(sender, instance, origin=None, **kwargs):
+    if isinstance(origin, Commitment) or getattr(origin, "model", None) is Commitment:
+        return  # the commitment itself is being deleted
+    refresh([instance.commitment_id])
+
+
+@receiver(post_save, sender=Institution, dispatch_uid="search_institution_saved")
+def _institution_saved(sender, instance, created, **kwargs):
+    if not created:
+        refresh(instance.commitments.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Theme, dispatch_uid="search_theme_saved")
+@receiver(post_save, sender=ActivityCategory, dispatch_uid="search_category_saved")
+def _vocabulary_saved(sender, instance, created, **kwargs):
+    if not created:
+        refresh(instance.commitments.values_list("pk", flat=True))
+
+
+@receiver(connection_created, dispatch_uid="search_trigram_threshold")
+def _set_trigram_threshold(sender, connection, **kwargs):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {WORD_SIMILARITY_THRESHOLD}")

@@ -1,0 +1,16 @@
+"""WSGI entry point for `scripts/bench.py` only: the site plus a bare view to compare against.
+
+The bare view never reaches production: it lives in this URLconf, which only the benchmark's
+gunicorn loads (`gunicorn --pythonpath scripts bench_wsgi:application`).
+"""
+
+import os
+
+import django
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osce_portal.settings")
+django.setup(set_prefix=False)
+settings.ROOT_URLCONF = "bench_urls"
+application = get_wsgi_application()

@@ -1,0 +1,51 @@
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from catalog import search
+from catalog.models import (
+    ActivityCategory,
+    Commitment,
+    Institution,
+    Organisation,
+    StatusChange,
+    Theme,
+)
+
+
+def empty_catalogue():
+    """Delete the catalogue's rows only (not users, groups or content types, as flush would)."""
+    Commitment.objects.all().delete()  # cascades to relations, sources, evidence, search rows
+    StatusChange.objects.all().delete()
+    while Institution.objects.exists():  # leaves first: a parent is protected
+        Institution.objects.filter(children__isnull=True).delete()
+    for model in (Organisation, Theme, ActivityCategory):
+        model.objects.all().delete()
+
+
+@pytest.fixture(scope="package")
+def catalogue(django_db_setup, django_db_blocker):
+    """The real seed catalogue, loaded once for the search tests (loading takes seconds).
+
+    Each test still runs in its own transaction on top of it; the catalogue is removed when
+    the package's tests are done so other tests start from an empty database.
+    """
+    with django_db_blocker.unblock():
+        call_command("load_seed", verbosity=0)
+        yield
+        empty_catalogue()
+        if connection.vendor == "sqlite" and search.fts5_available():
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {search.FTS_TABLE}")
+
+
+@pytest.fixture
+def seeded(catalogue, db):
+    """The seed catalogue inside the test's transaction."""
+
+
+@pytest.fixture
+def postgresql(db):
+    """Skips the test unless it runs on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
