@@ -60,7 +60,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
     )
     theme = django_filters.ModelMultipleChoiceFilter(
         label=_("Theme"),
-        field_name="themes",
+        field_name="themes__slug",
         to_field_name="slug",
         queryset=Theme.objects.all(),
         distinct=True,
@@ -68,7 +68,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
     )
     category = django_filters.ModelMultipleChoiceFilter(
         label=_("Online-activity category"),
-        field_name="activity_categories",
+        field_name="activity_categories__slug",
         to_field_name="slug",
         queryset=ActivityCategory.objects.all(),
         distinct=True,
