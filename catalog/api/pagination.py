@@ -68,6 +68,20 @@ class CataloguePagination(PageNumberPagination):
         response["X-Total-Count"] = str(self.page.paginator.count)
         return response
 
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": _("How many records match, over all pages."),
+            "next": _("The next page's address with the same filters; null on the last page."),
+            "previous": _("The previous page's address; null on the first page."),
+            "results": _("The records of this page."),
+        }
+        for name, text in descriptions.items():
+            prop = described["properties"][name]
+            if isinstance(prop, dict):
+                described["properties"][name] = {**prop, "description": str(text)}
+        return described
+
     def get_schema_operation_parameters(self, view):
         return [
             {

@@ -154,7 +154,9 @@ class CommitmentCompactSerializer(DescribedModelSerializer):
 
 
 class CategoryAssignmentSerializer(DescribedModelSerializer):
-    category = ActivityCategoryCompactSerializer(read_only=True)
+    category = ActivityCategoryCompactSerializer(
+        read_only=True, help_text=_("The online-activity category.")
+    )
     evidence = serializers.CharField(
         source="note", read_only=True, help_text=_("What the source shows, in our own words.")
     )
@@ -221,14 +223,18 @@ class CommitmentSerializer(DescribedModelSerializer):
     display_number = serializers.CharField(
         read_only=True, help_text=_("The number as cited, e.g. “No. 7/06”.")
     )
-    organisation = OrganisationCompactSerializer(read_only=True)
+    organisation = OrganisationCompactSerializer(
+        read_only=True, help_text=_("The organisation whose document it is.")
+    )
     body = InstitutionCompactSerializer(
         source="adopting_body",
         read_only=True,
         allow_null=True,
         help_text=_("The body that adopted it; null when it was adopted elsewhere."),
     )
-    themes = ThemeCompactSerializer(many=True, read_only=True)
+    themes = ThemeCompactSerializer(
+        many=True, read_only=True, help_text=_("Its themes, the most relevant first.")
+    )
     categories = CategoryAssignmentSerializer(
         source="category_assignments",
         many=True,
@@ -239,7 +245,11 @@ class CommitmentSerializer(DescribedModelSerializer):
     external_references = _lines_field(
         "external_reference_list", _("Documents cited that are not records of the catalogue.")
     )
-    sources = SourceSerializer(many=True, read_only=True)
+    sources = SourceSerializer(
+        many=True,
+        read_only=True,
+        help_text=_("Where its text or facts can be checked, official sources first."),
+    )
     relations_outgoing = OutgoingRelationSerializer(
         source="public_outgoing",
         many=True,
@@ -299,7 +309,9 @@ class OrganisationSerializer(DescribedModelSerializer):
     web_url = WebURLField()
     facts = _lines_field("fact_list", _("Key facts, one sourced statement each."))
     sources = _lines_field("source_list", _("Web addresses the facts rest on."))
-    partners = OrganisationCompactSerializer(many=True, read_only=True)
+    partners = OrganisationCompactSerializer(
+        many=True, read_only=True, help_text=_("Organisations it co-operates with.")
+    )
     published_commitment_count = _published_count_field()
     commitments_url = CommitmentsURLField("organisation")
 
@@ -332,7 +344,9 @@ class InstitutionSerializer(DescribedModelSerializer):
     kind_label = serializers.CharField(
         source="get_kind_display", read_only=True, help_text=_("The kind in words.")
     )
-    organisation = OrganisationCompactSerializer(read_only=True)
+    organisation = OrganisationCompactSerializer(
+        read_only=True, help_text=_("The organisation it belongs to.")
+    )
     parent = InstitutionCompactSerializer(
         read_only=True,
         allow_null=True,
