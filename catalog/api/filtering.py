@@ -26,6 +26,10 @@ class StrictFilterBackend(DjangoFilterBackend):
         for name, filter_ in filterset_class.base_filters.items():
             if name not in data:
                 continue
+            if isinstance(filter_, django_filters.MultipleChoiceFilter):
+                # `theme=` means no theme chosen, as a single-valued empty parameter does.
+                data.setlist(name, [value for value in data.getlist(name) if value])
+                continue
             value = data.get(name, "")
             if isinstance(filter_, django_filters.BooleanFilter):
                 if value.lower() in BOOLEAN_VALUES:

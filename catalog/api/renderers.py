@@ -18,9 +18,14 @@ class CSVRenderer(BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
+    @staticmethod
+    def can_render(data):
+        """Lists and pages of records only; errors and metadata stay JSON."""
+        return isinstance(data, list) or (isinstance(data, dict) and "results" in data)
+
     def render(self, data, accepted_media_type=None, renderer_context=None):
         columns = renderer_context["view"].csv_columns
-        rows = data["results"] if isinstance(data, dict) and "results" in data else data
+        rows = data["results"] if isinstance(data, dict) else data
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([header for header, _path in columns])

@@ -69,7 +69,7 @@ class CatalogueViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_renderers(self):
         renderers = [JSONRenderer(), BrowsableAPIRenderer()]
-        if self.action == "list":
+        if not self.detail:  # lists only (also for methods the API refuses)
             renderers.insert(1, CSVRenderer())
         return renderers
 
@@ -79,11 +79,11 @@ class CatalogueViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         return super().get_object()
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are always JSON, even when CSV was asked for: a client can read what went wrong.
-        if (
-            getattr(response, "exception", False)
-            and getattr(request, "accepted_renderer", None).__class__ is CSVRenderer
-        ):
+        # Errors (and OPTIONS metadata) stay JSON even when CSV was asked for, so a client can
+        # read what went wrong.
+        if isinstance(
+            getattr(request, "accepted_renderer", None), CSVRenderer
+        ) and not CSVRenderer.can_render(getattr(response, "data", None)):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
