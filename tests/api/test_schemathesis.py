@@ -10,6 +10,8 @@ import zlib
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -84,6 +86,13 @@ def map_case(context, case):
 def catalogue(seed, settings):
     settings.API_ANON_THROTTLE_RATE = ""  # every generated request comes from one address
     settings.ALLOWED_HOSTS = ["*"]
+    # As Django's test client does: requests must not close the test's database connection
+    # (it is inside the test's transaction, which Django would take as unusable).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
