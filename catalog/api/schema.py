@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.drainage import set_override
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
 from ..filters import CommitmentFilterSet
@@ -226,7 +225,8 @@ class StrictFilterBackendExtension(DjangoFilterExtension):
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
         if isinstance(filter_field, ModelChoiceFilter | ModelMultipleChoiceFilter):
             filter_field = copy.copy(filter_field)
-            set_override(filter_field, "field", OpenApiTypes.STR)
+            description = str(filter_field.extra.get("help_text") or filter_field.label)
+            set_override(filter_field, "field", {"type": "string", "description": description})
         return super().resolve_filter_field(
             auto_schema, model, filterset_class, field_name, filter_field
         )
