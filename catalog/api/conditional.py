@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.conf import settings
 from django.db.models import Count, Max
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
@@ -41,8 +42,6 @@ class ConditionalGetMixin:
     format, so each representation has its own.
     """
 
-    cache_max_age = None  # set from settings by the views
-
     def list(self, request, *args, **kwargs):
         return self._not_modified(request) or super().list(request, *args, **kwargs)
 
@@ -72,5 +71,5 @@ class ConditionalGetMixin:
             if request.user.is_authenticated:
                 patch_cache_control(response, private=True, no_cache=True)
             else:
-                patch_cache_control(response, public=True, max_age=self.cache_max_age)
+                patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
         return response

@@ -2,7 +2,6 @@
 
 import re
 
-from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -62,10 +61,6 @@ class CatalogueViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = CataloguePagination
     filter_backends = []
     csv_columns = []
-
-    @property
-    def cache_max_age(self):
-        return settings.API_CACHE_MAX_AGE
 
     def get_renderers(self):
         renderers = [JSONRenderer(), BrowsableAPIRenderer()]
