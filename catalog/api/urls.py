@@ -7,6 +7,7 @@ from . import views
 app_name = "api"
 
 router = DefaultRouter()
+router.APIRootView = views.APIRootView
 router.include_format_suffixes = False  # formats are chosen with ?format= or Accept
 router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("institutions", views.InstitutionViewSet, basename="institution")

@@ -11,6 +11,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.routers import APIRootView as BaseAPIRootView
 
 from ..filters import CommitmentFilterSet
 from ..models import (
@@ -283,3 +284,11 @@ class ActivityCategoryViewSet(CatalogueViewSet):
 @throttle_classes([AnonymousClientThrottle])
 def not_found(request, *args, **kwargs):
     raise NotFound()
+
+
+class APIRootView(BaseAPIRootView):
+    """The OSCE Portal's public API: the published catalogue, read-only."""
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [ReadOnly]
+    throttle_classes = [AnonymousClientThrottle]

@@ -13,6 +13,14 @@ def test_reads_carry_an_etag_and_last_modified(client, commitment):
     assert response["Last-Modified"] == http_date(commitment.updated_at.timestamp())
 
 
+def test_head_answers_the_headers_of_get(client, commitment):
+    response = client.head(LIST_URL)
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["ETag"] == client.get(LIST_URL)["ETag"]
+
+
 def test_matching_etag_answers_304(client, commitment):
     etag = client.get(LIST_URL)["ETag"]
 
@@ -126,6 +134,7 @@ def test_site_pages_get_no_cors_headers(client, commitment):
         ("delete", f"{LIST_URL}countering-internet-use/"),
         ("post", "/api/v1/themes/"),
         ("delete", "/api/v1/institutions/ministerial-council/"),
+        ("post", "/api/v1/"),
     ],
 )
 def test_write_methods_answer_405(client, commitment, method, url):
