@@ -126,7 +126,7 @@ class CommitmentViewSet(CatalogueViewSet):
         ("summary", "summary"),
         ("themes", "themes[].id"),
         ("categories", "categories[].category.id"),
-        ("official_sources", "sources[].url"),
+        ("sources", "sources[].url"),
         ("relations_outgoing", "relations_outgoing[].commitment.id"),
         ("relations_incoming", "relations_incoming[].commitment.id"),
         ("last_reviewed_on", "last_reviewed_on"),

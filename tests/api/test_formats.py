@@ -41,7 +41,7 @@ def test_csv_has_one_flat_row_per_record(client, classified):
     assert row["year"] == "2006"
     assert row["body"] == "ministerial-council"
     assert row["categories"] == "propaganda"
-    assert row["official_sources"] == "https://www.osce.org/mc/23078"
+    assert row["sources"] == "https://www.osce.org/mc/23078"
     assert row["web_url"] == "http://testserver" + classified.get_absolute_url()
 
 
