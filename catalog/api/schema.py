@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.drainage import set_override
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
 from ..filters import CommitmentFilterSet
@@ -230,3 +231,24 @@ class StrictFilterBackendExtension(DjangoFilterExtension):
         return super().resolve_filter_field(
             auto_schema, model, filterset_class, field_name, filter_field
         )
+
+
+class CatalogueAutoSchema(AutoSchema):
+    """Adds each list's CSV columns, taken from the view, to the list's description."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        columns = getattr(self.view, "csv_columns", None)
+        if operation is None or not columns or self.view.action != "list":
+            return operation
+        listed = ", ".join(
+            f"`{header}`" if header == path else f"`{header}` (from `{path}`)"
+            for header, path in columns
+        )
+        note = _(
+            "CSV columns, in order: %(columns)s. `[]` marks a list: its values are joined "
+            "with “; ” in one cell."
+        ) % {"columns": listed}
+        description = operation.get("description")
+        operation["description"] = f"{description}\n\n{note}" if description else str(note)
+        return operation

@@ -23,7 +23,8 @@ from ..models import (
     Source,
     Theme,
 )
-from . import schema, serializers
+from . import schema as docs
+from . import serializers
 from .conditional import ConditionalGetMixin
 from .filtering import StrictFilterBackend
 from .pagination import CataloguePagination
@@ -51,7 +52,7 @@ def published_commitment_count(lookup):
     return Coalesce(Subquery(counts), 0)
 
 
-@extend_schema_view(retrieve=extend_schema(parameters=[schema.SLUG_PATH_PARAMETER]))
+@extend_schema_view(retrieve=extend_schema(parameters=[docs.SLUG_PATH_PARAMETER]))
 class CatalogueViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     # Any path segment reaches the view, so a malformed slug is a JSON 404 like a missing one.
@@ -61,6 +62,8 @@ class CatalogueViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     throttle_classes = [AnonymousClientThrottle]
     pagination_class = CataloguePagination
     filter_backends = []
+    schema = docs.CatalogueAutoSchema()
+    # (header, path in the JSON representation) for the CSV rows; see renderers.CSVRenderer.
     csv_columns = []
 
     def get_renderers(self):
@@ -92,9 +95,9 @@ class CatalogueViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
             "Published commitments, newest first, filtered by the same parameters as the "
             "catalogue page. Add `format=csv` (or send `Accept: text/csv`) for CSV."
         ),
-        parameters=schema.commitment_filter_parameters(),
-        responses=schema.list_responses(serializers.CommitmentSerializer),
-        examples=schema.COMMITMENT_LIST_EXAMPLES,
+        parameters=docs.commitment_filter_parameters(),
+        responses=docs.list_responses(serializers.CommitmentSerializer),
+        examples=docs.COMMITMENT_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary=_("One published commitment"),
@@ -102,8 +105,8 @@ class CatalogueViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
             "A published commitment with its body, organisation, themes, categories (with "
             "evidence), sources and relations in both directions."
         ),
-        responses=schema.detail_responses(serializers.CommitmentSerializer),
-        examples=schema.COMMITMENT_DETAIL_EXAMPLES,
+        responses=docs.detail_responses(serializers.CommitmentSerializer),
+        examples=docs.COMMITMENT_DETAIL_EXAMPLES,
     ),
 )
 class CommitmentViewSet(CatalogueViewSet):
@@ -153,11 +156,11 @@ class CommitmentViewSet(CatalogueViewSet):
     list=extend_schema(
         summary=_("List institutions"),
         description=_("The bodies of every organisation, each with its parent and sub-bodies."),
-        responses=schema.list_responses(serializers.InstitutionSerializer),
+        responses=docs.list_responses(serializers.InstitutionSerializer),
     ),
     retrieve=extend_schema(
         summary=_("One institution"),
-        responses=schema.detail_responses(serializers.InstitutionSerializer),
+        responses=docs.detail_responses(serializers.InstitutionSerializer),
     ),
 )
 class InstitutionViewSet(CatalogueViewSet):
@@ -192,11 +195,11 @@ class InstitutionViewSet(CatalogueViewSet):
     list=extend_schema(
         summary=_("List organisations"),
         description=_("The OSCE (the primary organisation) and its partner organisations."),
-        responses=schema.list_responses(serializers.OrganisationSerializer),
+        responses=docs.list_responses(serializers.OrganisationSerializer),
     ),
     retrieve=extend_schema(
         summary=_("One organisation"),
-        responses=schema.detail_responses(serializers.OrganisationSerializer),
+        responses=docs.detail_responses(serializers.OrganisationSerializer),
     ),
 )
 class OrganisationViewSet(CatalogueViewSet):
@@ -227,10 +230,10 @@ class OrganisationViewSet(CatalogueViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary=_("List themes"), responses=schema.list_responses(serializers.ThemeSerializer)
+        summary=_("List themes"), responses=docs.list_responses(serializers.ThemeSerializer)
     ),
     retrieve=extend_schema(
-        summary=_("One theme"), responses=schema.detail_responses(serializers.ThemeSerializer)
+        summary=_("One theme"), responses=docs.detail_responses(serializers.ThemeSerializer)
     ),
 )
 class ThemeViewSet(CatalogueViewSet):
@@ -254,11 +257,11 @@ class ThemeViewSet(CatalogueViewSet):
     list=extend_schema(
         summary=_("List online-activity categories"),
         description=_("The ten categories of terrorist use of the internet."),
-        responses=schema.list_responses(serializers.ActivityCategorySerializer),
+        responses=docs.list_responses(serializers.ActivityCategorySerializer),
     ),
     retrieve=extend_schema(
         summary=_("One online-activity category"),
-        responses=schema.detail_responses(serializers.ActivityCategorySerializer),
+        responses=docs.detail_responses(serializers.ActivityCategorySerializer),
     ),
 )
 class ActivityCategoryViewSet(CatalogueViewSet):

@@ -83,3 +83,10 @@ def test_documentation_pages_use_local_assets_only(client, db, page):
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn.jsdelivr.net" not in html
     assert "unpkg.com" not in html
+
+
+@pytest.mark.parametrize("endpoint", LIST_ENDPOINTS)
+def test_every_list_documents_its_csv_columns(schema, endpoint):
+    description = schema["paths"][f"/api/v1/{endpoint}/"]["get"]["description"]
+
+    assert "CSV columns, in order: `id`" in description
