@@ -45,10 +45,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "reversion",
     "import_export",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "catalog",
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,8 +155,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
+    # Basic auth would let anyone try passwords unthrottled; the API is public and read-only.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
 # Editorial history and imports (django-reversion, django-import-export).
@@ -162,6 +169,43 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# Public API (/api/v1/): requests per address for anonymous clients ("60/minute", "1000/hour";
+# empty turns throttling off) and how long shared caches may keep an answer, in seconds.
+API_ANON_THROTTLE_RATE = env.str("API_ANON_THROTTLE_RATE", default="60/minute")
+API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=300)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OSCE Portal API",
+    "DESCRIPTION": (
+        "Read-only access to the published catalogue of OSCE commitments on countering "
+        "terrorist use of the internet and on cyber/ICT security, and to the institutions, "
+        "organisations, themes and online-activity categories they are linked to. Records are "
+        "identified by their slug (`id`). Lists are paginated (`page`, `page_size` up to 100) "
+        "and also available as CSV (`format=csv` or `Accept: text/csv`). Invalid parameter "
+        "values answer 400 with a body naming the parameter and what it accepts."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # The API is public: no security schemes in the schema.
+    "AUTHENTICATION_WHITELIST": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CommitmentKindEnum": "catalog.models.Commitment.Kind",
+        "InstitutionKindEnum": "catalog.models.Institution.Kind",
+        "RelationKindEnum": "catalog.models.RelationKind",
+    },
+}
+
+# CORS: any origin may read the API (GET), without cookies or credentials.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After", "X-Total-Count"]
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,75 @@
+"""Conditional GET for the API: ETag and Last-Modified from the published data's state."""
+
+import hashlib
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+from rest_framework.response import Response
+
+from ..models import ActivityCategory, Commitment, Institution, Organisation, Theme
+
+
+def catalogue_state():
+    """When the published catalogue last changed, and a fingerprint of its state.
+
+    The fingerprint also counts the records, so unpublishing or deleting one (which does not
+    raise any visible `updated_at`) still changes it; a scheduled record becoming visible
+    counts from its `publish_at`. One small aggregate per table.
+    """
+    stamps, counts = [], []
+    published = Commitment.objects.published().aggregate(
+        changed=Max("updated_at"), shown=Max("publish_at"), count=Count("pk")
+    )
+    stamps += [published["changed"], published["shown"]]
+    counts.append(published["count"])
+    for model in (Organisation, Institution, Theme, ActivityCategory):
+        state = model.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
+        stamps.append(state["changed"])
+        counts.append(state["count"])
+    stamps = [stamp for stamp in stamps if stamp is not None]
+    last_modified = max(stamps) if stamps else None
+    fingerprint = ":".join([last_modified.isoformat() if last_modified else "-", *map(str, counts)])
+    return last_modified, fingerprint
+
+
+class ConditionalGetMixin:
+    """ETag / Last-Modified on reads, 304 when the client's copy is current, and caching headers.
+
+    Validators are computed before the expensive queries, so a 304 costs a handful of cheap
+    aggregates. The ETag covers the data's state, the full address (filters, page) and the
+    format, so each representation has its own.
+    """
+
+    def list(self, request, *args, **kwargs):
+        return self._not_modified(request) or super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()  # 404 first: a missing record is never "not modified"
+        return self._not_modified(request) or self.get_response_for(instance)
+
+    def get_response_for(self, instance):
+        return Response(self.get_serializer(instance).data)
+
+    def _not_modified(self, request):
+        last_modified, fingerprint = catalogue_state()
+        key = "|".join([fingerprint, request.get_full_path(), request.accepted_renderer.format])
+        self._etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+        self._last_modified = last_modified
+        timestamp = int(last_modified.timestamp()) if last_modified else None
+        return get_conditional_response(request, etag=self._etag, last_modified=timestamp)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ["Accept"])
+        if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
+            if getattr(self, "_etag", None):
+                response["ETag"] = self._etag
+            if getattr(self, "_last_modified", None):
+                response["Last-Modified"] = http_date(self._last_modified.timestamp())
+            if request.user.is_authenticated:
+                patch_cache_control(response, private=True, no_cache=True)
+            else:
+                patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+        return response

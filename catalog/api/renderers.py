@@ -1,0 +1,56 @@
+import csv
+import io
+
+from rest_framework.renderers import BaseRenderer
+
+MULTI_VALUE_SEPARATOR = "; "
+
+
+class CSVRenderer(BaseRenderer):
+    """Renders a list endpoint's page as CSV, one flat row per record.
+
+    The view declares its columns in `csv_columns` as (header, path) pairs. A path follows dotted
+    keys through the JSON representation; a segment ending in `[]` walks a list, and the values
+    found are joined with "; ".
+    """
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    @staticmethod
+    def can_render(data):
+        """Lists and pages of records only; errors and metadata stay JSON."""
+        return isinstance(data, list) or (isinstance(data, dict) and "results" in data)
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        columns = renderer_context["view"].csv_columns
+        rows = data["results"] if isinstance(data, dict) else data
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([header for header, _path in columns])
+        for row in rows or []:
+            writer.writerow([_flatten(_pluck(row, path.split("."))) for _header, path in columns])
+        return buffer.getvalue().encode(self.charset)
+
+
+def _pluck(value, segments):
+    if not segments:
+        return value
+    head, rest = segments[0], segments[1:]
+    if head.endswith("[]"):
+        items = (value or {}).get(head[:-2]) or []
+        return [_pluck(item, rest) for item in items]
+    return _pluck((value or {}).get(head), rest)
+
+
+def _flatten(value):
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return MULTI_VALUE_SEPARATOR.join(
+            _flatten(item) for item in value if item not in (None, "")
+        )
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

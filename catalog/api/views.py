@@ -1,0 +1,297 @@
+"""The public, read-only API: the published catalogue as JSON and CSV."""
+
+import re
+
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.routers import APIRootView as BaseAPIRootView
+
+from ..filters import CommitmentFilterSet
+from ..models import (
+    ActivityCategory,
+    CategoryAssignment,
+    Commitment,
+    Institution,
+    Organisation,
+    Source,
+    Theme,
+)
+from . import schema as docs
+from . import serializers
+from .conditional import ConditionalGetMixin
+from .filtering import StrictFilterBackend
+from .pagination import CataloguePagination
+from .permissions import ReadOnly
+from .renderers import CSVRenderer
+from .throttling import AnonymousClientThrottle
+
+SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def published_commitment_count(lookup):
+    """Count of published commitments pointing at the outer row through `lookup`.
+
+    A correlated subquery over `Commitment.objects.published()`, so the one definition of
+    "public" decides the figure and a list stays at a fixed number of queries.
+    """
+    counts = (
+        Commitment.objects.published()
+        .filter(**{lookup: OuterRef("pk")})
+        .order_by()
+        .values(lookup)
+        .annotate(count=Count("pk", distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[docs.SLUG_PATH_PARAMETER]))
+class CatalogueViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    # Any path segment reaches the view, so a malformed slug is a JSON 404 like a missing one.
+    lookup_value_regex = "[^/]+"
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [ReadOnly]
+    throttle_classes = [AnonymousClientThrottle]
+    pagination_class = CataloguePagination
+    filter_backends = []
+    schema = docs.CatalogueAutoSchema()
+    # (header, path in the JSON representation) for the CSV rows; see renderers.CSVRenderer.
+    csv_columns = []
+
+    def get_renderers(self):
+        renderers = [JSONRenderer(), BrowsableAPIRenderer()]
+        if not self.detail:  # lists only (also for methods the API refuses)
+            renderers.insert(1, CSVRenderer())
+        return renderers
+
+    def get_object(self):
+        if not SLUG_PATTERN.fullmatch(self.kwargs.get(self.lookup_field, "")):
+            raise NotFound()
+        return super().get_object()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors (and OPTIONS metadata) stay JSON even when CSV was asked for, so a client can
+        # read what went wrong.
+        if isinstance(
+            getattr(request, "accepted_renderer", None), CSVRenderer
+        ) and not CSVRenderer.can_render(getattr(response, "data", None)):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List published commitments"),
+        description=_(
+            "Published commitments, newest first, filtered by the same parameters as the "
+            "catalogue page. Add `format=csv` (or send `Accept: text/csv`) for CSV."
+        ),
+        parameters=docs.commitment_filter_parameters(),
+        responses=docs.list_responses(serializers.CommitmentSerializer),
+        examples=docs.COMMITMENT_LIST_EXAMPLES,
+    ),
+    retrieve=extend_schema(
+        summary=_("One published commitment"),
+        description=_(
+            "A published commitment with its body, organisation, themes, categories (with "
+            "evidence), sources and relations in both directions."
+        ),
+        responses=docs.detail_responses(serializers.CommitmentSerializer),
+        examples=docs.COMMITMENT_DETAIL_EXAMPLES,
+    ),
+)
+class CommitmentViewSet(CatalogueViewSet):
+    serializer_class = serializers.CommitmentSerializer
+    filter_backends = [StrictFilterBackend]
+    filterset_class = CommitmentFilterSet
+    csv_columns = [
+        ("id", "id"),
+        ("symbol", "symbol"),
+        ("number", "number"),
+        ("title", "title"),
+        ("short_title", "short_title"),
+        ("kind", "kind"),
+        ("organisation", "organisation.id"),
+        ("body", "body.id"),
+        ("year", "year"),
+        ("adopted_on", "adopted_on"),
+        ("meeting", "meeting"),
+        ("place", "place"),
+        ("summary", "summary"),
+        ("themes", "themes[].id"),
+        ("categories", "categories[].category.id"),
+        ("sources", "sources[].url"),
+        ("relations_outgoing", "relations_outgoing[].commitment.id"),
+        ("relations_incoming", "relations_incoming[].commitment.id"),
+        ("last_reviewed_on", "last_reviewed_on"),
+        ("url", "url"),
+        ("web_url", "web_url"),
+    ]
+
+    def get_queryset(self):
+        return (
+            Commitment.objects.for_listing()
+            .with_public_relations()
+            .prefetch_related(
+                Prefetch(
+                    "category_assignments",
+                    CategoryAssignment.objects.select_related("category"),
+                ),
+                Prefetch("sources", Source.objects.all()),
+            )
+            .newest_first()
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List institutions"),
+        description=_("The bodies of every organisation, each with its parent and sub-bodies."),
+        responses=docs.list_responses(serializers.InstitutionSerializer),
+    ),
+    retrieve=extend_schema(
+        summary=_("One institution"),
+        responses=docs.detail_responses(serializers.InstitutionSerializer),
+    ),
+)
+class InstitutionViewSet(CatalogueViewSet):
+    serializer_class = serializers.InstitutionSerializer
+    csv_columns = [
+        ("id", "id"),
+        ("name", "name"),
+        ("acronym", "acronym"),
+        ("kind", "kind"),
+        ("organisation", "organisation.id"),
+        ("parent", "parent.id"),
+        ("children", "children[].id"),
+        ("seat", "seat"),
+        ("established_year", "established_year"),
+        ("published_commitment_count", "published_commitment_count"),
+        ("url", "url"),
+        ("web_url", "web_url"),
+    ]
+
+    def get_queryset(self):
+        return (
+            Institution.objects.select_related("organisation", "parent")
+            .prefetch_related(
+                Prefetch("children", Institution.objects.order_by("position", "name"))
+            )
+            .annotate(published_commitment_count=published_commitment_count("adopting_body"))
+            .order_by("organisation__name", "position", "name")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List organisations"),
+        description=_("The OSCE (the primary organisation) and its partner organisations."),
+        responses=docs.list_responses(serializers.OrganisationSerializer),
+    ),
+    retrieve=extend_schema(
+        summary=_("One organisation"),
+        responses=docs.detail_responses(serializers.OrganisationSerializer),
+    ),
+)
+class OrganisationViewSet(CatalogueViewSet):
+    serializer_class = serializers.OrganisationSerializer
+    csv_columns = [
+        ("id", "id"),
+        ("name", "name"),
+        ("acronym", "acronym"),
+        ("is_primary", "is_primary"),
+        ("founded_year", "founded_year"),
+        ("headquarters", "headquarters"),
+        ("website", "website"),
+        ("partners", "partners[].id"),
+        ("published_commitment_count", "published_commitment_count"),
+        ("url", "url"),
+        ("web_url", "web_url"),
+    ]
+
+    def get_queryset(self):
+        return (
+            Organisation.objects.prefetch_related(
+                Prefetch("partners", Organisation.objects.order_by("name"))
+            )
+            .annotate(published_commitment_count=published_commitment_count("organisation"))
+            .order_by("-is_primary", "name")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List themes"), responses=docs.list_responses(serializers.ThemeSerializer)
+    ),
+    retrieve=extend_schema(
+        summary=_("One theme"), responses=docs.detail_responses(serializers.ThemeSerializer)
+    ),
+)
+class ThemeViewSet(CatalogueViewSet):
+    serializer_class = serializers.ThemeSerializer
+    csv_columns = [
+        ("id", "id"),
+        ("name", "name"),
+        ("description", "description"),
+        ("published_commitment_count", "published_commitment_count"),
+        ("url", "url"),
+        ("web_url", "web_url"),
+    ]
+
+    def get_queryset(self):
+        return Theme.objects.annotate(
+            published_commitment_count=published_commitment_count("themes")
+        ).order_by("position", "name")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List online-activity categories"),
+        description=_("The ten categories of terrorist use of the internet."),
+        responses=docs.list_responses(serializers.ActivityCategorySerializer),
+    ),
+    retrieve=extend_schema(
+        summary=_("One online-activity category"),
+        responses=docs.detail_responses(serializers.ActivityCategorySerializer),
+    ),
+)
+class ActivityCategoryViewSet(CatalogueViewSet):
+    serializer_class = serializers.ActivityCategorySerializer
+    csv_columns = [
+        ("id", "id"),
+        ("name", "name"),
+        ("scope_note", "scope_note"),
+        ("published_commitment_count", "published_commitment_count"),
+        ("url", "url"),
+        ("web_url", "web_url"),
+    ]
+
+    def get_queryset(self):
+        return ActivityCategory.objects.annotate(
+            published_commitment_count=published_commitment_count("activity_categories")
+        ).order_by("position", "name")
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([])
+@throttle_classes([AnonymousClientThrottle])
+def not_found(request, *args, **kwargs):
+    raise NotFound()
+
+
+class APIRootView(BaseAPIRootView):
+    """The OSCE Portal's public API: the published catalogue, read-only."""
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [ReadOnly]
+    throttle_classes = [AnonymousClientThrottle]

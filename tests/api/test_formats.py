@@ -1,0 +1,98 @@
+import csv
+import io
+
+import pytest
+
+from tests.factories import CategoryAssignmentFactory, SourceFactory, ThemeFactory
+
+
+def parse_csv(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+
+
+@pytest.fixture
+def classified(commitment):
+    commitment.themes.add(ThemeFactory(slug="youth", position=99))
+    CategoryAssignmentFactory(commitment=commitment, category__slug="propaganda")
+    SourceFactory(commitment=commitment, url="https://www.osce.org/mc/23078")
+    return commitment
+
+
+def test_csv_is_served_with_format_parameter(client, classified):
+    response = client.get("/api/v1/commitments/", {"format": "csv"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_csv_is_served_for_accept_header(client, classified):
+    response = client.get("/api/v1/commitments/", headers={"Accept": "text/csv"})
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert parse_csv(response)[0]["id"] == classified.slug
+
+
+def test_csv_has_one_flat_row_per_record(client, classified):
+    (row,) = parse_csv(client.get("/api/v1/commitments/", {"format": "csv"}))
+
+    assert row["id"] == "countering-internet-use"
+    assert row["symbol"] == "MC.DEC/7/06"
+    assert row["kind"] == "decision"
+    assert row["year"] == "2006"
+    assert row["body"] == "ministerial-council"
+    assert row["categories"] == "propaganda"
+    assert row["sources"] == "https://www.osce.org/mc/23078"
+    assert row["web_url"] == "http://testserver" + classified.get_absolute_url()
+
+
+def test_csv_joins_several_values_with_semicolons(client, classified):
+    (row,) = parse_csv(client.get("/api/v1/commitments/", {"format": "csv"}))
+
+    assert row["themes"] == "cyber-ict-security; youth"
+
+
+def test_csv_keeps_filters_and_pagination(client, classified):
+    response = client.get("/api/v1/commitments/", {"format": "csv", "kind": "resolution"})
+
+    assert parse_csv(response) == []
+    assert response["X-Total-Count"] == "0"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "column"),
+    [
+        ("institutions", "parent"),
+        ("organisations", "partners"),
+        ("themes", "published_commitment_count"),
+        ("categories", "scope_note"),
+    ],
+)
+def test_every_list_has_csv(client, commitment, endpoint, column):
+    CategoryAssignmentFactory(commitment=commitment)
+
+    rows = parse_csv(client.get(f"/api/v1/{endpoint}/", {"format": "csv"}))
+
+    assert rows
+    assert column in rows[0]
+
+
+def test_errors_stay_json_when_csv_was_asked_for(client, commitment):
+    response = client.get("/api/v1/commitments/", {"format": "csv", "kind": "foo"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "kind" in response.json()["errors"]
+
+
+def test_detail_is_not_offered_as_csv(client, commitment):
+    response = client.get(f"/api/v1/commitments/{commitment.slug}/", headers={"Accept": "text/csv"})
+
+    assert response.status_code == 406
+
+
+def test_browsable_api_is_served_to_browsers(client, commitment):
+    response = client.get("/api/v1/commitments/", headers={"Accept": "text/html"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert commitment.slug in response.content.decode()

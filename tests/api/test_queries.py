@@ -1,0 +1,82 @@
+"""Every list endpoint runs a fixed number of queries, whatever the page size or row count."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    ActivityCategoryFactory,
+    CategoryAssignmentFactory,
+    CommitmentFactory,
+    CommitmentRelationFactory,
+    InstitutionFactory,
+    OrganisationFactory,
+    SourceFactory,
+    ThemeFactory,
+)
+
+ENDPOINTS = ["commitments", "institutions", "organisations", "themes", "categories"]
+
+
+def build_catalogue(rows):
+    """`rows` records of every kind, each fully linked, so every prefetch has work to do."""
+    organisation = OrganisationFactory()
+    partners = OrganisationFactory.create_batch(2)
+    parent = InstitutionFactory(organisation=organisation)
+    previous = None
+    for _ in range(rows):
+        body = InstitutionFactory(organisation=organisation, parent=parent)
+        other = OrganisationFactory()
+        other.partners.set(partners)
+        theme = ThemeFactory()
+        category = ActivityCategoryFactory()
+        commitment = CommitmentFactory(adopting_body=body, themes=[theme])
+        CategoryAssignmentFactory(commitment=commitment, category=category)
+        SourceFactory(commitment=commitment)
+        if previous is not None:
+            CommitmentRelationFactory(source=commitment, target=previous)
+        previous = commitment
+
+
+def count_queries(client, url, page_size):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, {"page_size": page_size})
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.fixture
+def catalogue_of_10(db):
+    build_catalogue(10)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_query_count_does_not_depend_on_page_size(client, catalogue_of_10, endpoint):
+    url = f"/api/v1/{endpoint}/"
+
+    assert count_queries(client, url, 5) == count_queries(client, url, 100)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "expected"),
+    [
+        ("commitments", 15),
+        ("institutions", 10),
+        ("organisations", 10),
+        ("themes", 9),
+        ("categories", 9),
+    ],
+)
+def test_query_count_is_pinned(client, catalogue_of_10, endpoint, expected):
+    # Each includes the request's savepoint pair and five aggregates for the ETag.
+    assert count_queries(client, f"/api/v1/{endpoint}/", 100) == expected
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_query_count_does_not_grow_with_rows(client, db, endpoint):
+    url = f"/api/v1/{endpoint}/"
+    build_catalogue(10)
+    small = count_queries(client, url, 100)
+    build_catalogue(190)
+
+    assert count_queries(client, url, 100) == small
