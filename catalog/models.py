@@ -336,57 +336,54 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Theme(TimeStampedModel):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+class VocabularyTerm(TimeStampedModel):
+    """A term of a controlled list a visitor browses (a theme, an activity category)."""
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(
-        _("description"), blank=True, help_text=_("One or two sentences in the catalogue's words.")
-    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = SlugNaturalKeyManager()
 
     class Meta:
+        abstract = True
         ordering = ["position", "name"]
-        verbose_name = _("theme")
-        verbose_name_plural = _("themes")
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Theme(VocabularyTerm):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("One or two sentences in the catalogue's words.")
+    )
+
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
 
     def get_absolute_url(self):
         return reverse("catalog:theme_detail", kwargs={"slug": self.slug})
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class ActivityCategory(TimeStampedModel):
+class ActivityCategory(VocabularyTerm):
     """A category of terrorist use of the internet (the ten ICTRP categories)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
     scope_note = models.TextField(
         _("scope note"),
         help_text=_("What the category covers, in the catalogue's own words (not a definition)."),
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    objects = SlugNaturalKeyManager()
-
-    class Meta:
-        ordering = ["position", "name"]
+    class Meta(VocabularyTerm.Meta):
         verbose_name = _("online-activity category")
         verbose_name_plural = _("online-activity categories")
 
-    def __str__(self):
-        return self.name
-
     def get_absolute_url(self):
         return reverse("catalog:category_detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 # --------------------------------------------------------------------------------------
