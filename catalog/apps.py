@@ -8,5 +8,5 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
-        # Connects the receivers that keep the search index current.
-        from . import search  # noqa: F401
+        # Connects the receivers that keep the search index and the aggregate cache current.
+        from . import caching, search  # noqa: F401

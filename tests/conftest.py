@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "catalogue.json"
@@ -13,3 +14,9 @@ def seed(db):
     once, in tests/test_seed.py.
     """
     call_command("loaddata", SEED_FIXTURE, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (throttle counters, cached catalogue aggregates)."""
+    cache.clear()

@@ -6,7 +6,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from .. import exports
+from .. import caching, exports
 from ..feeds import CommitmentFeed
 from ..filters import CommitmentFilterSet
 from ..models import (
@@ -32,25 +32,37 @@ __all__ = [
 class HomeView(TemplateView):
     template_name = "catalog/home.html"
 
+    @staticmethod
+    def catalogue_summary():
+        """Figures and counts over every published record (cached: they scan them all)."""
+        published = Commitment.objects.published()
+        in_published = published.values("pk")
+        return {
+            "figures": published.aggregate(
+                commitments=Count("pk"),
+                bodies=Count("adopting_body", distinct=True),
+                first_year=Min("year"),
+                last_year=Max("year"),
+            ),
+            "themes": list(
+                Theme.objects.annotate(
+                    n=Count("commitments", filter=Q(commitments__in=in_published))
+                ).filter(n__gt=0)
+            ),
+            "categories": list(
+                ActivityCategory.objects.annotate(
+                    n=Count("commitments", filter=Q(commitments__in=in_published))
+                )
+            ),
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = Commitment.objects.published()
         context["organisation"] = Organisation.objects.filter(is_primary=True).first()
-        context["figures"] = published.aggregate(
-            commitments=Count("pk"),
-            bodies=Count("adopting_body", distinct=True),
-            first_year=Min("year"),
-            last_year=Max("year"),
-        )
+        context.update(caching.cached("home", (), self.catalogue_summary))
         listing = Commitment.objects.for_listing()
         context["latest"] = listing.newest_first()[:HOME_LIST_LENGTH]
         context["featured"] = listing.filter(is_featured=True).newest_first()[:HOME_LIST_LENGTH]
-        context["themes"] = Theme.objects.annotate(
-            n=Count("commitments", filter=Q(commitments__in=published.values("pk")))
-        ).filter(n__gt=0)
-        context["categories"] = ActivityCategory.objects.annotate(
-            n=Count("commitments", filter=Q(commitments__in=published.values("pk")))
-        )
         return context
 
 
@@ -70,7 +82,13 @@ class CommitmentListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["facets"] = self.filterset.facets()
+        # Facet counts scan every matching record; cached per catalogue version and filters.
+        filters = sorted(
+            (name, tuple(values))
+            for name, values in self.request.GET.lists()
+            if name not in ("page", "ordering")
+        )
+        context["facets"] = caching.cached("facets", filters, self.filterset.facets)
         context["active_filters"] = self.filterset.active_filters()
         context["filters_invalid"] = self.filterset.is_bound and not self.filterset.is_valid()
         query = self.request.GET.copy()

@@ -3,7 +3,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from catalog import search
+from catalog import caching, search
 from catalog.models import (
     ActivityCategory,
     CategoryAssignment,
@@ -116,6 +116,7 @@ class Command(BaseCommand):
                 CategoryAssignment.objects.bulk_create(assignments)
                 search.refresh([commitment.pk for commitment in commitments])
             created += size
+        caching.new_catalogue_version()  # bulk_create sends no signals
         return created
 
     def build(self, n, rng, organisation, bodies):

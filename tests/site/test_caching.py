@@ -1,0 +1,58 @@
+"""Catalogue-wide aggregates (facet counts, home figures) are cached, but never stale."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import CommitmentFactory, ThemeFactory
+
+from .helpers import facet
+
+URL = reverse("catalog:commitment_list")
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+def test_a_repeated_catalogue_request_reuses_the_facet_counts(client):
+    CommitmentFactory.create_batch(3, themes=[ThemeFactory()])
+    first = count_queries(client, URL)
+    assert count_queries(client, URL) < first
+
+
+def test_a_repeated_home_request_reuses_the_figures(client):
+    CommitmentFactory.create_batch(3, themes=[ThemeFactory()])
+    first = count_queries(client, reverse("catalog:home"))
+    assert count_queries(client, reverse("catalog:home")) < first
+
+
+def test_facet_counts_follow_a_publication_at_once(client):
+    theme = ThemeFactory(name="Cyber security", slug="cyber")
+    CommitmentFactory(themes=[theme])
+    draft = CommitmentFactory(themes=[theme], draft=True)
+    assert facet(client.get(URL), "theme")["cyber"] == 1
+    draft.status = "published"
+    draft.save()
+    assert facet(client.get(URL), "theme")["cyber"] == 2
+
+
+def test_home_figures_follow_an_unpublication_at_once(client):
+    published = CommitmentFactory.create_batch(2)
+    assert client.get(reverse("catalog:home")).context["figures"]["commitments"] == 2
+    published[0].status = "archived"
+    published[0].save()
+    assert client.get(reverse("catalog:home")).context["figures"]["commitments"] == 1
+
+
+def test_facet_counts_are_cached_per_filter(client):
+    theme = ThemeFactory(name="Cyber security", slug="cyber")
+    CommitmentFactory(themes=[theme], year=2010)
+    CommitmentFactory(themes=[theme], year=2020)
+    assert facet(client.get(URL), "theme")["cyber"] == 2
+    assert facet(client.get(URL, {"year_from": 2015}), "theme")["cyber"] == 1
