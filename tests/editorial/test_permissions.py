@@ -42,7 +42,10 @@ def test_editor_previews_a_draft_in_the_public_template(editor_client):
     assert response.status_code == 200
     assert response.context["is_preview"] is True
     assert "catalog/commitment_detail.html" in [t.name for t in response.templates]
-    assert "Draft decision on previews" in response.content.decode()
+    page = response.content.decode()
+    assert "Draft decision on previews" in page
+    assert "Preview — this record is not public." in page
+    assert '<meta name="robots" content="noindex">' in page
 
 
 def test_the_draft_itself_stays_hidden_on_the_public_page(editor_client):
