@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -439,6 +440,24 @@ class CommitmentQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-year", "-adopted_on", "title")
+
+
+def published_commitment_count(lookup):
+    """Annotation: how many published commitments point at the outer row through `lookup`.
+
+    `lookup` goes from Commitment to the annotated model ("themes", "activity_categories",
+    "adopting_body", "organisation"). A correlated subquery over `published()`, so the one
+    definition of "public" decides every count, in a fixed number of queries.
+    """
+    counts = (
+        Commitment.objects.published()
+        .filter(**{lookup: models.OuterRef("pk")})
+        .order_by()
+        .values(lookup)
+        .annotate(count=models.Count("pk", distinct=True))
+        .values("count")
+    )
+    return Coalesce(models.Subquery(counts), 0)
 
 
 class CommitmentManager(models.Manager.from_queryset(CommitmentQuerySet)):

@@ -2,8 +2,7 @@
 
 import re
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -22,6 +21,7 @@ from ..models import (
     Organisation,
     Source,
     Theme,
+    published_commitment_count,
 )
 from . import schema as docs
 from . import serializers
@@ -33,23 +33,6 @@ from .renderers import CSVRenderer
 from .throttling import AnonymousClientThrottle
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
-
-
-def published_commitment_count(lookup):
-    """Count of published commitments pointing at the outer row through `lookup`.
-
-    A correlated subquery over `Commitment.objects.published()`, so the one definition of
-    "public" decides the figure and a list stays at a fixed number of queries.
-    """
-    counts = (
-        Commitment.objects.published()
-        .filter(**{lookup: OuterRef("pk")})
-        .order_by()
-        .values(lookup)
-        .annotate(count=Count("pk", distinct=True))
-        .values("count")
-    )
-    return Coalesce(Subquery(counts), 0)
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[docs.SLUG_PATH_PARAMETER]))

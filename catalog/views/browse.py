@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -20,6 +20,7 @@ from ..models import (
     Institution,
     Organisation,
     Theme,
+    published_commitment_count,
 )
 
 CATALOGUE_URL_NAME = "catalog:commitment_list"
@@ -30,18 +31,6 @@ def catalogue_url(**params):
     query = urlencode({key: value for key, value in params.items() if value}, doseq=True)
     url = reverse(CATALOGUE_URL_NAME)
     return f"{url}?{query}" if query else url
-
-
-def published_count(relation="commitments"):
-    """Count of the published commitments reached through `relation`, for `annotate()`.
-
-    The filter reuses `published()`, so a draft, archived or scheduled record is never counted.
-    """
-    return Count(
-        relation,
-        filter=Q(**{f"{relation}__in": Commitment.objects.published()}),
-        distinct=True,
-    )
 
 
 # --------------------------------------------------------------------------------------
@@ -114,7 +103,7 @@ class InstitutionListView(BreadcrumbsMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         institutions = (
             Institution.objects.select_related("organisation")
-            .annotate(published_count=published_count())
+            .annotate(published_count=published_commitment_count("adopting_body"))
             .order_by("position", "name")
         )
         context["trees"] = institution_trees(institutions)
@@ -178,7 +167,7 @@ class OrganisationDetailView(BreadcrumbsMixin, DetailView):
         organisation = self.object
         institutions = (
             Institution.objects.filter(organisation=organisation)
-            .annotate(published_count=published_count())
+            .annotate(published_count=published_commitment_count("adopting_body"))
             .order_by("position", "name")
         )
         context["bodies"] = build_forest(institutions)
@@ -200,9 +189,9 @@ class ThemeListView(BreadcrumbsMixin, ListView):
 
     def get_queryset(self):
         # Aggregating drops Meta.ordering, so the order is restated.
-        return Theme.objects.annotate(published_count=published_count()).order_by(
-            "position", "name"
-        )
+        return Theme.objects.annotate(
+            published_count=published_commitment_count("themes")
+        ).order_by("position", "name")
 
     def get_breadcrumbs(self):
         return [(_("Themes"), None)]
@@ -230,9 +219,9 @@ class CategoryListView(BreadcrumbsMixin, ListView):
     context_object_name = "categories"
 
     def get_queryset(self):
-        return ActivityCategory.objects.annotate(published_count=published_count()).order_by(
-            "position", "name"
-        )
+        return ActivityCategory.objects.annotate(
+            published_count=published_commitment_count("activity_categories")
+        ).order_by("position", "name")
 
     def get_breadcrumbs(self):
         return [(_("Online-activity categories"), None)]

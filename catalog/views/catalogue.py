@@ -1,6 +1,6 @@
 """Home, the filtered catalogue, its exports and the commitment pages."""
 
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.views import View
 from django.views.generic import DetailView, TemplateView
@@ -16,6 +16,7 @@ from ..models import (
     Organisation,
     RelationKind,
     Theme,
+    published_commitment_count,
 )
 
 HOME_LIST_LENGTH = 6
@@ -36,7 +37,6 @@ class HomeView(TemplateView):
     def catalogue_summary():
         """Figures and counts over every published record (cached: they scan them all)."""
         published = Commitment.objects.published()
-        in_published = published.values("pk")
         return {
             "figures": published.aggregate(
                 commitments=Count("pk"),
@@ -45,13 +45,11 @@ class HomeView(TemplateView):
                 last_year=Max("year"),
             ),
             "themes": list(
-                Theme.objects.annotate(
-                    n=Count("commitments", filter=Q(commitments__in=in_published))
-                ).filter(n__gt=0)
+                Theme.objects.annotate(n=published_commitment_count("themes")).filter(n__gt=0)
             ),
             "categories": list(
                 ActivityCategory.objects.annotate(
-                    n=Count("commitments", filter=Q(commitments__in=in_published))
+                    n=published_commitment_count("activity_categories")
                 )
             ),
         }
