@@ -83,7 +83,9 @@ class TimeStampedModel(models.Model):
 # --------------------------------------------------------------------------------------
 
 
-class OrganisationManager(models.Manager):
+class SlugNaturalKeyManager(models.Manager):
+    """Records are identified by their slug in fixtures (natural keys)."""
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -136,7 +138,7 @@ class Organisation(TimeStampedModel):
         help_text=_("Organisations it co-operates with; the link is shown on both sides."),
     )
 
-    objects = OrganisationManager()
+    objects = SlugNaturalKeyManager()
 
     class Meta:
         ordering = ["-is_primary", "name"]
@@ -199,9 +201,7 @@ class InstitutionQuerySet(models.QuerySet):
         return found
 
 
-class InstitutionManager(models.Manager.from_queryset(InstitutionQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+InstitutionManager = SlugNaturalKeyManager.from_queryset(InstitutionQuerySet)
 
 
 class Institution(TimeStampedModel):
@@ -332,11 +332,6 @@ class Institution(TimeStampedModel):
 # --------------------------------------------------------------------------------------
 
 
-class SlugNaturalKeyManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 class VocabularyTerm(TimeStampedModel):
     """A term of a controlled list a visitor browses (a theme, an activity category)."""
 
@@ -460,9 +455,7 @@ def published_commitment_count(lookup):
     return Coalesce(models.Subquery(counts), 0)
 
 
-class CommitmentManager(models.Manager.from_queryset(CommitmentQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+CommitmentManager = SlugNaturalKeyManager.from_queryset(CommitmentQuerySet)
 
 
 class Commitment(TimeStampedModel):
