@@ -57,7 +57,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def record(commitment, request):
-    """One export row. Expects `for_listing()` prefetches (themes, categories)."""
+    """One export row; expects themes and categories prefetched (`with_classification()`)."""
     return {
         "url": request.build_absolute_uri(commitment.get_absolute_url()),
         "symbol": commitment.symbol,

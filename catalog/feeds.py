@@ -41,7 +41,7 @@ class CommitmentFeed(Feed):
         # The feed instance is shared between requests: keep per-request state in the object.
         filterset = CommitmentFilterSet(
             request.GET or None,
-            queryset=Commitment.objects.for_listing().newest_first(),
+            queryset=Commitment.objects.for_listing().with_classification().newest_first(),
             request=request,
         )
         if filterset.is_bound and not filterset.is_valid():

@@ -401,12 +401,12 @@ class CommitmentQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Published commitments with everything a list row shows, in a fixed number of queries."""
-        return (
-            self.published()
-            .select_related("organisation", "adopting_body")
-            .prefetch_related(
-                "themes", Prefetch("activity_categories", ActivityCategory.objects.all())
-            )
+        return self.published().select_related("organisation", "adopting_body")
+
+    def with_classification(self):
+        """Prefetch themes and online-activity categories (exports, feeds, API rows)."""
+        return self.prefetch_related(
+            "themes", Prefetch("activity_categories", ActivityCategory.objects.all())
         )
 
     def with_public_relations(self):

@@ -125,6 +125,7 @@ class CommitmentViewSet(CatalogueViewSet):
             Commitment.objects.for_listing()
             .with_public_relations()
             .prefetch_related(
+                "themes",
                 Prefetch(
                     "category_assignments",
                     CategoryAssignment.objects.select_related("category"),

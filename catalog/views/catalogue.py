@@ -105,7 +105,7 @@ class CommitmentExportView(View):
     def get(self, request):
         filterset = CommitmentFilterSet(
             request.GET or None,
-            queryset=Commitment.objects.for_listing().newest_first(),
+            queryset=Commitment.objects.for_listing().with_classification().newest_first(),
             request=request,
         )
         if filterset.is_bound and not filterset.is_valid():

@@ -60,7 +60,7 @@ def test_query_count_does_not_depend_on_page_size(client, catalogue_of_10, endpo
 @pytest.mark.parametrize(
     ("endpoint", "expected"),
     [
-        ("commitments", 15),
+        ("commitments", 14),
         ("institutions", 10),
         ("organisations", 10),
         ("themes", 9),

@@ -49,10 +49,10 @@ def catalogue(db):
 # Pinned counts; a change here means a page started running more (or fewer) queries.
 PAGES = {
     "institution_list": (lambda c: reverse("catalog:institution_list"), 1),
-    "institution_detail": (lambda c: c.body.get_absolute_url(), 5),
-    "organisation_detail": (lambda c: c.organisation.get_absolute_url(), 6),
+    "institution_detail": (lambda c: c.body.get_absolute_url(), 3),
+    "organisation_detail": (lambda c: c.organisation.get_absolute_url(), 4),
     "theme_list": (lambda c: reverse("catalog:theme_list"), 1),
-    "theme_detail": (lambda c: c.theme.get_absolute_url(), 4),
+    "theme_detail": (lambda c: c.theme.get_absolute_url(), 2),
     "category_list": (lambda c: reverse("catalog:category_list"), 1),
     "category_detail": (lambda c: c.category.get_absolute_url(), 2),
     "timeline": (lambda c: reverse("catalog:timeline"), 1),
