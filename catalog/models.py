@@ -970,6 +970,54 @@ class StatusChange(models.Model):
         super().clean_fields(exclude={*(exclude or ()), "commitment"})
 
 
+class PendingChange(models.Model):
+    """Edits of a published record waiting for review; the live record is untouched.
+
+    `data` holds the whole pending version: the record's content fields, its theme ids and its
+    sources, category evidence and outgoing relations (see `catalog.editorial.pending`). Only
+    the editorial service layer writes it; no public surface reads it.
+    """
+
+    class State(models.TextChoices):
+        EDITING = "editing", _("being edited")
+        SUBMITTED = "submitted", _("awaiting review")
+        SCHEDULED = "scheduled", _("approved, scheduled")
+        REJECTED = "rejected", _("rejected")
+
+    commitment = models.OneToOneField(
+        Commitment, on_delete=models.CASCADE, related_name="pending_change"
+    )
+    data = models.JSONField(_("pending version"), default=dict)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.EDITING, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    approve_at = models.DateTimeField(_("goes live at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending change")
+        verbose_name_plural = _("pending changes")
+
+    def __str__(self):
+        return _("Pending changes of “%(record)s”") % {"record": self.commitment}
+
+
 class SearchDocument(models.Model):
     """What search matches for one commitment; rebuilt by `catalog.search.refresh()`.
 

@@ -2,23 +2,21 @@
 
 Rows are matched on `slug`; related records are named, not numbered: organisations by slug,
 acronym or name, bodies by slug or acronym, themes by slug. A confirmed import runs in one
-transaction and one history revision: one bad row and nothing is imported.
+transaction with one history revision per record: one bad row and nothing is imported.
+Every editorial rule (who may import what, which status a row gets, the workflow log) is a
+call into `catalog.editorial.services`.
 """
 
 import datetime
 
-import reversion
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from . import services
+from .editorial import services
+from .editorial.services import IMPORT_DRAFT as STATUS_DRAFT
 from .models import Commitment, Institution, Organisation, Theme
-
-STATUS_DRAFT = "draft"
-STATUS_IN_REVIEW = "in_review"
-STATUS_FROM_FILE = "file"
 
 
 class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -74,7 +72,8 @@ class _RolledBack(Exception):
 
 
 class EditorialResource(resources.ModelResource):
-    """A confirmed import is one transaction and one revision; an error anywhere undoes it."""
+    """A confirmed import is one transaction (one revision per record); an error anywhere
+    undoes it."""
 
     def __init__(self, user=None, status_choice=STATUS_DRAFT, **kwargs):
         super().__init__()
@@ -124,18 +123,19 @@ class EditorialResource(resources.ModelResource):
         if dry_run:
             return super().import_data(dataset, dry_run=True, **kwargs)
         try:
-            with transaction.atomic(), reversion.create_revision():
+            with transaction.atomic():
                 result = super().import_data(dataset, dry_run=False, **kwargs)
                 if result.has_errors() or result.has_validation_errors():
                     raise _RolledBack(result)
-                if self.user is not None:
-                    reversion.set_user(self.user)
-                reversion.set_comment(
-                    _("Imported from %(file)s") % {"file": kwargs.get("file_name") or _("a file")}
-                )
         except _RolledBack as rolled_back:
             return rolled_back.result
         return result
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if kwargs.get("dry_run"):
+            return super().import_row(row, instance_loader, **kwargs)
+        with services.imported_row(user=self.user, file_name=kwargs.get("file_name")):
+            return super().import_row(row, instance_loader, **kwargs)
 
 
 class CommitmentResource(EditorialResource):
@@ -191,16 +191,11 @@ class CommitmentResource(EditorialResource):
         clean_model_instances = True
 
     def before_import(self, dataset, **kwargs):
-        if self.status_choice not in (STATUS_DRAFT, STATUS_IN_REVIEW, STATUS_FROM_FILE):
-            raise ValidationError(_("Choose the status imported records get."))
-        if self.status_choice == STATUS_FROM_FILE and not services.is_publisher(self.user):
-            raise ValidationError(
-                _("Only publishers can import records with the status given in the file.")
-            )
+        services.check_import_choice(self.user, self.status_choice)
+        self._before = {}  # slug -> (status, publish_at) of the record as it was
 
     def after_init_instance(self, instance, new, row, **kwargs):
-        instance._status_before = None if new else instance.status
-        instance._publish_at_before = None if new else instance.publish_at
+        self._before[row.get("slug")] = None if new else (instance.status, instance.publish_at)
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -215,31 +210,17 @@ class CommitmentResource(EditorialResource):
                 self.fields["themes"].clean(row)
             except ValueError as error:
                 errors["themes"] = ValidationError(str(error))
-        old_status = instance._status_before
-        if old_status is not None and not services.can_edit(self.user, instance_before(instance)):
-            errors["status"] = ValidationError(
-                _("“%(record)s” is %(status)s; only publishers can change it.")
-                % {"record": instance.slug, "status": services.status_label(old_status)}
+        try:
+            instance.status, instance.publish_at = services.plan_import_row(
+                user=self.user,
+                before=self._before.get(row.get("slug")),
+                choice=self.status_choice,
+                file_status=instance.status,
+                file_publish_at=instance.publish_at,
+                record=instance.slug,
             )
-        elif self.status_choice == STATUS_FROM_FILE:
-            if old_status is not None:
-                try:
-                    services.check_change(
-                        self.user,
-                        old_status=old_status,
-                        new_status=instance.status,
-                        old_publish_at=instance._publish_at_before,
-                        new_publish_at=instance.publish_at,
-                        comment=_("Imported"),
-                    )
-                except ValidationError as error:
-                    errors = error.update_error_dict(errors)
-        elif old_status is None:
-            instance.status = self.status_choice
-            instance.publish_at = None
-        else:  # Existing records keep their status and schedule.
-            instance.status = old_status
-            instance.publish_at = instance._publish_at_before
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 
@@ -249,18 +230,10 @@ class CommitmentResource(EditorialResource):
         instance.updated_by = self.user
 
     def after_save_instance(self, instance, row, **kwargs):
-        if instance._status_before != instance.status:
-            services.record_status_change(
-                instance,
-                from_status=instance._status_before,
-                user=self.user,
-                comment=_("Imported"),
-            )
-
-
-def instance_before(instance):
-    """A stand-in carrying the status the record had before the import changed it."""
-    return Commitment(status=instance._status_before)
+        before = self._before.get(row.get("slug"))
+        services.log_import(
+            user=self.user, commitment=instance, from_status=before[0] if before else None
+        )
 
 
 class InstitutionResource(EditorialResource):

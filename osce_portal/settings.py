@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "catalog.editorial.middleware.DueChangesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

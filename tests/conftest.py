@@ -18,5 +18,11 @@ def seed(db):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache (throttle counters, cached catalogue aggregates)."""
+    """Each test starts with an empty cache (throttle counters, cached catalogue aggregates).
+
+    The cache then also says that no approval is scheduled (true in a fresh test database),
+    so the first request of a test does not ask the database (see DueChangesMiddleware)."""
     cache.clear()
+    from catalog.editorial.services import assume_nothing_due
+
+    assume_nothing_due()

@@ -1,26 +1,81 @@
+"""The editor's desk on the admin index: one query per panel (count and first rows together)."""
+
+import datetime
+
 from django import template
+from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.utils import timezone
 
-from catalog.models import Commitment
+from catalog.models import Commitment, PendingChange, StatusChange
 
 register = template.Library()
 
 PANEL_SIZE = 10
+STALE_AFTER = datetime.timedelta(days=365)
+Status = Commitment.Status
+State = PendingChange.State
+
+
+def _panel(queryset):
+    """(rows, total) in one query: every row carries the total as a window count."""
+    rows = list(queryset.annotate(panel_total=Window(Count("pk")))[:PANEL_SIZE])
+    return {"rows": rows, "count": rows[0].panel_total if rows else 0}
+
+
+def desk_panels(user, now=None):
+    now = now or timezone.now()
+    submitter = StatusChange.objects.filter(
+        commitment=OuterRef("pk"), to_status=Status.IN_REVIEW
+    ).order_by("-changed_at", "-pk")
+    commitments = Commitment.objects.order_by()
+    changes = PendingChange.objects.select_related("commitment").order_by()
+    return {
+        "my_drafts": _panel(
+            commitments.filter(
+                Q(created_by=user) | Q(updated_by=user), status=Status.DRAFT
+            ).order_by("-updated_at")
+        ),
+        "my_changes": _panel(
+            changes.filter(Q(created_by=user) | Q(updated_by=user))
+            .exclude(state=State.SCHEDULED)
+            .order_by("-updated_at")
+        ),
+        "awaiting_review": _panel(
+            commitments.filter(status=Status.IN_REVIEW)
+            .annotate(
+                submitted_by_name=Subquery(submitter.values("changed_by__username")[:1]),
+                submitted_at=Subquery(submitter.values("changed_at")[:1]),
+            )
+            .order_by("submitted_at", "pk")
+        ),
+        "changes_awaiting_review": _panel(
+            changes.filter(state=State.SUBMITTED)
+            .select_related("submitted_by")
+            .order_by("submitted_at")
+        ),
+        "scheduled": _panel(
+            commitments.filter(status=Status.PUBLISHED, publish_at__gt=now).order_by("publish_at")
+        ),
+        "scheduled_changes": _panel(changes.filter(state=State.SCHEDULED).order_by("approve_at")),
+        "rejected": _panel(
+            changes.filter(state=State.REJECTED)
+            .select_related("reviewed_by")
+            .order_by("-reviewed_at")
+        ),
+        "not_reviewed": _panel(
+            commitments.published(now=now)
+            .filter(
+                Q(last_reviewed_on__isnull=True)
+                | Q(last_reviewed_on__lt=(now - STALE_AFTER).date())
+            )
+            .order_by("last_reviewed_on", "title")
+        ),
+    }
 
 
 @register.simple_tag(takes_context=True)
-def editorial_queue(context):
-    """What awaits review and what is scheduled, for the admin index panel."""
+def editorial_desk(context):
     user = context["request"].user
     if not user.has_perm("catalog.view_commitment"):
         return None
-    in_review = Commitment.objects.filter(status=Commitment.Status.IN_REVIEW).order_by("updated_at")
-    scheduled = Commitment.objects.filter(
-        status=Commitment.Status.PUBLISHED, publish_at__gt=timezone.now()
-    ).order_by("publish_at")
-    return {
-        "in_review": list(in_review.select_related("updated_by")[:PANEL_SIZE]),
-        "in_review_count": in_review.count(),
-        "scheduled": list(scheduled[:PANEL_SIZE]),
-        "scheduled_count": scheduled.count(),
-    }
+    return desk_panels(user)

@@ -90,13 +90,17 @@ def test_confirmed_import_creates_drafts_with_resolved_relations(publisher_clien
     assert first.status_changes.get().to_status == "draft"
 
 
-def test_import_is_one_revision_with_the_importer(publisher_client, publisher, rows):
+def test_import_makes_one_revision_per_record_with_the_importer(publisher_client, publisher, rows):
     confirm(publisher_client, preview(publisher_client, csv_file(rows)))
 
-    revision = Revision.objects.get()
-    assert revision.user == publisher
-    assert revision.version_set.count() == 5
-    assert "commitments.csv" in revision.get_comment()
+    revisions = list(Revision.objects.all())
+    assert len(revisions) == 5
+    for revision in revisions:
+        assert revision.user == publisher
+        assert [v.object_repr for v in revision.version_set.all()] == [
+            str(Commitment.objects.get(pk=revision.version_set.get().object_id))
+        ]
+        assert "commitments.csv" in revision.get_comment()
 
 
 def test_preview_ties_every_error_to_its_row_and_column(publisher_client, rows):

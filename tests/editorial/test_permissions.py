@@ -93,26 +93,39 @@ def test_editor_cannot_create_a_published_record_with_a_crafted_post(editor_clie
     assert not Commitment.objects.filter(slug="crafted").exists()
 
 
-def test_editor_cannot_change_a_published_record_at_all(editor_client):
-    record = CommitmentFactory(title="Public title")
-    data = {"title": "Changed", "status": "archived"}
+def test_editor_cannot_change_an_archived_record_at_all(editor_client):
+    record = CommitmentFactory(archived=True, title="Archived title")
+    data = {"title": "Changed", "status": "draft"}
 
     response = editor_client.post(change_url(record), data, follow=True)
 
-    assert "This record is published, so only publishers can change it" in " ".join(
+    assert "This record is archived, so only publishers can change it" in " ".join(
         messages_of(response)
     )
     record.refresh_from_db()
-    assert (record.title, record.status) == ("Public title", "published")
+    assert (record.title, record.status) == ("Archived title", "archived")
 
 
-def test_editor_sees_a_published_record_read_only(editor_client):
-    record = CommitmentFactory()
+def test_editor_sees_an_archived_record_read_only(editor_client):
+    record = CommitmentFactory(archived=True)
 
     response = editor_client.get(change_url(record))
 
     assert response.status_code == 200
     assert 'name="title"' not in response.content.decode()
+
+
+def test_editor_cannot_archive_a_published_record_through_the_form(editor_client):
+    record = CommitmentFactory(title="Public title")
+    data = load_form(editor_client, record)
+    data.update(status="archived", title="Changed")
+
+    response = editor_client.post(change_url(record), data)
+
+    assert response.status_code == 200
+    assert "Only publishers can" in response.content.decode()
+    record.refresh_from_db()
+    assert (record.title, record.status) == ("Public title", "published")
 
 
 @pytest.mark.parametrize("action", ["publish", "archive", "unpublish", "send_back_to_draft"])

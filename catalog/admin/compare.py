@@ -1,42 +1,12 @@
-"""Editorial pages outside the admin's own views: preview and the revision comparison."""
+"""Field-by-field comparison of a stored version (a revision, or pending changes) with the
+live record: one view and one template serve both."""
 
 from dataclasses import dataclass
 
 from django.db import models
-from django.http import Http404
 from django.utils.translation import gettext as _
-from reversion.revisions import _get_options
 
-from .models import Commitment
-from .views.catalogue import CommitmentDetailView
-
-
-class CommitmentPreviewView(CommitmentDetailView):
-    """Any commitment, whatever its status, in the public page template, marked as a preview.
-
-    Staff who may view commitments only; everyone else gets a 404, so the address does not
-    even reveal that an unpublished record exists.
-    """
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if not (user.is_active and user.is_staff and user.has_perm("catalog.view_commitment")):
-            raise Http404(_("No such page."))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return self.with_page_data(Commitment.objects.all())
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["is_preview"] = True
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Cache-Control"] = "private, no-store"
-        return response
+from ..editorial import history, pending
 
 
 @dataclass
@@ -52,7 +22,7 @@ class ComparedField:
 
 def _display(field, value):
     """A stored value as an editor reads it."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
     if isinstance(field, models.ManyToManyField):
         names = field.related_model.objects.filter(pk__in=value).order_by("pk")
@@ -64,7 +34,7 @@ def _display(field, value):
         return _("yes") if value else _("no")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    return str(value)
+    return str(field.to_python(value)) if isinstance(value, str) else str(value)
 
 
 def _columns(model):
@@ -80,10 +50,9 @@ def _summary(model, values, skip_attname):
     )
 
 
-def compare_with_live(version, obj):
-    """Field-by-field comparison of a stored version with the live record, followed by its
-    related rows (sources, category evidence, relations) as they were and as they are."""
-    stored = version.field_dict
+def compare(stored, stored_related, obj):
+    """Rows comparing `stored` (field values by name/attname) and `stored_related`
+    ({follow: [row dicts]}, None for a follow the stored version does not cover) with `obj`."""
     rows = []
     for field in obj._meta.get_fields():
         if not (field.concrete or isinstance(field, models.ManyToManyField)):
@@ -101,14 +70,12 @@ def compare_with_live(version, obj):
         rows.append(
             ComparedField(str(field.verbose_name), _display(field, then), _display(field, now))
         )
-    for follow in _get_options(type(obj)).follow:
+    for follow in history.followed_relations(type(obj)):
+        if stored_related.get(follow) is None:
+            continue
         relation = obj._meta.get_field(follow)
         related_model, fk_attname = relation.related_model, relation.field.attname
-        then = sorted(
-            _summary(related_model, other.field_dict, fk_attname)
-            for other in version.revision.version_set.all()
-            if other._model is related_model and other.field_dict.get(fk_attname) == obj.pk
-        )
+        then = sorted(_summary(related_model, row, fk_attname) for row in stored_related[follow])
         now = sorted(
             _summary(
                 related_model,
@@ -122,3 +89,16 @@ def compare_with_live(version, obj):
             label += _(" (to this record)")
         rows.append(ComparedField(label, "\n".join(then) or "—", "\n".join(now) or "—"))
     return rows
+
+
+def compare_version_with_live(version, obj):
+    parts = history.own_versions(version, type(obj))
+    related = {follow: [v.field_dict for v in versions] for follow, versions in parts.items()}
+    return compare(version.field_dict, related, obj)
+
+
+def compare_pending_with_live(change, obj):
+    data = change.data
+    stored = {**data.get("fields", {}), "themes": data.get("themes", [])}
+    related = {follow: data.get(follow, []) for follow in pending.INLINES}
+    return compare(stored, related, obj)

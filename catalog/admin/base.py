@@ -1,0 +1,232 @@
+"""Shared admin configuration: conflict-checked forms, history pages, text normalisation."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.translation import gettext as _
+from reversion import create_revision, set_comment, set_user
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from ..editorial import history
+from ..editorial.policy import Refused
+from .compare import compare_version_with_live
+
+
+class NormalisedTextarea(forms.CharField):
+    """Browsers send text areas with CRLF line ends; the records store LF. Normalising keeps
+    an untouched text area from counting as changed (and from rewriting the record)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+# Editors paste addresses without a scheme; assume https (Django 6's default too).
+FORMFIELD_OVERRIDES = {
+    models.URLField: {"assume_scheme": "https"},
+    models.TextField: {"form_class": NormalisedTextarea, "widget": forms.Textarea},
+}
+
+
+def last_change(obj):
+    """(user, moment) of the record's latest saved change, from its history."""
+    version = history.versions_of(obj).first()
+    user = getattr(obj, "updated_by", None) or (version.revision.user if version else None)
+    return user, obj.updated_at
+
+
+class ConflictCheckedForm(forms.ModelForm):
+    """Refuses a save when someone else saved the record after this form was opened.
+
+    The form carries a version token (the record's `updated_at`) as it was when opened. On a
+    conflict the user's input is kept, the message says who changed it and when, and the token
+    moves on: saving again deliberately replaces the other version.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            token = self.current_token()
+            if token:
+                self.fields["loaded_version"].initial = token.isoformat()
+
+    def current_token(self):
+        return (
+            type(self.instance)
+            .objects.filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+
+    def last_changed_by(self):
+        return last_change(type(self.instance).objects.get(pk=self.instance.pk))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.instance.pk:
+            return cleaned_data
+        with transaction.atomic():
+            type(self.instance).objects.select_for_update().filter(pk=self.instance.pk).exists()
+            current = self.current_token()
+        loaded = cleaned_data.get("loaded_version") or ""
+        if current is None or current.isoformat() == loaded:
+            return cleaned_data
+        user, moment = self.last_changed_by()
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = current.isoformat()
+        if not loaded:
+            message = _("This form is out of date. Reload the page before saving.")
+        else:
+            message = _(
+                "%(user)s changed this record at %(when)s, after you opened it. Your changes "
+                "are kept below but were not saved. Check their version (History), then save "
+                "again to replace it with yours."
+            ) % {
+                "user": user.get_username() if user else _("Someone"),
+                "when": localize(timezone.localtime(moment)),
+            }
+        raise ValidationError(message, code="conflict")
+
+
+class HistoryAdmin(VersionAdmin):
+    """History pages: the list of revisions, a comparison of each with the live record, and
+    a restore that writes back only the record named in the address (never other objects
+    sharing the revision)."""
+
+    history_latest_first = True
+    formfield_overrides = FORMFIELD_OVERRIDES
+    object_history_template = "admin/catalog/object_history.html"
+    restore_template = "admin/catalog/restore_confirm.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/history/<int:version_id>/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="{}_{}_compare".format(*info),
+            ),
+        ] + super().get_urls()
+
+    def _url(self, name, *args):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
+
+    def _version_of(self, obj, version_id):
+        return get_object_or_404(history.versions_of(obj), pk=version_id)
+
+    def compare_view(self, request, object_id, version_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404(_("No such record."))
+        version = self._version_of(obj, version_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "object_id": object_id,
+            "version": version,
+            "revision_url": self._url("revision", quote(obj.pk), version.pk),
+            "title": _("Compare with live: %(record)s") % {"record": obj},
+            "rows": compare_version_with_live(version, obj),
+        }
+        return TemplateResponse(request, "admin/catalog/compare.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            return super().history_view(request, object_id, extra_context)
+        versions = history.versions_of(obj).order_by("-revision__date_created", "-pk")
+        action_list = [
+            {
+                "revision": version.revision,
+                "url": self._url("revision", quote(obj.pk), version.pk),
+                "compare_url": self._url("compare", quote(obj.pk), version.pk),
+            }
+            for version in versions
+        ]
+        return super().history_view(
+            request, object_id, {**(extra_context or {}), "action_list": action_list}
+        )
+
+    # --- restore: one record only ---
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("No such record."))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        version = self._version_of(obj, version_id)
+        return self._restore_page(request, version, obj, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(
+            Version.objects.get_deleted(self.model).select_related("revision"), pk=version_id
+        )
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return self._restore_page(request, version, None, extra_context)
+
+    def _restore_page(self, request, version, obj, extra_context):
+        try:
+            self.check_restore(request, version, obj)
+        except Refused as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return HttpResponseRedirect(self._url("changelist"))
+        if request.method == "POST":
+            try:
+                restored, warnings = self.restore(
+                    request, version, obj, request.POST.get("comment", "")
+                )
+            except (Refused, ValidationError) as refusal:
+                self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+                return HttpResponseRedirect(self._url("changelist"))
+            for warning in warnings:
+                self.message_user(request, warning, messages.WARNING)
+            return HttpResponseRedirect(self._url("change", quote(restored.pk)))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "version": version,
+            "recover": obj is None,
+            "title": (_("Recover %(name)s") if obj is None else _("Revert %(name)s"))
+            % {"name": version.object_repr},
+            "compare_url": self._url("compare", quote(obj.pk), version.pk) if obj else None,
+            "rows": compare_version_with_live(version, obj) if obj else None,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.restore_template, context)
+
+    def check_restore(self, request, version, obj):
+        allowed = (
+            self.has_add_permission(request)
+            if obj is None
+            else self.has_change_permission(request, obj)
+        )
+        if not allowed:
+            raise Refused(_("You may not change this record. Nothing was changed."))
+
+    def restore(self, request, version, obj, comment):
+        """Reference data: the record alone, in one transaction and one revision."""
+        self.check_restore(request, version, obj)
+        with transaction.atomic(), create_revision():
+            set_user(request.user)
+            restored, warnings = history.restore(version, self.model)
+            set_comment(
+                comment.strip()
+                or _("Restored the version of %(when)s.")
+                % {"when": localize(timezone.localtime(version.revision.date_created))}
+            )
+        return restored, warnings

@@ -1,0 +1,671 @@
+"""The editorial service layer: the only code that changes a commitment's content or state.
+
+Every function takes explicit keyword arguments (`user`, `comment`, …), asks the one policy
+(`policy.require`) for every record it writes, and runs in one transaction with one
+django-reversion revision per record and a workflow-log entry (`StatusChange`) for every
+record whose status changes. The admin, the import resources and the management commands
+call these functions and hold no editorial rules of their own.
+"""
+
+import contextlib
+from dataclasses import dataclass, field
+
+import reversion
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.translation import gettext as _
+
+from .. import caching, search
+from ..models import Commitment, CommitmentRelation, PendingChange, StatusChange
+from . import history, pending
+from .policy import (
+    ALLOW,
+    PENDING,
+    Action,
+    Refused,
+    decide,
+    refusal_message,
+    require,
+    require_transition,
+    status_label,
+)
+
+Status = Commitment.Status
+State = PendingChange.State
+KEEP = object()
+
+
+@dataclass
+class Result:
+    commitment: Commitment
+    outcome: str = ALLOW  # ALLOW: the live record changed; PENDING: stored as pending changes
+    warnings: list = field(default_factory=list)
+
+
+def same_moment(first, second):
+    # Forms drop microseconds; compare to the second.
+    if first is None or second is None:
+        return first is second
+    return first.replace(microsecond=0) == second.replace(microsecond=0)
+
+
+# --- revisions and the workflow log ---------------------------------------------------
+
+
+@contextlib.contextmanager
+def _revision(*, user, comment):
+    """One transaction, one revision (the caller adds exactly one record to it)."""
+    with transaction.atomic(), reversion.create_revision():
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment(comment)
+        yield
+
+
+def _log(commitment, *, from_status, user, comment=""):
+    return StatusChange.objects.create(
+        commitment=commitment,
+        from_status=from_status or "",
+        to_status=commitment.status,
+        publish_at=commitment.publish_at if commitment.status == Status.PUBLISHED else None,
+        comment=(comment or "").strip(),
+        changed_by=user,
+    )
+
+
+def describe(from_status, commitment, comment=""):
+    """The reason stored with a revision."""
+    if from_status == commitment.status:
+        text = _("Comment")
+    elif from_status is None:
+        text = _("Created as %(status)s") % {"status": status_label(commitment.status)}
+    else:
+        text = _("%(old)s → %(new)s") % {
+            "old": status_label(from_status),
+            "new": status_label(commitment.status),
+        }
+    if commitment.is_scheduled:
+        text += _(" (scheduled for %(when)s)") % {"when": commitment.publish_at.isoformat()}
+    return f"{text}: {comment.strip()}" if comment and comment.strip() else text
+
+
+def _after_live_change(ids):
+    """Search index and cached aggregates follow every live change."""
+    search.refresh(ids)
+    caching.new_catalogue_version()
+    transaction.on_commit(caching.new_catalogue_version)
+
+
+def _check_status_change(
+    user,
+    *,
+    old_status,
+    new_status,
+    old_publish_at,
+    new_publish_at,
+    comment,
+    record=None,
+    field=None,
+):
+    """Ask the policy about a status and/or schedule change; returns the outcome for the
+    content edit that comes with it."""
+    if old_status is None:
+        outcome = require(user, Action.CREATE, new_status, record=record, field=field and "status")
+    elif old_status != new_status:
+        require_transition(
+            user, old_status, new_status, comment=comment, record=record, field=field and "status"
+        )
+        # Content travels with a move onto or off the site: check it on the unpublished side.
+        edit_status = new_status if old_status == Status.PUBLISHED else old_status
+        outcome = require(user, Action.EDIT, edit_status, record=record, field=field)
+    else:
+        outcome = require(user, Action.EDIT, old_status, record=record, field=field)
+    if not same_moment(old_publish_at, new_publish_at):
+        require(user, Action.SCHEDULE, new_status, record=record, field=field and "publish_at")
+    return outcome
+
+
+def check_form_change(
+    user, *, old_status, new_status, old_publish_at, new_publish_at, comment="", correction=False
+):
+    """What a save of the change form will do; raises Refused (keyed by form field)."""
+    if correction:
+        if old_status != Status.PUBLISHED or new_status != Status.PUBLISHED:
+            raise Refused({"status": _("Only a published record can be corrected immediately.")})
+        require(user, Action.CORRECT, old_status, comment=comment, field="transition_comment")
+        if not same_moment(old_publish_at, new_publish_at):
+            require(user, Action.SCHEDULE, new_status, field="publish_at")
+        return ALLOW
+    outcome = _check_status_change(
+        user,
+        old_status=old_status,
+        new_status=new_status,
+        old_publish_at=old_publish_at,
+        new_publish_at=new_publish_at,
+        comment=comment,
+        field="__all__",
+    )
+    if outcome is PENDING and not same_moment(old_publish_at, new_publish_at):
+        raise Refused({"publish_at": _("Pending changes cannot reschedule a published record.")})
+    return outcome
+
+
+# --- the change and add forms ----------------------------------------------------------
+
+
+def save_form(*, user, form, formsets, comment="", correction=False):
+    """Save the admin change or add form of a commitment (with its inline formsets).
+
+    A new record or an editable one is written at once; an edit of a published record
+    becomes pending changes (the live record is untouched) unless a publisher makes an
+    explicit immediate correction (`correction=True`, comment required).
+    """
+    instance = form.instance
+    with transaction.atomic():
+        live = (
+            Commitment.objects.select_for_update().filter(pk=instance.pk).first()
+            if instance.pk
+            else None
+        )
+        old_status = live.status if live else None
+        old_publish_at = live.publish_at if live else None
+        outcome = check_form_change(
+            user,
+            old_status=old_status,
+            new_status=instance.status,
+            old_publish_at=old_publish_at,
+            new_publish_at=instance.publish_at,
+            comment=comment,
+            correction=correction,
+        )
+        if outcome is PENDING:
+            for formset in formsets:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            save_pending(user=user, commitment=live, data=pending.from_forms(form, formsets))
+            return Result(live, PENDING)
+        with _revision(user=user, comment=""):
+            if live is None:
+                instance.created_by = user
+            instance.updated_by = user
+            instance.save()
+            form.save_m2m()
+            for formset in formsets:
+                formset.instance = instance
+                formset.save()
+            reversion.add_to_revision(instance)
+            status_changed = old_status != instance.status
+            schedule_changed = not same_moment(old_publish_at, instance.publish_at)
+            text = comment
+            if correction:
+                text = _("Immediate correction: %(comment)s") % {"comment": comment.strip()}
+                PendingChange.objects.filter(commitment=instance).delete()
+            if status_changed or schedule_changed or (text or "").strip():
+                _log(instance, from_status=old_status, user=user, comment=text)
+            reversion.set_comment(
+                (
+                    form_change_message(form, formsets) + " " + describe(old_status, instance, text)
+                ).strip()
+                if (status_changed or schedule_changed or text)
+                else form_change_message(form, formsets)
+            )
+        _after_live_change([instance.pk])
+    return Result(instance, ALLOW)
+
+
+def form_change_message(form, formsets):
+    if not form.instance.pk or not form.changed_data:
+        changed = []
+    else:
+        changed = [
+            str(form.fields[name].label or name)
+            for name in form.changed_data
+            if name not in ("loaded_version", "transition_comment")
+        ]
+    return (_("Changed %(fields)s.") % {"fields": ", ".join(changed)}) if changed else ""
+
+
+# --- status changes (list actions, buttons) --------------------------------------------
+
+
+def transition(commitment, to_status, *, user, comment="", publish_at=KEEP):
+    """Move one commitment to another status (optionally setting its schedule)."""
+    with transaction.atomic():
+        current = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        old_status, old_publish_at = current.status, current.publish_at
+        new_publish_at = old_publish_at if publish_at is KEEP else publish_at
+        if old_status == to_status and same_moment(old_publish_at, new_publish_at):
+            raise Refused(
+                _("“%(record)s” is already %(status)s.")
+                % {"record": current, "status": status_label(to_status)}
+            )
+        if old_status != to_status:
+            require_transition(user, old_status, to_status, comment=comment, record=current)
+        if not same_moment(old_publish_at, new_publish_at):
+            require(user, Action.SCHEDULE, to_status, record=current)
+        with _revision(user=user, comment=""):
+            current.status = to_status
+            current.publish_at = new_publish_at
+            current.updated_by = user
+            current.full_clean()
+            current.save()
+            reversion.add_to_revision(current)
+            _log(current, from_status=old_status, user=user, comment=comment)
+            reversion.set_comment(describe(old_status, current, comment))
+        _after_live_change([current.pk])
+    return current
+
+
+def transition_many(commitments, to_status, *, user, comment=""):
+    """All or nothing, one revision per record: when one record cannot move, none moves."""
+    refusals, moved = [], []
+    with transaction.atomic():
+        for commitment in commitments:
+            try:
+                with transaction.atomic():
+                    moved.append(transition(commitment, to_status, user=user, comment=comment))
+            except ValidationError as error:
+                message = " ".join(error.messages)
+                prefix = f"“{commitment}”: "
+                refusals.append(message if message.startswith(prefix) else prefix + message)
+        if refusals:
+            raise Refused(refusals)
+    return moved
+
+
+def delete(commitments, *, user):
+    """Delete records (publishers); each keeps a last revision so it can be recovered."""
+    with transaction.atomic():
+        for commitment in commitments:
+            require(user, Action.DELETE, commitment.status, record=commitment)
+        for commitment in commitments:
+            with _revision(user=user, comment=_("Deleted")):
+                reversion.add_to_revision(commitment)
+            commitment.delete()
+
+
+# --- revert and recover ----------------------------------------------------------------
+
+
+def _other_records_written(version):
+    """Other commitments whose rows a restore writes or deletes (incoming relations)."""
+    parts = history.own_versions(version, Commitment)
+    ids = {other.field_dict.get("source_id") for other in parts.get("incoming_relations", [])}
+    live = CommitmentRelation.objects.filter(target_id=version.object_id)
+    ids |= set(live.values_list("source_id", flat=True))
+    ids.discard(None)
+    ids.discard(int(version.object_id))
+    return Commitment.objects.filter(pk__in=ids)
+
+
+def _require_others(user, version, action):
+    for other in _other_records_written(version):
+        if decide(user, action, other.status) is not ALLOW:
+            raise Refused(
+                _(
+                    "Restoring this version would change the relations of “%(other)s” "
+                    "(%(status)s), which you may not change. Nothing was changed."
+                )
+                % {"other": other, "status": status_label(other.status)}
+            )
+
+
+def check_revert(*, user, commitment, version):
+    """What reverting `commitment` to `version` would do (ALLOW or PENDING); Refused if the
+    policy forbids any write it needs."""
+    if (
+        str(version.object_id) != str(commitment.pk)
+        or history.version_model(version) is not Commitment
+    ):
+        raise Refused(_("This revision is not one of this record's."))
+    outcome = require(user, Action.REVERT, commitment.status, record=commitment)
+    if outcome is PENDING:
+        return outcome
+    stored = version.field_dict
+    try:
+        _check_status_change(
+            user,
+            old_status=commitment.status,
+            new_status=stored.get("status", commitment.status),
+            old_publish_at=commitment.publish_at,
+            new_publish_at=stored.get("publish_at"),
+            comment="(revert)",
+            record=commitment,
+        )
+    except Refused as refusal:
+        raise Refused(refusal_message(Action.REVERT, commitment.status)) from refusal
+    _require_others(user, version, Action.REVERT)
+    return outcome
+
+
+def revert(*, user, commitment, version, comment=""):
+    """Restore one revision of one record (and only its own inlines).
+
+    An editor's revert of a published record becomes pending changes instead.
+    """
+    when = localize(timezone.localtime(version.revision.date_created))
+    text = comment.strip() or _("Reverted to the revision of %(when)s.") % {"when": when}
+    with transaction.atomic():
+        live = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        outcome = check_revert(user=user, commitment=live, version=version)
+        if outcome is PENDING:
+            parts = history.own_versions(version, Commitment)
+            data = pending.from_version_parts(
+                version.field_dict,
+                {follow: [v.field_dict for v in versions] for follow, versions in parts.items()},
+            )
+            save_pending(user=user, commitment=live, data=data)
+            return Result(live, PENDING)
+        others = list(_other_records_written(version).values_list("pk", flat=True))
+        with _revision(user=user, comment=""):
+            obj, warnings = history.restore(version, Commitment)
+            Commitment.objects.filter(pk=obj.pk).update(updated_by=user)
+            obj.refresh_from_db()
+            reversion.add_to_revision(obj)
+            if live.status != obj.status or text:
+                _log(obj, from_status=live.status, user=user, comment=text)
+            reversion.set_comment(describe(live.status, obj, text))
+        _after_live_change([obj.pk, *others])
+    return Result(obj, ALLOW, warnings)
+
+
+def check_recover(*, user, version):
+    if history.version_model(version) is not Commitment:
+        raise Refused(_("This is not a commitment's revision."))
+    if Commitment.objects.filter(pk=version.object_id).exists():
+        raise Refused(_("This record exists; open its history to revert it."))
+    stored = version.field_dict
+    status = stored.get("status", Status.DRAFT)
+    require(user, Action.RECOVER, status, record=version.object_repr)
+    if stored.get("publish_at"):
+        require(user, Action.SCHEDULE, status, record=version.object_repr)
+    _require_others(user, version, Action.RECOVER)
+
+
+def recover(*, user, version):
+    """Bring back a deleted record from its last revision, with its inlines and its
+    relations in both directions."""
+    with transaction.atomic():
+        check_recover(user=user, version=version)
+        others = list(_other_records_written(version).values_list("pk", flat=True))
+        with _revision(user=user, comment=""):
+            obj, warnings = history.restore(version, Commitment)
+            Commitment.objects.filter(pk=obj.pk).update(updated_by=user)
+            obj.refresh_from_db()
+            reversion.add_to_revision(obj)
+            text = _("Recovered after deletion.")
+            _log(obj, from_status=None, user=user, comment=text)
+            reversion.set_comment(describe(None, obj, text))
+        _after_live_change([obj.pk, *others])
+    return Result(obj, ALLOW, warnings)
+
+
+# --- import ----------------------------------------------------------------------------
+
+IMPORT_DRAFT, IMPORT_IN_REVIEW, IMPORT_FROM_FILE = "draft", "in_review", "file"
+
+
+def check_import_choice(user, choice):
+    if choice not in (IMPORT_DRAFT, IMPORT_IN_REVIEW, IMPORT_FROM_FILE):
+        raise Refused(_("Choose the status imported records get."))
+    if choice == IMPORT_FROM_FILE and decide(user, Action.PUBLISH, Status.IN_REVIEW) is not ALLOW:
+        raise Refused(_("Only publishers can import records with the status given in the file."))
+
+
+def plan_import_row(*, user, before, choice, file_status, file_publish_at, record):
+    """The status and schedule an imported row gets, or Refused (keyed by column).
+
+    `before` is (status, publish_at) of the existing record, None for a new one.
+    """
+    if before is None:
+        status = file_status if choice == IMPORT_FROM_FILE else choice
+        publish_at = file_publish_at if choice == IMPORT_FROM_FILE else None
+        require(user, Action.CREATE, status, record=record, field="status")
+        if publish_at:
+            require(user, Action.SCHEDULE, status, record=record, field="publish_at")
+        return status, publish_at
+    old_status, old_publish_at = before
+    if decide(user, Action.IMPORT, old_status) is not ALLOW:
+        raise Refused(
+            {
+                "status": _("“%(record)s” is %(status)s; only publishers can change it.")
+                % {"record": record, "status": status_label(old_status)}
+            }
+        )
+    if choice != IMPORT_FROM_FILE:
+        return old_status, old_publish_at  # existing records keep their status and schedule
+    if file_status != old_status:
+        require_transition(
+            user, old_status, file_status, comment=_("Imported"), record=record, field="status"
+        )
+    if not same_moment(old_publish_at, file_publish_at):
+        require(user, Action.SCHEDULE, file_status, record=record, field="publish_at")
+    return file_status, file_publish_at
+
+
+@contextlib.contextmanager
+def imported_row(*, user, file_name):
+    """One transaction and one revision for one imported row (the record it saves)."""
+    with _revision(
+        user=user, comment=_("Imported from %(file)s") % {"file": file_name or _("a file")}
+    ):
+        yield
+
+
+def log_import(*, user, commitment, from_status):
+    if from_status != commitment.status:
+        _log(commitment, from_status=from_status, user=user, comment=_("Imported"))
+
+
+# --- pending changes of a published record ---------------------------------------------
+
+
+def pending_of(commitment):
+    return (
+        PendingChange.objects.filter(commitment=commitment)
+        .select_related("updated_by", "submitted_by", "reviewed_by", "created_by")
+        .first()
+    )
+
+
+def version_token(commitment):
+    """What a form opened on the record must still match when saved (conflict check):
+    the pending changes' time when there are any, the record's otherwise."""
+    change = (
+        PendingChange.objects.filter(commitment=commitment)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    return change or commitment.updated_at
+
+
+def save_pending(*, user, commitment, data):
+    """Store (or replace) the pending version of a published record. The live record, its
+    rows, the search index and the caches are not touched."""
+    require(user, Action.EDIT, commitment.status, record=commitment)
+    now = timezone.now()
+    with transaction.atomic():
+        change, created = PendingChange.objects.select_for_update().get_or_create(
+            commitment=commitment,
+            defaults={
+                "data": data,
+                "created_by": user,
+                "updated_by": user,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        if not created:
+            change.data = data
+            change.updated_by = user
+            change.updated_at = now
+            if change.state in (State.SCHEDULED, State.SUBMITTED):
+                # An edit after submission needs a new review.
+                change.state = State.EDITING
+                change.approve_at = None
+            change.save()
+    _schedule_changed()
+    return change
+
+
+def _pending_for_update(commitment):
+    change = PendingChange.objects.select_for_update().filter(commitment=commitment).first()
+    if change is None:
+        raise Refused(_("“%(record)s” has no pending changes.") % {"record": commitment})
+    return change
+
+
+def submit_changes(*, user, commitment, comment=""):
+    with transaction.atomic():
+        live = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        require(user, Action.SUBMIT_CHANGES, live.status, record=live)
+        change = _pending_for_update(live)
+        change.state = State.SUBMITTED
+        change.submitted_by, change.submitted_at = user, timezone.now()
+        if comment.strip():
+            change.review_comment = ""
+        change.save()
+        _log(
+            live,
+            from_status=live.status,
+            user=user,
+            comment=_("Changes submitted for review. %(comment)s") % {"comment": comment.strip()},
+        )
+    return change
+
+
+def reject_changes(*, user, commitment, comment):
+    with transaction.atomic():
+        live = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        require(user, Action.REJECT_CHANGES, live.status, comment=comment, record=live)
+        change = _pending_for_update(live)
+        change.state = State.REJECTED
+        change.reviewed_by, change.reviewed_at = user, timezone.now()
+        change.review_comment = comment.strip()
+        change.approve_at = None
+        change.save()
+        _log(
+            live,
+            from_status=live.status,
+            user=user,
+            comment=_("Changes rejected: %(comment)s") % {"comment": comment.strip()},
+        )
+    _schedule_changed()
+    return change
+
+
+def approve_changes(*, user, commitment, comment="", approve_at=None, now=None):
+    """Apply the pending changes to the live record (one revision, one log entry), or
+    schedule that for `approve_at`. A version that fails validation changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        live = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        require(user, Action.APPROVE_CHANGES, live.status, record=live)
+        change = _pending_for_update(live)
+        pending.validate(live, change.data)
+        if approve_at is not None and approve_at > now:
+            change.state = State.SCHEDULED
+            change.approve_at = approve_at
+            change.reviewed_by, change.reviewed_at = user, now
+            change.review_comment = comment.strip()
+            change.save()
+            _log(
+                live,
+                from_status=live.status,
+                user=user,
+                comment=_("Changes approved, going live at %(when)s. %(comment)s")
+                % {"when": localize(timezone.localtime(approve_at)), "comment": comment.strip()},
+            )
+            _schedule_changed()
+            return Result(live, PENDING)
+        _apply(live, change, user=user, comment=comment)
+    _schedule_changed()
+    return Result(live, ALLOW)
+
+
+def _apply(live, change, *, user, comment):
+    text = _("Changes approved. %(comment)s") % {"comment": (comment or "").strip()}
+    with _revision(user=user, comment=text.strip()):
+        pending.apply(live, change.data)
+        Commitment.objects.filter(pk=live.pk).update(updated_by=user)
+        live.refresh_from_db()
+        reversion.add_to_revision(live)
+        _log(live, from_status=live.status, user=user, comment=text)
+        change.delete()
+    _after_live_change([live.pk])
+
+
+def discard_changes(*, user, commitment):
+    with transaction.atomic():
+        live = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        require(user, Action.EDIT, live.status, record=live)
+        _pending_for_update(live).delete()
+    _schedule_changed()
+
+
+# Scheduled approvals take effect with no background job: the first request after their time
+# applies them (catalog.editorial.middleware). The next due time is kept in the cache, so a
+# request asks the database only when the cache does not know it.
+NEXT_DUE_KEY = "editorial:next-approval"
+NOTHING_DUE = "none"
+NEXT_DUE_TIMEOUT = 60
+
+
+def _schedule_changed():
+    transaction.on_commit(lambda: cache.delete(NEXT_DUE_KEY))
+    cache.delete(NEXT_DUE_KEY)
+
+
+def next_due():
+    value = cache.get(NEXT_DUE_KEY)
+    if value is None:
+        moment = PendingChange.objects.filter(state=State.SCHEDULED).aggregate(m=Min("approve_at"))[
+            "m"
+        ]
+        value = moment.timestamp() if moment else NOTHING_DUE
+        cache.set(NEXT_DUE_KEY, value, NEXT_DUE_TIMEOUT)
+    return None if value == NOTHING_DUE else value
+
+
+def assume_nothing_due():
+    """Tell the cache nothing is scheduled (right after the cache was emptied, in tests)."""
+    cache.set(NEXT_DUE_KEY, NOTHING_DUE, NEXT_DUE_TIMEOUT)
+
+
+def apply_due_changes(now=None):
+    """Apply every scheduled approval whose time has come; returns how many."""
+    now = now or timezone.now()
+    due = next_due()
+    if due is None or due > now.timestamp():
+        return 0
+    applied = 0
+    ids = PendingChange.objects.filter(state=State.SCHEDULED, approve_at__lte=now).values_list(
+        "commitment_id", flat=True
+    )
+    for commitment_id in list(ids):
+        with transaction.atomic():
+            change = (
+                PendingChange.objects.select_for_update(skip_locked=True)
+                .filter(commitment_id=commitment_id, state=State.SCHEDULED, approve_at__lte=now)
+                .select_related("reviewed_by")
+                .first()
+            )
+            if change is None:
+                continue
+            live = Commitment.objects.select_for_update().get(pk=commitment_id)
+            try:
+                with transaction.atomic():
+                    _apply(live, change, user=change.reviewed_by, comment=change.review_comment)
+                    applied += 1
+            except ValidationError as error:
+                change.state = State.REJECTED
+                change.review_comment = _("Could not go live: %(errors)s") % {
+                    "errors": " ".join(error.messages)
+                }
+                change.approve_at = None
+                change.save()
+    _schedule_changed()
+    return applied
