@@ -112,3 +112,28 @@ def _missing_links(model, field_dict):
             ):
                 missing.append(str(field.verbose_name))
     return missing
+
+
+# Records whose revisions stand alone; sources, evidence and relations are kept in their
+# commitment's revisions (they are followed), so they need none of their own.
+STANDALONE_MODELS = ("Organisation", "Institution", "Theme", "ActivityCategory", "Commitment")
+
+
+def ensure_initial_revisions(comment):
+    """Give every record without history one revision of its current state (one revision per
+    record). Returns how many were created. Records that have history are left alone."""
+    from django.apps import apps
+    from reversion import add_to_revision, create_revision, set_comment
+
+    created = 0
+    for name in STANDALONE_MODELS:
+        model = apps.get_model("catalog", name)
+        known = set(Version.objects.get_for_model(model).values_list("object_id", flat=True))
+        for obj in model._default_manager.order_by("pk"):
+            if str(obj.pk) in known:
+                continue
+            with transaction.atomic(), create_revision():
+                add_to_revision(obj)
+                set_comment(comment)
+            created += 1
+    return created

@@ -403,6 +403,15 @@ def recover(*, user, version):
     return Result(obj, ALLOW, warnings)
 
 
+# --- history from the first load ----------------------------------------------------
+
+
+def record_initial_history():
+    """One initial revision for every record that has none (after `load_seed`, or once on a
+    database that predates complete history: `manage.py ensure_history`)."""
+    return history.ensure_initial_revisions(_("Initial revision (loaded without history)"))
+
+
 # --- import ----------------------------------------------------------------------------
 
 IMPORT_DRAFT, IMPORT_IN_REVIEW, IMPORT_FROM_FILE = "draft", "in_review", "file"
@@ -607,38 +616,43 @@ def discard_changes(*, user, commitment):
 
 
 # Scheduled approvals take effect with no background job: the first request after their time
-# applies them (catalog.editorial.middleware). The next due time is kept in the cache, so a
-# request asks the database only when the cache does not know it.
+# applies them (catalog.editorial.middleware). The next due time is kept in the cache (no
+# expiry), written by every write that schedules or unschedules, so a public request costs one
+# cache read and no query. Should the cache lose it (flushed, restarted without Redis), the
+# next admin request or `manage.py apply_due_changes` finds it again in the database.
 NEXT_DUE_KEY = "editorial:next-approval"
 NOTHING_DUE = "none"
-NEXT_DUE_TIMEOUT = 60
+
+
+def _compute_next_due():
+    moment = PendingChange.objects.filter(state=State.SCHEDULED).aggregate(m=Min("approve_at"))["m"]
+    value = moment.timestamp() if moment else NOTHING_DUE
+    cache.set(NEXT_DUE_KEY, value, None)
+    return value
 
 
 def _schedule_changed():
-    transaction.on_commit(lambda: cache.delete(NEXT_DUE_KEY))
-    cache.delete(NEXT_DUE_KEY)
+    _compute_next_due()
+    transaction.on_commit(_compute_next_due)
 
 
-def next_due():
+def next_due(*, ask_database=False):
+    """The next scheduled approval time (a timestamp) or None."""
     value = cache.get(NEXT_DUE_KEY)
-    if value is None:
-        moment = PendingChange.objects.filter(state=State.SCHEDULED).aggregate(m=Min("approve_at"))[
-            "m"
-        ]
-        value = moment.timestamp() if moment else NOTHING_DUE
-        cache.set(NEXT_DUE_KEY, value, NEXT_DUE_TIMEOUT)
-    return None if value == NOTHING_DUE else value
+    if value is None and ask_database:
+        value = _compute_next_due()
+    return None if value in (None, NOTHING_DUE) else value
 
 
 def assume_nothing_due():
-    """Tell the cache nothing is scheduled (right after the cache was emptied, in tests)."""
-    cache.set(NEXT_DUE_KEY, NOTHING_DUE, NEXT_DUE_TIMEOUT)
+    """Tell the cache nothing is scheduled (right after it was emptied, in tests)."""
+    cache.set(NEXT_DUE_KEY, NOTHING_DUE, None)
 
 
-def apply_due_changes(now=None):
+def apply_due_changes(now=None, *, ask_database=True):
     """Apply every scheduled approval whose time has come; returns how many."""
     now = now or timezone.now()
-    due = next_due()
+    due = next_due(ask_database=ask_database)
     if due is None or due > now.timestamp():
         return 0
     applied = 0

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from catalog.editorial import services
 from catalog.models import Commitment
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "catalogue.json"
@@ -35,6 +36,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 call_command("loaddata", fixture, verbosity=0)
                 self._validate_all()
+                # Every loaded record starts its history here: its first edit can be undone
+                # and it can be recovered after deletion.
+                revisions = services.record_initial_history()
         except ValidationError as error:
             raise CommandError(f"Seed catalogue not loaded, nothing changed: {error}") from error
         except Exception as error:  # loaddata wraps parse and integrity errors in many types
@@ -47,7 +51,11 @@ class Command(BaseCommand):
             f"{model._meta.verbose_name_plural}: {model.objects.count()}"
             for model in apps.get_app_config("catalog").get_models()
         )
-        self.stdout.write(self.style.SUCCESS(f"Seed catalogue loaded ({counts})."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seed catalogue loaded ({counts}); initial revisions created: {revisions}."
+            )
+        )
 
     def _validate_all(self):
         """loaddata skips model validation; run it so invariants hold for seeded data too."""
