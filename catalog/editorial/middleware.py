@@ -1,6 +1,10 @@
+import logging
+
 from django.urls import reverse
 
 from .services import apply_due_changes
+
+logger = logging.getLogger(__name__)
 
 
 class DueChangesMiddleware:
@@ -18,5 +22,8 @@ class DueChangesMiddleware:
     def __call__(self, request):
         if self.admin_prefix is None:
             self.admin_prefix = reverse("admin:index")
-        apply_due_changes(ask_database=request.path.startswith(self.admin_prefix))
+        try:
+            apply_due_changes(ask_database=request.path.startswith(self.admin_prefix))
+        except Exception:  # never let a failed scheduled approval break a page; retried later
+            logger.exception("Applying scheduled changes failed")
         return self.get_response(request)

@@ -664,7 +664,6 @@ def apply_due_changes(now=None, *, ask_database=True):
             change = (
                 PendingChange.objects.select_for_update(skip_locked=True)
                 .filter(commitment_id=commitment_id, state=State.SCHEDULED, approve_at__lte=now)
-                .select_related("reviewed_by")
                 .first()
             )
             if change is None:
