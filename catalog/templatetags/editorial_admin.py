@@ -28,7 +28,7 @@ def desk_panels(user, now=None):
         commitment=OuterRef("pk"), to_status=Status.IN_REVIEW
     ).order_by("-changed_at", "-pk")
     commitments = Commitment.objects.order_by()
-    changes = PendingChange.objects.select_related("commitment").order_by()
+    changes = PendingChange.objects.select_related("commitment").defer("data").order_by()
     return {
         "my_drafts": _panel(
             commitments.filter(
