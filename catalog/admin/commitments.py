@@ -129,6 +129,10 @@ class StatusChangeInline(admin.TabularInline):
 
 
 class CommitmentForm(ConflictCheckedForm):
+    class Meta:
+        # The whole title is visible while it is edited (official titles run to 200 characters).
+        widgets = {"title": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})}
+
     transition_comment = forms.CharField(
         label=gettext_lazy("Comment for the workflow log"),
         required=False,
@@ -164,6 +168,9 @@ class CommitmentForm(ConflictCheckedForm):
             self.fields["status"].widget.choices = [
                 choice for choice in Status.choices if choice[0] in allowed
             ]
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
 
     def current_token(self):
         return services.version_token(self.instance)

@@ -1,0 +1,107 @@
+"""The admin at 1280 px: the commitment change form without sideways scrolling, the whole
+title visible, the change list's status column in full, import errors readable in place."""
+
+import pytest
+import tablib
+from django.contrib.auth.models import Group
+
+from catalog.models import Commitment
+
+from .conftest import CHROMIUM
+
+if not CHROMIUM.exists():
+    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.e2e
+
+WIDTH = 1280
+PASSWORD = "a-long-test-password-for-the-browser"
+
+
+@pytest.fixture
+def admin_page(site, browser, django_user_model):
+    from importlib import import_module
+
+    from django.contrib.auth.models import Permission
+
+    codenames = import_module("catalog.migrations.0003_editorial_groups").PUBLISHER
+    group, _ = Group.objects.get_or_create(name="Publisher")  # flushed after a live-server test
+    group.permissions.set(Permission.objects.filter(codename__in=codenames))
+    user = django_user_model.objects.create_user("paul", password=PASSWORD, is_staff=True)
+    user.groups.add(group)
+    context = browser.new_context(viewport={"width": WIDTH, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", "paul")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(site + "/admin/")
+    yield page
+    context.close()
+
+
+def assert_fits(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = []
+    if width > WIDTH:  # name the culprits in the failure
+        wide = page.evaluate(
+            """width => [...document.querySelectorAll('body *')]
+              .filter(e => e.getBoundingClientRect().right > width)
+              .slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' '
+              + Math.round(e.getBoundingClientRect().right))""",
+            WIDTH,
+        )
+    assert width <= WIDTH, wide
+
+
+@pytest.mark.parametrize("status", ["draft", "published"])
+def test_the_change_form_fits_1280_pixels_and_shows_the_whole_title(site, admin_page, status):
+    record = max(Commitment.objects.filter(status=status), key=lambda c: len(c.title))
+    admin_page.goto(f"{site}/admin/catalog/commitment/{record.pk}/change/")
+
+    assert_fits(admin_page)
+    title = admin_page.locator("#id_title")
+    fits = title.evaluate(
+        "el => [el.scrollWidth <= el.clientWidth, el.scrollHeight <= el.clientHeight + 1]"
+    )
+    assert fits == [True, True]
+    assert title.input_value() == record.title
+
+
+def test_the_change_list_shows_the_status_column_in_full(site, admin_page):
+    admin_page.goto(f"{site}/admin/catalog/commitment/")
+
+    assert_fits(admin_page)
+    cells = admin_page.locator("td.field-workflow_status")
+    assert cells.count() > 0
+    clipped = cells.evaluate_all(
+        "cells => cells.filter(c => c.scrollWidth > c.clientWidth"
+        " || c.getBoundingClientRect().right > window.innerWidth).length"
+    )
+    assert clipped == 0
+
+
+def test_import_errors_are_readable_without_hovering(site, admin_page, tmp_path):
+    headers = ["slug", "title", "kind", "organisation", "adopting_body", "year", "summary"]
+    rows = [("bad-row", "A title", "decision", "osce", "NOPE", "not a year", "Summary.")]
+    upload = tmp_path / "bad.csv"
+    upload.write_text(tablib.Dataset(*rows, headers=headers).csv)
+    admin_page.goto(f"{site}/admin/catalog/commitment/import/")
+    admin_page.set_input_files("#id_import_file", str(upload))
+    admin_page.select_option("#id_format", "0")
+    admin_page.click("form input[type=submit].default")
+
+    admin_page.wait_for_selector("table.import-preview")
+
+    message = admin_page.get_by_text("No institution is called “NOPE”").first
+    assert message.is_visible()
+    shown = message.evaluate(
+        "el => { const box = getComputedStyle(el.closest('.validation-error-container'));"
+        " return [box.opacity, box.position]; }"
+    )
+    assert shown == ["1", "static"]  # in place, not a tooltip that needs hovering
+    box = message.bounding_box()
+    assert box["width"] > 0 and box["x"] + box["width"] <= WIDTH
+    assert_fits(admin_page)
