@@ -4,9 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -653,9 +652,6 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
                 )
         return result.commitment, result.warnings
 
-    def recoverlist_view(self, request, extra_context=None):
-        return super().recoverlist_view(request, extra_context)
-
     # --- pending changes: submit, approve (now or later), reject, discard; compare ---
 
     def get_urls(self):
@@ -745,6 +741,3 @@ def unpublished_links(commitment):
         target__in=Commitment.objects.published()
     )
     return list(Commitment.objects.filter(pk__in=hidden_targets.values("target")).order_by("title"))
-
-
-__all__ = ["CommitmentAdmin", "PermissionDenied", "get_object_or_404"]

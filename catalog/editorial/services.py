@@ -284,7 +284,18 @@ def delete(commitments, *, user):
         for commitment in commitments:
             with _revision(user=user, comment=_("Deleted")):
                 reversion.add_to_revision(commitment)
+            neighbours = _incoming(commitment.pk)
             commitment.delete()
+            # The relations other records had to it went with it: say so in their history.
+            for other in Commitment.objects.filter(
+                pk__in={source for source, _kind, _note in neighbours}
+            ).order_by("pk"):
+                note = _("Relations to “%(record)s” removed with its deletion") % {
+                    "record": commitment
+                }
+                with _revision(user=user, comment=note):
+                    reversion.add_to_revision(other)
+                    _log(other, from_status=other.status, user=user, comment=note)
 
 
 # --- revert and recover ----------------------------------------------------------------
@@ -311,6 +322,27 @@ def _require_others(user, version, action):
                 )
                 % {"other": other, "status": status_label(other.status)}
             )
+
+
+def _incoming(pk):
+    return set(
+        CommitmentRelation.objects.filter(target_id=pk).values_list("source_id", "kind", "note")
+    )
+
+
+def _log_touched_neighbours(*, user, record, before, text):
+    """A restore that adds or removes relations pointing at `record` changes the records they
+    come from: each gets its own revision and a log entry saying so."""
+    touched = {source for source, _kind, _note in before ^ _incoming(record.pk)} - {record.pk}
+    for other in Commitment.objects.filter(pk__in=touched).order_by("pk"):
+        note = _("Relations to “%(record)s” restored with it (%(why)s)") % {
+            "record": record,
+            "why": text,
+        }
+        with _revision(user=user, comment=note):
+            reversion.add_to_revision(other)
+            _log(other, from_status=other.status, user=user, comment=note)
+    return sorted(touched)
 
 
 def check_revert(*, user, commitment, version):
@@ -359,7 +391,7 @@ def revert(*, user, commitment, version, comment=""):
             )
             save_pending(user=user, commitment=live, data=data)
             return Result(live, PENDING)
-        others = list(_other_records_written(version).values_list("pk", flat=True))
+        neighbours = _incoming(live.pk)
         with _revision(user=user, comment=""):
             obj, warnings = history.restore(version, Commitment)
             Commitment.objects.filter(pk=obj.pk).update(updated_by=user)
@@ -368,6 +400,7 @@ def revert(*, user, commitment, version, comment=""):
             if live.status != obj.status or text:
                 _log(obj, from_status=live.status, user=user, comment=text)
             reversion.set_comment(describe(live.status, obj, text))
+        others = _log_touched_neighbours(user=user, record=obj, before=neighbours, text=text)
         _after_live_change([obj.pk, *others])
     return Result(obj, ALLOW, warnings)
 
@@ -390,15 +423,15 @@ def recover(*, user, version):
     relations in both directions."""
     with transaction.atomic():
         check_recover(user=user, version=version)
-        others = list(_other_records_written(version).values_list("pk", flat=True))
+        text = _("Recovered after deletion.")
         with _revision(user=user, comment=""):
             obj, warnings = history.restore(version, Commitment)
             Commitment.objects.filter(pk=obj.pk).update(updated_by=user)
             obj.refresh_from_db()
             reversion.add_to_revision(obj)
-            text = _("Recovered after deletion.")
             _log(obj, from_status=None, user=user, comment=text)
             reversion.set_comment(describe(None, obj, text))
+        others = _log_touched_neighbours(user=user, record=obj, before=set(), text=text)
         _after_live_change([obj.pk, *others])
     return Result(obj, ALLOW, warnings)
 

@@ -267,3 +267,21 @@ def test_the_diff_and_the_preview_show_the_pending_version(editor_client, live):
     assert "Preview of pending changes" in page
     assert preview["X-Robots-Tag"] == "noindex, nofollow"
     assert Client().get(f"/preview/commitments/{live.slug}/pending/").status_code == 404
+
+
+def test_only_publishers_see_the_correction_button(editor_client, live):
+    assert 'name="_correct"' not in editor_client.get(change_url(live)).content.decode()
+    publisher = Client()
+    publisher.force_login(make_staff(_user_model(), "paula", "Publisher"))
+    assert 'name="_correct"' in publisher.get(change_url(live)).content.decode()
+
+
+def test_an_editor_cannot_correct_a_published_record_with_a_crafted_post(editor_client, live):
+    response = edit_published(
+        editor_client, live, title="Crafted", _correct="1", transition_comment="x"
+    )
+
+    assert response.status_code == 200
+    assert "Only publishers can approve, reject or correct" in response.content.decode()
+    assert Commitment.objects.get(pk=live.pk).title == "Live title"
+    assert not PendingChange.objects.exists()

@@ -164,3 +164,60 @@ def test_the_wrapped_reversion_api_is_what_the_restore_relies_on():
         "incoming_relations",
     )
     assert tuple(_get_options(Commitment).follow) == history.followed_relations(Commitment)
+
+
+def test_reverting_one_institution_of_an_import_revision_restores_only_it(publisher_client):
+    from catalog.models import Institution
+    from tests.factories import InstitutionFactory
+
+    first = InstitutionFactory(name="First body")
+    second = InstitutionFactory(name="Second body")
+    with reversion.create_revision():  # what an institution import used to make
+        reversion.add_to_revision(first)
+        reversion.add_to_revision(second)
+    Institution.objects.filter(pk=first.pk).update(name="First body, renamed")
+    Institution.objects.filter(pk=second.pk).update(name="Second body, renamed")
+    version = Version.objects.get_for_object(first).get()
+
+    response = publisher_client.post(
+        f"/admin/catalog/institution/{first.pk}/history/{version.pk}/", {"comment": ""}
+    )
+
+    assert response.status_code == 302
+    assert Institution.objects.get(pk=first.pk).name == "First body"
+    assert Institution.objects.get(pk=second.pk).name == "Second body, renamed"
+
+
+def test_editors_cannot_revert_reference_records(editor_client):
+    from catalog.models import Theme
+    from tests.factories import ThemeFactory
+
+    theme = ThemeFactory(name="Theme")
+    with reversion.create_revision():
+        reversion.add_to_revision(theme)
+    Theme.objects.filter(pk=theme.pk).update(name="Renamed")
+    version = Version.objects.get_for_object(theme).get()
+
+    editor_client.post(f"/admin/catalog/theme/{theme.pk}/history/{version.pk}/", {"comment": ""})
+
+    assert Theme.objects.get(pk=theme.pk).name == "Renamed"
+
+
+def test_records_whose_relations_a_delete_or_recover_changes_are_logged(publisher):
+    from tests.factories import CommitmentRelationFactory
+
+    record = CommitmentFactory(draft=True, title="Deleted and recovered")
+    neighbour = CommitmentFactory(title="Neighbour")
+    CommitmentRelationFactory(source=neighbour, target=record)
+    pk = record.pk
+
+    services.delete([record], user=publisher)
+    services.recover(user=publisher, version=Version.objects.get_deleted(Commitment).get())
+
+    log = [step.comment for step in StatusChange.objects.filter(commitment=neighbour)]
+    assert log == [
+        "Relations to “Deleted and recovered” restored with it (Recovered after deletion.)",
+        "Relations to “Deleted and recovered” removed with its deletion",
+    ]
+    assert neighbour.outgoing_relations.get().target_id == pk
+    assert Version.objects.get_for_object(neighbour).count() == 2
