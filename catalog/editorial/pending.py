@@ -207,7 +207,17 @@ def apply(commitment, data):
         setattr(commitment, field.attname, getattr(copy, field.attname))
     commitment.save()
     commitment.themes.set(data.get("themes", []))
+    apply_inlines(commitment, data, copy)
+    return commitment
+
+
+def apply_inlines(commitment, data, copy=None):
+    """Make the record's sources, evidence and outgoing relations those of `data`, keeping
+    the rows (and ids) whose natural key is unchanged."""
+    copy = copy or build(commitment, data)
     for follow, (model, link, names, key) in INLINES.items():
+        if follow not in data:
+            continue
         wanted = copy._prefetched_objects_cache[follow]
         live = {
             tuple(getattr(row, model._meta.get_field(k).attname) for k in key): row
@@ -225,4 +235,3 @@ def apply(commitment, data):
         for row in live.values():
             if row.pk not in kept:
                 row.delete()
-    return commitment

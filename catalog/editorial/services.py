@@ -187,22 +187,36 @@ def save_form(*, user, form, formsets, comment="", correction=False):
                 formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             save_pending(user=user, commitment=live, data=pending.from_forms(form, formsets))
             return Result(live, PENDING)
+        # The form showed the pending version (inlines as new rows around a stand-in): its
+        # rows replace the live ones by natural key, and the pending changes are used up.
+        from_pending = live is not None and any(
+            getattr(formset, "instance", None) is not None and formset.instance.pk is None
+            for formset in formsets
+        )
+        data = pending.from_forms(form, formsets) if from_pending else None
         with _revision(user=user, comment=""):
             if live is None:
                 instance.created_by = user
             instance.updated_by = user
             instance.save()
             form.save_m2m()
-            for formset in formsets:
-                formset.instance = instance
-                formset.save()
+            if from_pending:
+                pending.apply_inlines(instance, data)
+                for formset in formsets:
+                    formset.new_objects, formset.changed_objects = [], []
+                    formset.deleted_objects = []
+            else:
+                for formset in formsets:
+                    formset.instance = instance
+                    formset.save()
+            if live is not None:
+                PendingChange.objects.filter(commitment=instance).delete()
             reversion.add_to_revision(instance)
             status_changed = old_status != instance.status
             schedule_changed = not same_moment(old_publish_at, instance.publish_at)
             text = comment
             if correction:
                 text = _("Immediate correction: %(comment)s") % {"comment": comment.strip()}
-                PendingChange.objects.filter(commitment=instance).delete()
             if status_changed or schedule_changed or (text or "").strip():
                 _log(instance, from_status=old_status, user=user, comment=text)
             reversion.set_comment(

@@ -285,3 +285,46 @@ def test_an_editor_cannot_correct_a_published_record_with_a_crafted_post(editor_
     assert "Only publishers can approve, reject or correct" in response.content.decode()
     assert Commitment.objects.get(pk=live.pk).title == "Live title"
     assert not PendingChange.objects.exists()
+
+
+def test_a_correction_made_over_pending_changes_applies_their_rows(publisher_client, editor, live):
+    data = _data(live, title="Pending title")
+    data["sources"][0]["label"] = "Pending label"
+    data["sources"].append(
+        {
+            "url": "https://www.osce.org/added",
+            "label": "",
+            "language": "en",
+            "is_official": False,
+            "position": 1,
+        }
+    )
+    services.save_pending(user=editor, commitment=live, data=data)
+    source_pk = live.sources.get().pk
+
+    response = edit_published(publisher_client, live, _correct="1", transition_comment="Now")
+
+    assert response.status_code == 302
+    live.refresh_from_db()
+    assert live.title == "Pending title"
+    assert sorted(live.sources.values_list("url", "label")) == [
+        ("https://www.osce.org/added", ""),
+        ("https://www.osce.org/live-source", "Pending label"),
+    ]
+    assert live.sources.get(url="https://www.osce.org/live-source").pk == source_pk
+    assert not PendingChange.objects.exists()
+
+
+def test_unpublishing_through_the_form_over_pending_changes_keeps_one_set_of_rows(
+    publisher_client, editor, live
+):
+    services.save_pending(user=editor, commitment=live, data=_data(live, title="Pending title"))
+
+    response = edit_published(
+        publisher_client, live, status="draft", transition_comment="Rework it"
+    )
+
+    assert response.status_code == 302
+    live.refresh_from_db()
+    assert (live.status, live.title, live.sources.count()) == ("draft", "Pending title", 1)
+    assert not PendingChange.objects.exists()
