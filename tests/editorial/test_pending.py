@@ -328,3 +328,25 @@ def test_unpublishing_through_the_form_over_pending_changes_keeps_one_set_of_row
     live.refresh_from_db()
     assert (live.status, live.title, live.sources.count()) == ("draft", "Pending title", 1)
     assert not PendingChange.objects.exists()
+
+
+def test_a_publisher_schedules_the_approval_from_the_change_page(editor, publisher, live):
+    services.save_pending(user=editor, commitment=live, data=_data(live, title="Later title"))
+    services.submit_changes(user=editor, commitment=live)
+    client = Client()
+    client.force_login(publisher)
+    page = client.get(change_url(live)).content.decode()
+    assert 'value="approve"' in page and 'name="approve_at_0"' in page
+
+    response = client.post(
+        pending_url(live),
+        {"action": "approve", "approve_at_0": "2031-01-15", "approve_at_1": "09:30"},
+        follow=True,
+    )
+
+    assert "go live at" in " ".join(messages_of(response))
+    change = PendingChange.objects.get()
+    assert change.state == "scheduled"
+    assert timezone.localtime(change.approve_at).strftime("%Y-%m-%d %H:%M") == "2031-01-15 09:30"
+    assert Commitment.objects.get(pk=live.pk).title == "Live title"
+    assert "Scheduled corrections (1)" in client.get("/admin/").content.decode()
