@@ -21,23 +21,7 @@ PASSWORD = "a-long-test-password-for-the-browser"
 
 @pytest.fixture
 def admin_page(site, browser, django_user_model):
-    from importlib import import_module
-
-    from django.contrib.auth.models import Permission
-
-    codenames = import_module("catalog.migrations.0003_editorial_groups").PUBLISHER
-    group, _ = Group.objects.get_or_create(name="Publisher")  # flushed after a live-server test
-    group.permissions.set(Permission.objects.filter(codename__in=codenames))
-    user = django_user_model.objects.create_user("paul", password=PASSWORD, is_staff=True)
-    user.groups.add(group)
-    context = browser.new_context(viewport={"width": WIDTH, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(site + "/admin/login/")
-    page.fill("#id_username", "paul")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(site + "/admin/")
+    context, page = log_in(browser, site, "paul", "Publisher", django_user_model)
     yield page
     context.close()
 
@@ -105,3 +89,57 @@ def test_import_errors_are_readable_without_hovering(site, admin_page, tmp_path)
     box = message.bounding_box()
     assert box["width"] > 0 and box["x"] + box["width"] <= WIDTH
     assert_fits(admin_page)
+
+
+def log_in(browser, site, username, group_name, django_user_model):
+    from importlib import import_module
+
+    from django.contrib.auth.models import Permission
+
+    codenames = getattr(
+        import_module("catalog.migrations.0003_editorial_groups"), group_name.upper()
+    )
+    group, _ = Group.objects.get_or_create(name=group_name)
+    group.permissions.set(Permission.objects.filter(codename__in=codenames))
+    user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
+    user.groups.add(group)
+    context = browser.new_context(viewport={"width": WIDTH, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(site + "/admin/")
+    return context, page
+
+
+def test_a_published_record_is_corrected_through_review_while_its_page_stays_live(
+    site, browser, django_user_model
+):
+    record = Commitment.objects.published().first()
+    visitor = browser.new_page()
+    editor_context, editor = log_in(browser, site, "erin", "Editor", django_user_model)
+    editor.goto(f"{site}/admin/catalog/commitment/{record.pk}/change/")
+    editor.fill("#id_title", "A corrected official title")
+    editor.click("input[name=_save]")
+    editor.wait_for_selector(".messagelist")
+    assert "Saved as pending changes" in editor.inner_text(".messagelist")
+    visitor.goto(site + record.get_absolute_url())
+    assert visitor.inner_text("h1") == record.title
+
+    editor.goto(f"{site}/admin/catalog/commitment/{record.pk}/change/")
+    editor.click("button[value=submit]")
+    editor.wait_for_selector(".messagelist")
+    editor_context.close()
+
+    publisher_context, publisher = log_in(browser, site, "paul", "Publisher", django_user_model)
+    assert "Changes to published records awaiting review (1)" in publisher.inner_text("#content")
+    publisher.goto(f"{site}/admin/catalog/commitment/{record.pk}/change/")
+    publisher.click("button[value=approve]")
+    publisher.wait_for_selector(".messagelist")
+    publisher_context.close()
+
+    visitor.goto(site + record.get_absolute_url())
+    assert visitor.inner_text("h1") == "A corrected official title"
+    visitor.close()
