@@ -1,6 +1,8 @@
 """Template tags of the public site: navigation state, citations and structured data."""
 
 import json
+import re
+from urllib.parse import unquote, urlsplit
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -8,6 +10,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from catalog import search
 
 register = template.Library()
 
@@ -34,6 +38,63 @@ def current(context, *url_names):
     if match and match.url_name in url_names:
         return mark_safe(' aria-current="page"')
     return ""
+
+
+# UN Security Council and General Assembly resolutions as cited in the catalogue, and their
+# permanent addresses: "UNSCR 1624 (2005)" / "S/RES/1624 (2005)" → undocs.org/S/RES/1624(2005),
+# "UNGA resolution 58/187" / "A/RES/60/288" → undocs.org/A/RES/58/187.
+_UNSC_RE = re.compile(r"^(?:UNSCR|S/RES/)\s*(\d+)\s*\((\d{4})\)$", re.IGNORECASE)
+_UNGA_RE = re.compile(
+    r"^(?:UNGA resolution|A/RES/)\s*((?:ES-)?\d+/\d+[A-Z]?)(?:\s*\(\d{4}\))?$", re.IGNORECASE
+)
+UNDOCS = "https://undocs.org/"
+
+
+@register.filter
+def un_document_url(reference):
+    """The undocs.org address of a UN Security Council or General Assembly resolution, or ""."""
+    reference = " ".join(str(reference).split())
+    if match := _UNSC_RE.match(reference):
+        return f"{UNDOCS}S/RES/{match[1]}({match[2]})"
+    if match := _UNGA_RE.match(reference):
+        return f"{UNDOCS}A/RES/{match[1].upper()}"
+    return ""
+
+
+_DOCUMENT_KINDS = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".htm": "", ".html": ""}
+_MAX_PATH = 48
+
+
+@register.filter
+def source_text(source):
+    """What a source link says: the editors' label, or the site and the path of the page
+    (shortened in the middle), so two sources on one site read differently."""
+    if source.label:
+        return source.label
+    parts = urlsplit(source.url)
+    host = parts.netloc.lower().removeprefix("www.")
+    path = unquote(parts.path).rstrip("/")
+    if parts.query:
+        path += "?" + unquote(parts.query)
+    if len(path) > _MAX_PATH:
+        path = path[: _MAX_PATH // 2 - 1] + "…" + path[-(_MAX_PATH // 2) :]
+    return f"{host}{path}"
+
+
+@register.filter
+def source_kind(source):
+    """The kind of document a source address points to, when its name says ("PDF"), or ""."""
+    path = urlsplit(source.url).path.lower()
+    for extension, kind in _DOCUMENT_KINDS.items():
+        if path.endswith(extension):
+            return kind
+    return ""
+
+
+@register.filter
+def highlight(text, query):
+    """The text, HTML-escaped, with the words searched for in <mark> (unchanged without one)."""
+    return search.highlight(text, query) if query else text
 
 
 @register.simple_tag(takes_context=True)
