@@ -63,19 +63,42 @@ class TreeNode:
     institution: Institution
     children: list = field(default_factory=list)
 
+    def walk(self):
+        """This node and every node below it, depth first, in sibling order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    @property
+    def subtree_ids(self):
+        return [node.institution.pk for node in self.walk()]
+
 
 def build_forest(institutions):
     """Nest institutions (already in sibling order) under their parents; return the roots.
 
     Works from one list, so the whole tree costs the single query that produced it. A body
-    whose parent is not in the list becomes a root rather than disappearing.
+    whose parent is not in the list becomes a root rather than disappearing. When the
+    institutions carry `published_count` (commitments adopted by the body itself), each also
+    gets `subtree_count`: those of the body and of every body below it.
     """
     nodes = {institution.pk: TreeNode(institution) for institution in institutions}
     roots = []
     for node in nodes.values():
         parent = nodes.get(node.institution.parent_id)
         (parent.children if parent else roots).append(node)
+    for root in roots:
+        _add_subtree_counts(root)
     return roots
+
+
+def _add_subtree_counts(node):
+    own = getattr(node.institution, "published_count", None)
+    if own is None:
+        return None
+    total = own + sum(_add_subtree_counts(child) or 0 for child in node.children)
+    node.institution.subtree_count = total
+    return total
 
 
 @dataclass
@@ -93,7 +116,18 @@ def institution_trees(institutions):
     return [OrganisationTree(org, build_forest(by_organisation[org])) for org in ordered]
 
 
+def with_catalogue_links(institutions):
+    """Each institution gets `catalogue_url` (commitments it adopted) and `subtree_url`
+    (with those of its sub-bodies): the same filters the counts are made of."""
+    for institution in institutions:
+        institution.catalogue_url = catalogue_url(body=institution.slug)
+        institution.subtree_url = catalogue_url(body=institution.slug, include_sub_bodies="on")
+    return institutions
+
+
 class InstitutionListView(BreadcrumbsMixin, TemplateView):
+    """The organisations' bodies as nested org charts: kind, seat, head's title and counts."""
+
     template_name = "catalog/institution_list.html"
 
     def get_breadcrumbs(self):
@@ -101,16 +135,20 @@ class InstitutionListView(BreadcrumbsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        institutions = (
-            Institution.objects.select_related("organisation")
-            .annotate(published_count=published_commitment_count("adopting_body"))
-            .order_by("position", "name")
+        institutions = with_catalogue_links(
+            list(
+                Institution.objects.select_related("organisation")
+                .annotate(published_count=published_commitment_count("adopting_body"))
+                .order_by("position", "name")
+            )
         )
         context["trees"] = institution_trees(institutions)
         return context
 
 
 class InstitutionDetailView(BreadcrumbsMixin, DetailView):
+    """A body, its place in the tree, its whole subtree and the commitments of both."""
+
     model = Institution
     template_name = "catalog/institution_detail.html"
     context_object_name = "institution"
@@ -120,17 +158,31 @@ class InstitutionDetailView(BreadcrumbsMixin, DetailView):
 
     def get_object(self, queryset=None):
         institution = super().get_object(queryset)
-        # The organisation's bodies in one query give both the ancestors and the sub-bodies.
-        bodies = {
-            body.pk: body
-            for body in Institution.objects.filter(organisation=institution.organisation_id)
-        }
+        # The organisation's bodies in one query give the ancestors, the subtree and the
+        # counts (commitments adopted by each body itself; the tree adds up the rest).
+        bodies = with_catalogue_links(
+            list(
+                Institution.objects.filter(organisation=institution.organisation_id)
+                .annotate(published_count=published_commitment_count("adopting_body"))
+                .order_by("position", "name")
+            )
+        )
+        by_pk = {body.pk: body for body in bodies}
         chain, parent_id = [], institution.parent_id
-        while parent_id in bodies and bodies[parent_id] not in chain:
-            chain.append(bodies[parent_id])
-            parent_id = bodies[parent_id].parent_id
+        while parent_id in by_pk and by_pk[parent_id] not in chain:
+            chain.append(by_pk[parent_id])
+            parent_id = by_pk[parent_id].parent_id
         institution.ancestor_list = list(reversed(chain))
-        institution.sub_bodies = [b for b in bodies.values() if b.parent_id == institution.pk]
+        node = next(
+            node
+            for root in build_forest(bodies)
+            for node in root.walk()
+            if node.institution.pk == institution.pk
+        )
+        institution.node = node
+        institution.sub_bodies = node.children
+        institution.published_count = node.institution.published_count
+        institution.subtree_count = node.institution.subtree_count
         return institution
 
     def get_breadcrumbs(self):
@@ -145,9 +197,12 @@ class InstitutionDetailView(BreadcrumbsMixin, DetailView):
         context = super().get_context_data(**kwargs)
         institution = self.object
         context["commitments"] = (
-            Commitment.objects.for_listing().filter(adopting_body=institution).newest_first()
+            Commitment.objects.for_listing()
+            .filter(adopting_body__in=institution.node.subtree_ids)
+            .newest_first()
         )
-        context["catalogue_url"] = catalogue_url(body=institution.slug, include_sub_bodies="on")
+        context["catalogue_url"] = catalogue_url(body=institution.slug)
+        context["subtree_url"] = catalogue_url(body=institution.slug, include_sub_bodies="on")
         return context
 
 
@@ -165,10 +220,12 @@ class OrganisationDetailView(BreadcrumbsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisation = self.object
-        institutions = (
-            Institution.objects.filter(organisation=organisation)
-            .annotate(published_count=published_commitment_count("adopting_body"))
-            .order_by("position", "name")
+        institutions = with_catalogue_links(
+            list(
+                Institution.objects.filter(organisation=organisation)
+                .annotate(published_count=published_commitment_count("adopting_body"))
+                .order_by("position", "name")
+            )
         )
         context["bodies"] = build_forest(institutions)
         context["commitments"] = (

@@ -43,7 +43,7 @@ def test_detail_pages_list_only_the_published_record(client, linked, hidden, url
 
 def test_institution_tree_counts_only_the_published_record(client, linked, hidden):
     html = page(client, reverse("catalog:institution_list"))
-    assert "1 commitment<" in item_for(html, linked["body"].get_absolute_url())
+    assert "1 commitment adopted by this body<" in item_for(html, linked["body"].get_absolute_url())
 
 
 def test_theme_list_counts_only_the_published_record(client, linked, hidden):

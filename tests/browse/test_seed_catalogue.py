@@ -94,6 +94,24 @@ def test_institution_page_lists_its_sub_bodies(client):
     assert "Sub-bodies" in html
     assert 'href="/institutions/conflict-prevention-centre/"' in html
     assert 'href="/institutions/transnational-threats-department/"' in html
+    # The unit two levels down is part of the subtree too.
+    assert 'href="/institutions/action-against-terrorism-unit/"' in html
+
+
+def test_secretariat_counts_its_sub_bodies_commitment_like_its_catalogue_link(client):
+    html = page(client, reverse("catalog:institution_detail", kwargs={"slug": "osce-secretariat"}))
+    assert "No published commitment adopted by this body yet." in html
+    assert "1 published commitment adopted by this body and its sub-bodies" in html
+    assert "Overview of OSCE Counter-Terrorism Related Commitments" in html
+    listed = page(client, "/commitments/?body=osce-secretariat&include_sub_bodies=on")
+    assert "1 commitment" in listed
+    assert "Overview of OSCE Counter-Terrorism Related Commitments" in listed
+
+
+def test_chairpersonship_appears_in_the_org_chart_with_its_kind(client):
+    html = page(client, reverse("catalog:institution_list"))
+    item = item_for(html, "/institutions/osce-chairpersonship-chairperson-in-office/")
+    assert "Chairpersonship" in item
 
 
 def test_institution_page_lists_its_published_commitments_and_not_drafts(client):
