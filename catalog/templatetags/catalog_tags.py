@@ -91,6 +91,33 @@ def source_kind(source):
     return ""
 
 
+_MEMBERS_RE = re.compile(r"\b(\d+) participating States\b")
+
+
+@register.filter
+def organisation_line(organisation):
+    """One factual sentence about an organisation from its record: name, how many
+    participating States its sourced facts give, when it was founded and where it sits."""
+    members = next(
+        (m[1] for fact in organisation.fact_list if (m := _MEMBERS_RE.search(fact))), None
+    )
+    name = organisation.name
+    if organisation.acronym and organisation.acronym != name:
+        name = f"{name} ({organisation.acronym})"
+    parts = []
+    if members:
+        parts.append(_("is an organisation of %(count)s participating States") % {"count": members})
+    if organisation.founded_year:
+        parts.append(_("founded in %(year)s") % {"year": organisation.founded_year})
+    if organisation.headquarters:
+        parts.append(_("with its headquarters in %(place)s") % {"place": organisation.headquarters})
+    if not parts:
+        return ""
+    if not members:
+        parts[0] = _("was %(rest)s") % {"rest": parts[0]}
+    return _("The %(name)s %(rest)s.") % {"name": name, "rest": ", ".join(parts)}
+
+
 @register.filter
 def highlight(text, query):
     """The text, HTML-escaped, with the words searched for in <mark> (unchanged without one)."""
