@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Max, Min, Prefetch
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from ..filters import CommitmentFilterSet
 from ..models import (
     ActivityCategory,
     CategoryAssignment,
@@ -22,6 +23,7 @@ from ..models import (
     Theme,
     published_commitment_count,
 )
+from .catalogue import CleanQueryMixin
 
 CATALOGUE_URL_NAME = "catalog:commitment_list"
 
@@ -310,130 +312,222 @@ class CategoryDetailView(BreadcrumbsMixin, DetailView):
 
 
 # --------------------------------------------------------------------------------------
-# Timeline
+# Chronology (timeline)
 # --------------------------------------------------------------------------------------
 
+# The documents that frame the others, drawn as milestones across every lane: the plan and
+# charter the OSCE's counter-terrorism work rests on, the Consolidated Framework and the two
+# sets of cyber/ICT confidence-building measures. Shown when published, whatever the filters.
+MILESTONES = {
+    "MC(9).DEC/1": _("Bucharest Plan of Action"),
+    "PC.DEC/1063": _("Consolidated Framework"),
+    "PC.DEC/1106": _("First set of cyber/ICT CBMs"),
+    "PC.DEC/1202": _("Second set of cyber/ICT CBMs"),
+}
+# The Porto Charter has no symbol of its own; charters are milestones by kind.
+MILESTONE_KINDS = ("charter",)
+
+CHRONO_WIDTH = 1000
+CHRONO_LABEL_WIDTH = 190
+CHRONO_RIGHT = 985
+CHRONO_TOP = 86  # room for three staggered rows of milestone labels
+CHRONO_DOT_GAP = 13
+CHRONO_LANE_PADDING = 14
+CHRONO_LANES = 8  # colours; further bodies reuse them (each lane also has its own row label)
+
 
 @dataclass
-class Bar:
-    year: int
-    count: int
-    url: str
+class Dot:
+    commitment: Commitment
     x: float
     y: float
-    width: float
-    height: float
-    label_x: float
-    show_label: bool
 
 
 @dataclass
-class TimelineChart:
-    """Geometry of the timeline's SVG bar chart, in the SVG's own units."""
+class Lane:
+    label: str
+    url: str
+    colour: int
+    y: float
+    height: float
+    dots: list
 
-    bars: list
-    ticks: list
+
+@dataclass
+class Chronology:
+    """Geometry of the chronology's SVG, in the SVG's own units."""
+
     width: int
     height: int
     plot_left: int
     plot_right: int
     plot_top: int
-    plot_bottom: int
-    tick_label_x: int
-    year_label_y: int
-    first_year: int
-    last_year: int
-    max_count: int
+    plot_bottom: float
+    lanes: list
+    years: list  # [{"year", "x", "label"}] for the axis
+    milestones: list  # [{"commitment", "label", "x", "label_y"}]
 
 
-CHART_WIDTH, CHART_HEIGHT = 800, 320
-PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 40, 790, 16, 280
-MAX_YEAR_LABELS = 16
+def _year_x(year, first, last):
+    span = max(last - first, 1)
+    inner = CHRONO_RIGHT - CHRONO_LABEL_WIDTH - 20
+    return round(CHRONO_LABEL_WIDTH + 10 + inner * (year - first) / span, 1)
 
 
-def nice_step(maximum, target_ticks=5):
-    """A step of 1, 2 or 5 times a power of ten giving at most `target_ticks` gridlines."""
-    rough = max(maximum / target_ticks, 1)
-    magnitude = 10 ** (len(str(int(rough))) - 1)
-    for multiple in (1, 2, 5, 10):
-        if multiple * magnitude >= rough:
-            return multiple * magnitude
-    return 10 * magnitude  # pragma: no cover - the loop always returns
+def _chronological(commitment):
+    day = commitment.adopted_on.isoformat() if commitment.adopted_on else ""
+    return (commitment.year, day, commitment.title)
 
 
-def timeline_chart(counts_by_year):
-    """Bars for every year from the first to the last (empty years included, so the axis is
-    continuous), scaled to the largest count."""
-    if not counts_by_year:
+def chronology(commitments, milestones):
+    """Lanes of dots: one lane per adopting body (most documents first), one dot per document
+    at its year (several in one year stack up), plus the milestones as vertical lines."""
+    if not commitments:
         return None
-    first, last = min(counts_by_year), max(counts_by_year)
-    years = list(range(first, last + 1))
-    max_count = max(counts_by_year.values())
-    step = nice_step(max_count)
-    top = -(-max_count // step) * step  # rounded up to a whole step
-    plot_width, plot_height = PLOT_RIGHT - PLOT_LEFT, PLOT_BOTTOM - PLOT_TOP
-    slot = plot_width / len(years)
-    bar_width = slot * 0.7
-    label_every = -(-len(years) // MAX_YEAR_LABELS)
-    bars = []
-    for index, year in enumerate(years):
-        count = counts_by_year.get(year, 0)
-        height = plot_height * count / top
-        x = PLOT_LEFT + index * slot + (slot - bar_width) / 2
-        bars.append(
-            Bar(
-                year=year,
-                count=count,
-                url=catalogue_url(year_from=year, year_to=year),
-                x=round(x, 2),
-                y=round(PLOT_BOTTOM - height, 2),
-                width=round(bar_width, 2),
-                height=round(height, 2),
-                label_x=round(x + bar_width / 2, 2),
-                show_label=(year - first) % label_every == 0 or year == last,
+    years = [c.year for c in commitments] + [m.year for m in milestones]
+    first, last = min(years), max(years)
+    by_body = {}
+    for commitment in commitments:
+        by_body.setdefault(commitment.adopting_body_id, []).append(commitment)
+    order = sorted(by_body, key=lambda pk: (-len(by_body[pk]), pk is None, pk or 0))
+    lanes, y = [], CHRONO_TOP
+    for index, pk in enumerate(order):
+        rows = by_body[pk]
+        body = rows[0].adopting_body
+        per_year = {}
+        for commitment in sorted(rows, key=_chronological):
+            per_year.setdefault(commitment.year, []).append(commitment)
+        stack = max(len(items) for items in per_year.values())
+        height = CHRONO_LANE_PADDING * 2 + CHRONO_DOT_GAP * (stack - 1)
+        dots = []
+        for year, items in per_year.items():
+            for position, commitment in enumerate(items):
+                dots.append(
+                    Dot(
+                        commitment,
+                        _year_x(year, first, last),
+                        round(y + CHRONO_LANE_PADDING + CHRONO_DOT_GAP * position, 1),
+                    )
+                )
+        lanes.append(
+            Lane(
+                label=body.short_name if body else str(_("No adopting body")),
+                url=body.get_absolute_url() if body else "",
+                colour=index % CHRONO_LANES,
+                y=y,
+                height=height,
+                dots=dots,
             )
         )
-    ticks = [
-        {"value": value, "y": round(PLOT_BOTTOM - plot_height * value / top, 2)}
-        for value in range(0, top + 1, step)
+        y += height
+    span = last - first
+    step = 1 if span <= 12 else 2 if span <= 24 else 5
+    axis = [
+        {"year": year, "x": _year_x(year, first, last)}
+        for year in range(first, last + 1)
+        if (year - first) % step == 0 or year == last
     ]
-    return TimelineChart(
-        bars=bars,
-        ticks=ticks,
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
-        plot_left=PLOT_LEFT,
-        plot_right=PLOT_RIGHT,
-        plot_top=PLOT_TOP,
-        plot_bottom=PLOT_BOTTOM,
-        tick_label_x=PLOT_LEFT - 6,
-        year_label_y=PLOT_BOTTOM + 18,
-        first_year=first,
-        last_year=last,
-        max_count=max_count,
+    marks = [
+        {
+            "commitment": milestone,
+            "label": milestone.milestone_label,
+            "x": _year_x(milestone.year, first, last),
+            "label_y": 20 + 24 * (index % 3),
+        }
+        for index, milestone in enumerate(sorted(milestones, key=lambda m: m.year))
+    ]
+    return Chronology(
+        width=CHRONO_WIDTH,
+        height=round(y + 34),
+        plot_left=CHRONO_LABEL_WIDTH,
+        plot_right=CHRONO_RIGHT,
+        plot_top=CHRONO_TOP,
+        plot_bottom=y,
+        lanes=lanes,
+        years=axis,
+        milestones=marks,
     )
 
 
-class TimelineView(BreadcrumbsMixin, TemplateView):
+class TimelineFilterForm(forms.Form):
+    """The chronology's own controls; their names are the catalogue's query parameters."""
+
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.order_by("position", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All themes"),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Online-activity category"),
+        queryset=ActivityCategory.objects.order_by("position", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All categories"),
+    )
+    body = forms.ModelChoiceField(
+        label=_("Adopting body"),
+        queryset=Institution.objects.order_by("organisation__name", "position", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All bodies"),
+    )
+    include_sub_bodies = forms.BooleanField(label=_("Include sub-bodies"), required=False)
+
+
+class TimelineView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
+    """Published documents along a time axis, by adopting body, framed by the milestones.
+
+    Narrowed with the catalogue's own FilterSet and query string (`theme`, `category`, `body`,
+    `include_sub_bodies`, and any other catalogue filter), so a view can be shared and opened
+    in the catalogue. A fixed number of queries: the filtered documents with their bodies, the
+    milestones, and the three lists of the form.
+    """
+
     template_name = "catalog/timeline.html"
 
     def get_breadcrumbs(self):
         return [(_("Timeline"), None)]
 
-    def get_context_data(self, **kwargs):
+    def get(self, request, *args, **kwargs):
+        filterset = CommitmentFilterSet(
+            request.GET or None,
+            queryset=Commitment.objects.for_listing().order_by("year", "adopted_on", "title"),
+            request=request,
+        )
+        invalid = filterset.is_bound and not filterset.is_valid()
+        context = self.get_context_data(filterset=filterset, invalid=invalid, **kwargs)
+        return self.render_to_response(context, status=400 if invalid else 200)
+
+    def get_context_data(self, *, filterset, invalid, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = (
+        commitments = [] if invalid else list(filterset.qs)
+        milestones = list(
             Commitment.objects.published()
-            .order_by()
-            .values("year")
-            .annotate(count=Count("pk"))
+            .filter(Q(symbol__in=MILESTONES) | Q(kind__in=MILESTONE_KINDS))
             .order_by("year")
         )
-        counts = {row["year"]: row["count"] for row in rows}
-        chart = timeline_chart(counts)
-        context["chart"] = chart
-        context["years_with_records"] = [bar for bar in chart.bars if bar.count] if chart else []
-        context["total"] = sum(counts.values())
+        for milestone in milestones:
+            milestone.milestone_label = MILESTONES.get(milestone.symbol) or milestone.display_title
+        milestone_ids = {m.pk for m in milestones}
+        for commitment in commitments:
+            commitment.is_milestone = commitment.pk in milestone_ids
+        years = {}
+        for commitment in commitments:
+            years.setdefault(commitment.year, []).append(commitment)
+        query = self.request.GET.urlencode()
+        context.update(
+            form=TimelineFilterForm(self.request.GET or None),
+            filterset=filterset,
+            invalid=invalid,
+            chart=chronology(commitments, milestones),
+            milestones=milestones,
+            years=sorted(years.items()),
+            total=len(commitments),
+            filtered=bool(self.request.GET),
+            catalogue_link=f"{reverse(CATALOGUE_URL_NAME)}?{query}" if query else "",
+        )
         return context
 
 

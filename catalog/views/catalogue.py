@@ -48,11 +48,12 @@ def clean_query(query):
 class CleanQueryMixin:
     """GET requests with empty parameters redirect to the same page without them."""
 
-    def get(self, request, *args, **kwargs):
-        clean = clean_query(request.GET)
-        if clean is not None:
-            return HttpResponseRedirect(f"{request.path}?{clean}" if clean else request.path)
-        return super().get(request, *args, **kwargs)
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            clean = clean_query(request.GET)
+            if clean is not None:
+                return HttpResponseRedirect(f"{request.path}?{clean}" if clean else request.path)
+        return super().dispatch(request, *args, **kwargs)
 
 
 __all__ = [

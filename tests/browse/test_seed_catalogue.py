@@ -197,25 +197,56 @@ def test_category_page_lists_the_seed_commitments_classified_under_it(client):
 
 
 # Timeline
-def test_timeline_draws_an_svg_chart_with_title_and_description(client):
+def test_timeline_draws_an_svg_chronology_with_title_and_description(client):
     html = timeline_html(client)
-    assert '<svg class="timeline-chart"' in html
-    assert 'aria-labelledby="timeline-title"' in html
-    assert '<title id="timeline-title">' in html
-    assert '<desc id="timeline-desc">' in html
+    assert '<svg class="chronology-chart"' in html
+    assert 'aria-labelledby="chronology-title"' in html
+    assert '<title id="chronology-title">' in html
+    assert '<desc id="chronology-desc">' in html
 
 
-def test_timeline_bar_links_to_the_catalogue_filtered_by_its_year(client):
+def test_timeline_has_one_lane_per_adopting_body_busiest_first(client):
     html = timeline_html(client)
-    assert 'href="/commitments/?year_from=2016&amp;year_to=2016"' in html
+    labels = [part.split("<")[0] for part in html.split('class="chronology-lane__label"')[1:]]
+    labels = [label.split(">", 1)[1] for label in labels]
+    # 22 Ministerial Council records, then the Parliamentary Assembly's and the Permanent Council's.
+    assert labels[:3] == ["MC", "OSCE PA", "PC"]
 
 
-def test_timeline_table_gives_the_published_count_of_each_year(client):
+def test_timeline_shows_the_five_milestones(client):
+    html = timeline_html(client)
+    milestones = html[html.index('id="milestones-heading"') :]
+    milestones = milestones[: milestones.index("</ol>")]
+    for label in (
+        "Bucharest Plan of Action",
+        "Porto Charter (2002)",
+        "Consolidated Framework",
+        "First set of cyber/ICT CBMs",
+        "Second set of cyber/ICT CBMs",
+    ):
+        assert label in milestones
+
+
+def test_timeline_table_gives_the_documents_of_each_year(client):
     html = timeline_html(client)
     table = html[html.index("<table") :]
-    row_2016 = table[table.index('<th scope="row">2016</th>') :]
     # 2016: MC.DEC/4/16, 5/16, 6/16, PC.DEC/1202 and the Hamburg declaration.
-    assert "5 commitments" in row_2016[: row_2016.index("</tr>")]
+    assert '<th scope="rowgroup" rowspan="5">2016</th>' in table
+    assert "40 commitments" in table[table.index("<tfoot>") :]
+
+
+def test_timeline_narrows_by_theme_like_the_catalogue(client):
+    html = timeline_html_with(client, "?theme=cyber-ict-security")
+    catalogue = page(client, "/commitments/?theme=cyber-ict-security")
+    count = html.count('<th scope="rowgroup"')
+    assert count > 0
+    rows = html[html.index("<tfoot>") :]
+    total = rows[rows.index('colspan="2">') + 12 : rows.index("</td>")]
+    assert total.split()[0] + " commitment" in catalogue
+
+
+def timeline_html_with(client, query):
+    return page(client, reverse("catalog:timeline") + query)
 
 
 # Matrix
