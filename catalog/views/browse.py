@@ -537,22 +537,31 @@ class TimelineView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
 
 
 class MatrixFilterForm(forms.Form):
+    """The matrix's controls. `theme` and `body` are the catalogue's parameters (the shared
+    FilterSet applies them); `classified` keeps only rows with at least one mark."""
+
     theme = forms.ModelChoiceField(
         label=_("Theme"),
-        queryset=Theme.objects.all(),
+        queryset=Theme.objects.order_by("position", "name"),
         to_field_name="slug",
         required=False,
         empty_label=_("All themes"),
-        error_messages={
-            "invalid_choice": _("There is no theme with this name. Choose one from the list.")
-        },
     )
+    body = forms.ModelChoiceField(
+        label=_("Adopting body"),
+        queryset=Institution.objects.order_by("organisation__name", "position", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All bodies"),
+    )
+    classified = forms.BooleanField(label=_("Only classified commitments"), required=False)
 
 
 @dataclass
 class MatrixRow:
     commitment: Commitment
     cells: list
+    total: int = 0
 
 
 @dataclass
@@ -560,13 +569,15 @@ class MatrixColumn:
     category: ActivityCategory
     total: int
     url: str
+    rows: list = field(default_factory=list)
 
 
-class MatrixView(BreadcrumbsMixin, TemplateView):
-    """Published commitments (rows) by online-activity category (columns).
+class MatrixView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
+    """Published commitments (rows) by online-activity category (columns), with totals both
+    ways; narrow screens get one list per category instead of the grid.
 
-    Three queries whatever the size: the themes for the form, the categories, and the
-    commitments with their categories prefetched (plus the prefetch itself).
+    A fixed number of queries whatever the size: the categories, the commitments (through the
+    catalogue's FilterSet) with their categories prefetched, and the form's two lists.
     """
 
     template_name = "catalog/matrix.html"
@@ -575,42 +586,64 @@ class MatrixView(BreadcrumbsMixin, TemplateView):
         return [(_("Matrix"), None)]
 
     def get(self, request, *args, **kwargs):
-        form = MatrixFilterForm(request.GET or None)
-        theme = form.cleaned_data["theme"] if form.is_valid() else None
-        context = self.get_context_data(form=form, theme=theme, **kwargs)
-        status = 400 if form.is_bound and not form.is_valid() else 200
-        return self.render_to_response(context, status=status)
+        query = request.GET.copy()
+        classified = query.pop("classified", None) is not None
+        filterset = CommitmentFilterSet(
+            query or None,
+            queryset=Commitment.objects.published()
+            .select_related("adopting_body")
+            .prefetch_related(Prefetch("activity_categories", ActivityCategory.objects.only("pk")))
+            .newest_first(),
+            request=request,
+        )
+        invalid = filterset.is_bound and not filterset.is_valid()
+        context = self.get_context_data(
+            form=MatrixFilterForm(request.GET or None),
+            filterset=filterset,
+            invalid=invalid,
+            classified=classified,
+            query=query,
+            **kwargs,
+        )
+        return self.render_to_response(context, status=400 if invalid else 200)
 
-    def get_context_data(self, *, form, theme, **kwargs):
-        context = super().get_context_data(form=form, theme=theme, **kwargs)
+    def get_context_data(self, *, filterset, invalid, classified, query, **kwargs):
+        context = super().get_context_data(filterset=filterset, invalid=invalid, **kwargs)
         categories = list(ActivityCategory.objects.all())
-        commitments = Commitment.objects.published().select_related("adopting_body")
-        if theme:
-            commitments = commitments.filter(themes=theme)
-        commitments = commitments.prefetch_related(
-            Prefetch("activity_categories", ActivityCategory.objects.only("pk"))
-        ).newest_first()
-        theme_slug = theme.slug if theme else None
         rows, totals = [], dict.fromkeys((category.pk for category in categories), 0)
-        for commitment in commitments:
+        for commitment in [] if invalid else filterset.qs:
             marked = {category.pk for category in commitment.activity_categories.all()}
+            if classified and not marked:
+                continue
             for pk in marked & totals.keys():
                 totals[pk] += 1
-            rows.append(MatrixRow(commitment, [category.pk in marked for category in categories]))
-        columns = [
-            MatrixColumn(
-                category,
-                totals[category.pk],
-                catalogue_url(category=category.slug, theme=theme_slug),
+            row = MatrixRow(commitment, [category.pk in marked for category in categories])
+            row.total = sum(row.cells)
+            rows.append(row)
+        columns = []
+        for category in categories:
+            link = query.copy()
+            link.setlist("category", [category.slug])
+            columns.append(
+                MatrixColumn(
+                    category,
+                    totals[category.pk],
+                    f"{reverse(CATALOGUE_URL_NAME)}?{link.urlencode()}",
+                )
             )
-            for category in categories
-        ]
         for row in rows:
             row.cells = list(zip(columns, row.cells, strict=True))
+            for column, marked in row.cells:
+                if marked:
+                    column.rows.append(row.commitment)
         context.update(
             rows=rows,
             columns=columns,
-            classified_count=sum(1 for row in rows if any(mark for _c, mark in row.cells)),
+            classified=classified,
+            filtered=bool(self.request.GET),
+            classified_count=sum(1 for row in rows if row.total),
+            marks=sum(row.total for row in rows),
+            theme=(filterset.cleaned_data.get("theme") or [None])[0] if not invalid else None,
         )
         return context
 

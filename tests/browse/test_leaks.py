@@ -67,7 +67,7 @@ def test_matrix_shows_and_counts_only_the_published_record(client, linked, hidde
     html = page(client, reverse("catalog:matrix"))
     assert_no_hidden_title(html, hidden)
     assert "</span>1</a>" in html
-    assert "1 published commitment by online-activity category" in html
+    assert "1 published commitment;" in html
 
 
 def test_matrix_narrowed_by_theme_hides_unpublished_records(client, linked, hidden):
