@@ -200,8 +200,22 @@ def json_ld(data):
     )
 
 
+# How each relation kind reads in schema.org's Legislation vocabulary (from the European
+# Legislation Identifier ontology): a superseding text changes its target, an implementing one
+# applies it, building on is being based on; the others are citations.
+LEGISLATION_RELATIONS = {
+    "supersedes": "legislationChanges",
+    "implements": "legislationApplies",
+    "builds_on": "isBasedOn",
+    "reaffirms": "citation",
+    "endorses": "citation",
+    "references": "citation",
+}
+
+
 @register.simple_tag(takes_context=True)
 def commitment_json_ld(context, commitment):
+    """The record as a schema.org `Legislation`, with its public relations as typed links."""
     request = context["request"]
     organisation = commitment.organisation
     publisher = {"@type": "Organization", "name": organisation.name}
@@ -215,18 +229,20 @@ def commitment_json_ld(context, commitment):
             "url": request.build_absolute_uri(commitment.adopting_body.get_absolute_url()),
             "parentOrganization": publisher,
         }
+    adopted = commitment.adopted_on.isoformat() if commitment.adopted_on else str(commitment.year)
     data = {
         "@context": "https://schema.org",
-        "@type": "CreativeWork",
+        "@type": "Legislation",
         "name": commitment.title,
         "url": request.build_absolute_uri(commitment.get_absolute_url()),
+        "legislationType": commitment.get_kind_display(),
+        "legislationDate": adopted,
+        "legislationPassedBy": author,
         "genre": commitment.get_kind_display(),
         "abstract": commitment.summary,
         "author": author,
         "publisher": publisher,
-        "dateCreated": (
-            commitment.adopted_on.isoformat() if commitment.adopted_on else str(commitment.year)
-        ),
+        "dateCreated": adopted,
         "inLanguage": "en",
         "about": [
             {
@@ -242,8 +258,19 @@ def commitment_json_ld(context, commitment):
         data["alternateName"] = commitment.short_title
     if commitment.symbol:
         data["identifier"] = commitment.symbol
+        data["legislationIdentifier"] = commitment.symbol
     if commitment.place:
         data["locationCreated"] = {"@type": "Place", "name": commitment.place}
     if commitment.last_reviewed_on:
         data["dateModified"] = commitment.last_reviewed_on.isoformat()
+    for relation in getattr(commitment, "public_outgoing", []):
+        target = relation.target
+        linked = {
+            "@type": "Legislation",
+            "name": target.title,
+            "url": request.build_absolute_uri(target.get_absolute_url()),
+        }
+        if target.symbol:
+            linked["legislationIdentifier"] = target.symbol
+        data.setdefault(LEGISLATION_RELATIONS[relation.kind], []).append(linked)
     return json_ld(data)

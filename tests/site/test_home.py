@@ -99,3 +99,7 @@ def test_home_search_landmarks_have_different_names(client, catalogue):
     text = html(client.get(URL))
     assert 'role="search" aria-label="Site search"' in text
     assert 'role="search" aria-labelledby="home-search-label"' in text
+
+
+def test_footer_links_the_api_documentation(client, catalogue):
+    assert f'<a href="{reverse("api:docs")}">API documentation</a>' in html(client.get(URL))
