@@ -226,3 +226,10 @@ def test_a_text_search_can_still_be_sorted_newest_first(client):
         "Declaration on youth",
         "Decision on cyber confidence-building measures",
     ]
+
+
+def test_pagination_links_to_the_first_page_without_a_page_parameter(client, db):
+    CommitmentFactory.create_batch(25, kind="resolution")
+    page = html(client.get(URL, {"kind": "resolution", "page": 2}))
+    assert 'href="?kind=resolution" rel="prev"' in page
+    assert "page=1" not in page
