@@ -25,7 +25,7 @@
     form.addEventListener("submit", function () {
       form.querySelectorAll("input[name], select[name]").forEach(function (field) {
         var empty = (field.type === "search" || field.type === "text" ||
-                     field.tagName === "SELECT") && !field.value.trim();
+                     field.type === "radio" || field.tagName === "SELECT") && !field.value.trim();
         if (empty || (field.dataset.default && field.value === field.dataset.default)) {
           field.disabled = true;
         }

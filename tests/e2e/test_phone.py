@@ -103,3 +103,15 @@ def test_wide_screens_show_the_filters_unfolded(site, browser, javascript):
     assert facts["x"] > text["x"] + text["width"] - 1
     assert abs(facts["y"] - text["y"]) < 5
     context.close()
+
+
+def test_forms_send_no_empty_parameters_with_javascript(site, page):
+    page.goto(f"{site}/commitments/")
+    with page.expect_request(lambda request: "/commitments/?" in request.url) as first:
+        page.get_by_role("checkbox", name=re.compile("^Youth")).check()
+    assert first.value.url.endswith("/commitments/?theme=youth")
+    page.goto(f"{site}/timeline/")
+    page.get_by_label("Theme").select_option("youth")
+    with page.expect_request(lambda request: "/timeline/?" in request.url) as second:
+        page.get_by_role("button", name="Show").click()
+    assert second.value.url.endswith("/timeline/?theme=youth")
