@@ -212,6 +212,8 @@ class Institution(TimeStampedModel):
         EXECUTIVE_STRUCTURE = "executive_structure", _("executive structure")
         DEPARTMENT = "department", _("department")
         UNIT = "unit", _("unit")
+        # The participating State chairing the OSCE for a year (Chairperson-in-Office).
+        CHAIRMANSHIP = "chairmanship", _("chairpersonship")
 
     organisation = models.ForeignKey(
         Organisation,

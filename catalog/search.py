@@ -623,3 +623,38 @@ def _set_trigram_threshold(sender, connection, **kwargs):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET pg_trgm.word_similarity_threshold = {WORD_SIMILARITY_THRESHOLD}")
+
+
+# --------------------------------------------------------------------------------------
+# Catalogue page helpers (additive: the catalogue is the one results page of the site)
+# --------------------------------------------------------------------------------------
+
+
+def vocabulary_groups(query, limit=8):
+    """Institutions, themes and categories matching every word of `query`, as `Group`s
+    (only those with matches), for the catalogue's "also matching" panel."""
+    parsed = parse(query)
+    if not parsed.tokens:
+        return []
+    vocabularies = (
+        ("institutions", Institution.objects.all(), ("name", "acronym", "description")),
+        ("themes", Theme.objects.all(), ("name", "description")),
+        ("categories", ActivityCategory.objects.all(), ("name", "scope_note")),
+    )
+    groups = []
+    for key, queryset, fields in vocabularies:
+        matches = list(queryset.filter(_every_word(parsed.tokens, fields))[: limit + 1])
+        if matches:
+            groups.append(Group(key, matches[:limit], len(matches)))
+    return groups
+
+
+def highlight(text, query):
+    """`text` HTML-escaped, with the words of `query` (as prefixes) in <mark>."""
+    tokens = parse(query).tokens
+    if not tokens:
+        return escape(text or "")
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(token) for token in tokens) + r")\w*", re.IGNORECASE
+    )
+    return _marked(pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", text or ""))

@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-LAST_REVIEWED = "2026-11-01"  # the dataset's second research pass (meta.compiled: 2026-11)
+LAST_REVIEWED = "2026-12-01"  # the dataset's third research pass (meta.compiled: 2026-12)
 COMPILED_AT = f"{LAST_REVIEWED}T00:00:00Z"
 
 INSTITUTION_KINDS = {
@@ -25,6 +25,7 @@ INSTITUTION_KINDS = {
     "executive structure": "executive_structure",
     "department": "department",
     "unit": "unit",
+    "chairmanship": "chairmanship",
 }
 COMMITMENT_KINDS = {
     "decision": "decision",
@@ -35,6 +36,7 @@ COMMITMENT_KINDS = {
     "plan of action": "plan_of_action",
     "programme of action": "programme_of_action",
     "reference compilation": "reference_compilation",
+    "strategy": "strategy",
     # A/RES/60/288 is a General Assembly resolution (which contains the Strategy).
     "UN General Assembly resolution (strategy)": "resolution",
 }

@@ -4,7 +4,14 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from catalog.models import Commitment, CommitmentRelation, Institution, Organisation
+from catalog.models import (
+    ActivityCategory,
+    CategoryAssignment,
+    Commitment,
+    CommitmentRelation,
+    Institution,
+    Organisation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +37,20 @@ SEED_PAGE_INSTITUTIONS = [
     "Transnational Threats Department",
     "Action against Terrorism Unit",
 ]
+# Added in the dataset's third pass (revision 3).
+THIRD_PASS_INSTITUTIONS = [
+    ("OSCE Representative on Freedom of the Media", "RFoM", "institution", 1997),
+    ("OSCE High Commissioner on National Minorities", "HCNM", "institution", 1992),
+    ("OSCE Chairpersonship (Chairperson-in-Office)", "CiO", "chairmanship", 1992),
+]
+THIRD_PASS_PUBLISHED = [
+    ("PC.DEC/633", 2004),
+    ("MC.DEC/12/04", 2004),
+    (
+        "OSCE Strategy to Address Threats to Security and Stability in the Twenty-First Century",
+        2003,
+    ),
+]
 
 
 def catalogue_counts():
@@ -44,8 +65,12 @@ def test_loading_the_seed_twice_creates_no_duplicates():
     first = catalogue_counts()
     call_command("load_seed", verbosity=0)
     assert catalogue_counts() == first
-    assert first["Commitment"] == 40
+    assert first["Commitment"] == 46
     assert first["Organisation"] == 7
+    assert first["Institution"] == 13  # 12 OSCE bodies and the UN General Assembly
+    assert first["CommitmentRelation"] == 40
+    assert first["CategoryAssignment"] == 33
+    assert first["Source"] == 161
 
 
 @pytest.mark.parametrize("title, year", SEED_PAGE_DOCUMENTS)
@@ -78,19 +103,89 @@ def test_seed_keeps_the_secretariat_tree_and_the_overview(seed):
 
 
 def test_seed_records_carry_their_status_sources_and_relations(seed):
-    assert Commitment.objects.published().count() == 37
-    assert set(Commitment.objects.exclude(status="published").values_list("symbol", flat=True)) == {
-        "MC.DEC/3/04",
-        "",
-    }
+    assert Commitment.objects.published().count() == 40
+    drafts = Commitment.objects.exclude(status="published")
+    assert drafts.count() == 6
+    assert set(drafts.values_list("symbol", flat=True)) == {"MC.DEC/3/04", ""}
     decision = Commitment.objects.get(symbol="MC.DEC/7/06")
     assert decision.adopted_on.isoformat() == "2006-12-05"
     assert decision.sources.exists()
     assert set(decision.outgoing_relations.values_list("target__symbol", "kind")) == {
-        ("MC.DEC/3/04", "builds_on"),
+        ("MC.DEC/3/04", "references"),
         ("A/RES/60/288", "reaffirms"),
+        ("PC.DEC/633", "reaffirms"),
     }
-    assert CommitmentRelation.objects.count() == 31
+    assert CommitmentRelation.objects.count() == 40
+    # Two relations touch a draft (MC.DEC/7/06 → MC.DEC/3/04 among them): 38 are public.
+    assert CommitmentRelation.objects.public().count() == 38
+
+
+def test_seed_hides_the_link_from_mc_dec_7_06_to_the_draft_mc_dec_3_04(client, seed):
+    decision = Commitment.objects.get(symbol="MC.DEC/7/06")
+    html = client.get(decision.get_absolute_url()).content.decode()
+    assert "PC.DEC/633" in html
+    assert "/commitments/mc-dec-3-04/" not in html
+    assert "3/04 on combating" not in html
+    assert client.get("/commitments/mc-dec-3-04/").status_code == 404
+    api = client.get("/api/v1/commitments/mc-dec-7-06/").json()
+    targets = {item["commitment"]["symbol"] for item in api["relations_outgoing"]}
+    assert targets == {"A/RES/60/288", "PC.DEC/633"}
+
+
+@pytest.mark.parametrize("name, acronym, kind, established", THIRD_PASS_INSTITUTIONS)
+def test_third_pass_institutions_are_top_level_osce_bodies(seed, name, acronym, kind, established):
+    body = Institution.objects.get(acronym=acronym)
+    assert (body.name, body.kind, body.established_year) == (name, kind, established)
+    assert body.parent is None
+    assert body.organisation.acronym == "OSCE"
+
+
+def test_the_chairpersonship_has_its_own_kind(seed):
+    body = Institution.objects.get(acronym="CiO")
+    assert body.get_kind_display() == "chairpersonship"
+
+
+@pytest.mark.parametrize("symbol_or_title, year", THIRD_PASS_PUBLISHED)
+def test_third_pass_commitments_are_published(seed, symbol_or_title, year):
+    published = Commitment.objects.published()
+    match = published.filter(symbol=symbol_or_title) | published.filter(title=symbol_or_title)
+    assert [commitment.year for commitment in match] == [year]
+
+
+def test_the_maastricht_strategy_is_a_strategy_reaffirmed_by_the_baku_resolution(seed):
+    strategy = Commitment.objects.get(kind="strategy")
+    assert strategy.short_title == "Maastricht Strategy 2003"
+    assert list(strategy.incoming_relations.values_list("source__year", "kind")) == [
+        (2014, "reaffirms")
+    ]
+
+
+def test_third_pass_relation_kinds_are_corrected(seed):
+    def kind(source, target):
+        return CommitmentRelation.objects.get(source__symbol=source, target__symbol=target).kind
+
+    assert kind("MC.DOC/5/14", "PC.DEC/1063") == "reaffirms"
+    assert kind("MC.DOC/4/15", "MC.DOC/5/14") == "references"
+    assert kind("MC.DEC/12/04", "PC.DEC/633") == "endorses"
+
+
+def test_published_category_assignments_match_the_third_pass(seed):
+    published = CategoryAssignment.objects.filter(commitment__in=Commitment.objects.published())
+    assert published.count() == 27
+    assert published.values("commitment").distinct().count() == 18
+    assert list(
+        published.filter(category__slug="propaganda").values_list("commitment__year", flat=True)
+    ) == [2019]
+    unused = set(
+        ActivityCategory.objects.exclude(assignments__in=published).values_list("slug", flat=True)
+    )
+    assert unused == {
+        "psychological-operations",
+        "information-sharing",
+        "intelligence",
+        "communications",
+        "cyberterrorism",
+    }
 
 
 def test_every_seed_record_passes_validation(seed):
@@ -127,3 +222,11 @@ def test_load_if_empty_leaves_an_edited_catalogue_alone(seed):
     call_command("load_seed", if_empty=True, verbosity=0)
     decision.refresh_from_db()
     assert decision.summary == "Edited by an editor."
+
+
+def test_build_script_maps_every_dataset_kind_to_a_model_choice():
+    from scripts.build_seed_fixture import COMMITMENT_KINDS, INSTITUTION_KINDS
+
+    assert set(INSTITUTION_KINDS.values()) == set(Institution.Kind.values)
+    assert set(COMMITMENT_KINDS.values()) <= set(Commitment.Kind.values)
+    assert COMMITMENT_KINDS["strategy"] == "strategy"

@@ -1,6 +1,8 @@
 """Template tags of the public site: navigation state, citations and structured data."""
 
 import json
+import re
+from urllib.parse import unquote, urlsplit
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -8,6 +10,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from catalog import search
 
 register = template.Library()
 
@@ -34,6 +38,90 @@ def current(context, *url_names):
     if match and match.url_name in url_names:
         return mark_safe(' aria-current="page"')
     return ""
+
+
+# UN Security Council and General Assembly resolutions as cited in the catalogue, and their
+# permanent addresses: "UNSCR 1624 (2005)" / "S/RES/1624 (2005)" → undocs.org/S/RES/1624(2005),
+# "UNGA resolution 58/187" / "A/RES/60/288" → undocs.org/A/RES/58/187.
+_UNSC_RE = re.compile(r"^(?:UNSCR|S/RES/)\s*(\d+)\s*\((\d{4})\)$", re.IGNORECASE)
+_UNGA_RE = re.compile(
+    r"^(?:UNGA resolution|A/RES/)\s*((?:ES-)?\d+/\d+[A-Z]?)(?:\s*\(\d{4}\))?$", re.IGNORECASE
+)
+UNDOCS = "https://undocs.org/"
+
+
+@register.filter
+def un_document_url(reference):
+    """The undocs.org address of a UN Security Council or General Assembly resolution, or ""."""
+    reference = " ".join(str(reference).split())
+    if match := _UNSC_RE.match(reference):
+        return f"{UNDOCS}S/RES/{match[1]}({match[2]})"
+    if match := _UNGA_RE.match(reference):
+        return f"{UNDOCS}A/RES/{match[1].upper()}"
+    return ""
+
+
+_DOCUMENT_KINDS = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".htm": "", ".html": ""}
+_MAX_PATH = 48
+
+
+@register.filter
+def source_text(source):
+    """What a source link says: the editors' label, or the site and the path of the page
+    (shortened in the middle), so two sources on one site read differently."""
+    if source.label:
+        return source.label
+    parts = urlsplit(source.url)
+    host = parts.netloc.lower().removeprefix("www.")
+    path = unquote(parts.path).rstrip("/")
+    if parts.query:
+        path += "?" + unquote(parts.query)
+    if len(path) > _MAX_PATH:
+        path = path[: _MAX_PATH // 2 - 1] + "…" + path[-(_MAX_PATH // 2) :]
+    return f"{host}{path}"
+
+
+@register.filter
+def source_kind(source):
+    """The kind of document a source address points to, when its name says ("PDF"), or ""."""
+    path = urlsplit(source.url).path.lower()
+    for extension, kind in _DOCUMENT_KINDS.items():
+        if path.endswith(extension):
+            return kind
+    return ""
+
+
+_MEMBERS_RE = re.compile(r"\b(\d+) participating States\b")
+
+
+@register.filter
+def organisation_line(organisation):
+    """One factual sentence about an organisation from its record: name, how many
+    participating States its sourced facts give, when it was founded and where it sits."""
+    members = next(
+        (m[1] for fact in organisation.fact_list if (m := _MEMBERS_RE.search(fact))), None
+    )
+    name = organisation.name
+    if organisation.acronym and organisation.acronym != name:
+        name = f"{name} ({organisation.acronym})"
+    parts = []
+    if members:
+        parts.append(_("is an organisation of %(count)s participating States") % {"count": members})
+    if organisation.founded_year:
+        parts.append(_("founded in %(year)s") % {"year": organisation.founded_year})
+    if organisation.headquarters:
+        parts.append(_("with its headquarters in %(place)s") % {"place": organisation.headquarters})
+    if not parts:
+        return ""
+    if not members:
+        parts[0] = _("was %(rest)s") % {"rest": parts[0]}
+    return _("The %(name)s %(rest)s.") % {"name": name, "rest": ", ".join(parts)}
+
+
+@register.filter
+def highlight(text, query):
+    """The text, HTML-escaped, with the words searched for in <mark> (unchanged without one)."""
+    return search.highlight(text, query) if query else text
 
 
 @register.simple_tag(takes_context=True)
@@ -112,8 +200,22 @@ def json_ld(data):
     )
 
 
+# How each relation kind reads in schema.org's Legislation vocabulary (from the European
+# Legislation Identifier ontology): a superseding text changes its target, an implementing one
+# applies it, building on is being based on; the others are citations.
+LEGISLATION_RELATIONS = {
+    "supersedes": "legislationChanges",
+    "implements": "legislationApplies",
+    "builds_on": "isBasedOn",
+    "reaffirms": "citation",
+    "endorses": "citation",
+    "references": "citation",
+}
+
+
 @register.simple_tag(takes_context=True)
 def commitment_json_ld(context, commitment):
+    """The record as a schema.org `Legislation`, with its public relations as typed links."""
     request = context["request"]
     organisation = commitment.organisation
     publisher = {"@type": "Organization", "name": organisation.name}
@@ -127,18 +229,20 @@ def commitment_json_ld(context, commitment):
             "url": request.build_absolute_uri(commitment.adopting_body.get_absolute_url()),
             "parentOrganization": publisher,
         }
+    adopted = commitment.adopted_on.isoformat() if commitment.adopted_on else str(commitment.year)
     data = {
         "@context": "https://schema.org",
-        "@type": "CreativeWork",
+        "@type": "Legislation",
         "name": commitment.title,
         "url": request.build_absolute_uri(commitment.get_absolute_url()),
+        "legislationType": commitment.get_kind_display(),
+        "legislationDate": adopted,
+        "legislationPassedBy": author,
         "genre": commitment.get_kind_display(),
         "abstract": commitment.summary,
         "author": author,
         "publisher": publisher,
-        "dateCreated": (
-            commitment.adopted_on.isoformat() if commitment.adopted_on else str(commitment.year)
-        ),
+        "dateCreated": adopted,
         "inLanguage": "en",
         "about": [
             {
@@ -154,8 +258,19 @@ def commitment_json_ld(context, commitment):
         data["alternateName"] = commitment.short_title
     if commitment.symbol:
         data["identifier"] = commitment.symbol
+        data["legislationIdentifier"] = commitment.symbol
     if commitment.place:
         data["locationCreated"] = {"@type": "Place", "name": commitment.place}
     if commitment.last_reviewed_on:
         data["dateModified"] = commitment.last_reviewed_on.isoformat()
+    for relation in getattr(commitment, "public_outgoing", []):
+        target = relation.target
+        linked = {
+            "@type": "Legislation",
+            "name": target.title,
+            "url": request.build_absolute_uri(target.get_absolute_url()),
+        }
+        if target.symbol:
+            linked["legislationIdentifier"] = target.symbol
+        data.setdefault(LEGISLATION_RELATIONS[relation.kind], []).append(linked)
     return json_ld(data)

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Max, Min, Prefetch
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from ..filters import CommitmentFilterSet
 from ..models import (
     ActivityCategory,
     CategoryAssignment,
@@ -22,6 +23,7 @@ from ..models import (
     Theme,
     published_commitment_count,
 )
+from .catalogue import CleanQueryMixin
 
 CATALOGUE_URL_NAME = "catalog:commitment_list"
 
@@ -63,19 +65,42 @@ class TreeNode:
     institution: Institution
     children: list = field(default_factory=list)
 
+    def walk(self):
+        """This node and every node below it, depth first, in sibling order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    @property
+    def subtree_ids(self):
+        return [node.institution.pk for node in self.walk()]
+
 
 def build_forest(institutions):
     """Nest institutions (already in sibling order) under their parents; return the roots.
 
     Works from one list, so the whole tree costs the single query that produced it. A body
-    whose parent is not in the list becomes a root rather than disappearing.
+    whose parent is not in the list becomes a root rather than disappearing. When the
+    institutions carry `published_count` (commitments adopted by the body itself), each also
+    gets `subtree_count`: those of the body and of every body below it.
     """
     nodes = {institution.pk: TreeNode(institution) for institution in institutions}
     roots = []
     for node in nodes.values():
         parent = nodes.get(node.institution.parent_id)
         (parent.children if parent else roots).append(node)
+    for root in roots:
+        _add_subtree_counts(root)
     return roots
+
+
+def _add_subtree_counts(node):
+    own = getattr(node.institution, "published_count", None)
+    if own is None:
+        return None
+    total = own + sum(_add_subtree_counts(child) or 0 for child in node.children)
+    node.institution.subtree_count = total
+    return total
 
 
 @dataclass
@@ -93,7 +118,18 @@ def institution_trees(institutions):
     return [OrganisationTree(org, build_forest(by_organisation[org])) for org in ordered]
 
 
+def with_catalogue_links(institutions):
+    """Each institution gets `catalogue_url` (commitments it adopted) and `subtree_url`
+    (with those of its sub-bodies): the same filters the counts are made of."""
+    for institution in institutions:
+        institution.catalogue_url = catalogue_url(body=institution.slug)
+        institution.subtree_url = catalogue_url(body=institution.slug, include_sub_bodies="on")
+    return institutions
+
+
 class InstitutionListView(BreadcrumbsMixin, TemplateView):
+    """The organisations' bodies as nested org charts: kind, seat, head's title and counts."""
+
     template_name = "catalog/institution_list.html"
 
     def get_breadcrumbs(self):
@@ -101,16 +137,20 @@ class InstitutionListView(BreadcrumbsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        institutions = (
-            Institution.objects.select_related("organisation")
-            .annotate(published_count=published_commitment_count("adopting_body"))
-            .order_by("position", "name")
+        institutions = with_catalogue_links(
+            list(
+                Institution.objects.select_related("organisation")
+                .annotate(published_count=published_commitment_count("adopting_body"))
+                .order_by("position", "name")
+            )
         )
         context["trees"] = institution_trees(institutions)
         return context
 
 
 class InstitutionDetailView(BreadcrumbsMixin, DetailView):
+    """A body, its place in the tree, its whole subtree and the commitments of both."""
+
     model = Institution
     template_name = "catalog/institution_detail.html"
     context_object_name = "institution"
@@ -120,17 +160,31 @@ class InstitutionDetailView(BreadcrumbsMixin, DetailView):
 
     def get_object(self, queryset=None):
         institution = super().get_object(queryset)
-        # The organisation's bodies in one query give both the ancestors and the sub-bodies.
-        bodies = {
-            body.pk: body
-            for body in Institution.objects.filter(organisation=institution.organisation_id)
-        }
+        # The organisation's bodies in one query give the ancestors, the subtree and the
+        # counts (commitments adopted by each body itself; the tree adds up the rest).
+        bodies = with_catalogue_links(
+            list(
+                Institution.objects.filter(organisation=institution.organisation_id)
+                .annotate(published_count=published_commitment_count("adopting_body"))
+                .order_by("position", "name")
+            )
+        )
+        by_pk = {body.pk: body for body in bodies}
         chain, parent_id = [], institution.parent_id
-        while parent_id in bodies and bodies[parent_id] not in chain:
-            chain.append(bodies[parent_id])
-            parent_id = bodies[parent_id].parent_id
+        while parent_id in by_pk and by_pk[parent_id] not in chain:
+            chain.append(by_pk[parent_id])
+            parent_id = by_pk[parent_id].parent_id
         institution.ancestor_list = list(reversed(chain))
-        institution.sub_bodies = [b for b in bodies.values() if b.parent_id == institution.pk]
+        node = next(
+            node
+            for root in build_forest(bodies)
+            for node in root.walk()
+            if node.institution.pk == institution.pk
+        )
+        institution.node = node
+        institution.sub_bodies = node.children
+        institution.published_count = node.institution.published_count
+        institution.subtree_count = node.institution.subtree_count
         return institution
 
     def get_breadcrumbs(self):
@@ -145,9 +199,12 @@ class InstitutionDetailView(BreadcrumbsMixin, DetailView):
         context = super().get_context_data(**kwargs)
         institution = self.object
         context["commitments"] = (
-            Commitment.objects.for_listing().filter(adopting_body=institution).newest_first()
+            Commitment.objects.for_listing()
+            .filter(adopting_body__in=institution.node.subtree_ids)
+            .newest_first()
         )
-        context["catalogue_url"] = catalogue_url(body=institution.slug, include_sub_bodies="on")
+        context["catalogue_url"] = catalogue_url(body=institution.slug)
+        context["subtree_url"] = catalogue_url(body=institution.slug, include_sub_bodies="on")
         return context
 
 
@@ -165,10 +222,12 @@ class OrganisationDetailView(BreadcrumbsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisation = self.object
-        institutions = (
-            Institution.objects.filter(organisation=organisation)
-            .annotate(published_count=published_commitment_count("adopting_body"))
-            .order_by("position", "name")
+        institutions = with_catalogue_links(
+            list(
+                Institution.objects.filter(organisation=organisation)
+                .annotate(published_count=published_commitment_count("adopting_body"))
+                .order_by("position", "name")
+            )
         )
         context["bodies"] = build_forest(institutions)
         context["commitments"] = (
@@ -253,130 +312,222 @@ class CategoryDetailView(BreadcrumbsMixin, DetailView):
 
 
 # --------------------------------------------------------------------------------------
-# Timeline
+# Chronology (timeline)
 # --------------------------------------------------------------------------------------
 
+# The documents that frame the others, drawn as milestones across every lane: the plan and
+# charter the OSCE's counter-terrorism work rests on, the Consolidated Framework and the two
+# sets of cyber/ICT confidence-building measures. Shown when published, whatever the filters.
+MILESTONES = {
+    "MC(9).DEC/1": _("Bucharest Plan of Action"),
+    "PC.DEC/1063": _("Consolidated Framework"),
+    "PC.DEC/1106": _("First set of cyber/ICT CBMs"),
+    "PC.DEC/1202": _("Second set of cyber/ICT CBMs"),
+}
+# The Porto Charter has no symbol of its own; charters are milestones by kind.
+MILESTONE_KINDS = ("charter",)
+
+CHRONO_WIDTH = 1000
+CHRONO_LABEL_WIDTH = 190
+CHRONO_RIGHT = 985
+CHRONO_TOP = 86  # room for three staggered rows of milestone labels
+CHRONO_DOT_GAP = 13
+CHRONO_LANE_PADDING = 14
+CHRONO_LANES = 8  # colours; further bodies reuse them (each lane also has its own row label)
+
 
 @dataclass
-class Bar:
-    year: int
-    count: int
-    url: str
+class Dot:
+    commitment: Commitment
     x: float
     y: float
-    width: float
-    height: float
-    label_x: float
-    show_label: bool
 
 
 @dataclass
-class TimelineChart:
-    """Geometry of the timeline's SVG bar chart, in the SVG's own units."""
+class Lane:
+    label: str
+    url: str
+    colour: int
+    y: float
+    height: float
+    dots: list
 
-    bars: list
-    ticks: list
+
+@dataclass
+class Chronology:
+    """Geometry of the chronology's SVG, in the SVG's own units."""
+
     width: int
     height: int
     plot_left: int
     plot_right: int
     plot_top: int
-    plot_bottom: int
-    tick_label_x: int
-    year_label_y: int
-    first_year: int
-    last_year: int
-    max_count: int
+    plot_bottom: float
+    lanes: list
+    years: list  # [{"year", "x", "label"}] for the axis
+    milestones: list  # [{"commitment", "label", "x", "label_y"}]
 
 
-CHART_WIDTH, CHART_HEIGHT = 800, 320
-PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 40, 790, 16, 280
-MAX_YEAR_LABELS = 16
+def _year_x(year, first, last):
+    span = max(last - first, 1)
+    inner = CHRONO_RIGHT - CHRONO_LABEL_WIDTH - 20
+    return round(CHRONO_LABEL_WIDTH + 10 + inner * (year - first) / span, 1)
 
 
-def nice_step(maximum, target_ticks=5):
-    """A step of 1, 2 or 5 times a power of ten giving at most `target_ticks` gridlines."""
-    rough = max(maximum / target_ticks, 1)
-    magnitude = 10 ** (len(str(int(rough))) - 1)
-    for multiple in (1, 2, 5, 10):
-        if multiple * magnitude >= rough:
-            return multiple * magnitude
-    return 10 * magnitude  # pragma: no cover - the loop always returns
+def _chronological(commitment):
+    day = commitment.adopted_on.isoformat() if commitment.adopted_on else ""
+    return (commitment.year, day, commitment.title)
 
 
-def timeline_chart(counts_by_year):
-    """Bars for every year from the first to the last (empty years included, so the axis is
-    continuous), scaled to the largest count."""
-    if not counts_by_year:
+def chronology(commitments, milestones):
+    """Lanes of dots: one lane per adopting body (most documents first), one dot per document
+    at its year (several in one year stack up), plus the milestones as vertical lines."""
+    if not commitments:
         return None
-    first, last = min(counts_by_year), max(counts_by_year)
-    years = list(range(first, last + 1))
-    max_count = max(counts_by_year.values())
-    step = nice_step(max_count)
-    top = -(-max_count // step) * step  # rounded up to a whole step
-    plot_width, plot_height = PLOT_RIGHT - PLOT_LEFT, PLOT_BOTTOM - PLOT_TOP
-    slot = plot_width / len(years)
-    bar_width = slot * 0.7
-    label_every = -(-len(years) // MAX_YEAR_LABELS)
-    bars = []
-    for index, year in enumerate(years):
-        count = counts_by_year.get(year, 0)
-        height = plot_height * count / top
-        x = PLOT_LEFT + index * slot + (slot - bar_width) / 2
-        bars.append(
-            Bar(
-                year=year,
-                count=count,
-                url=catalogue_url(year_from=year, year_to=year),
-                x=round(x, 2),
-                y=round(PLOT_BOTTOM - height, 2),
-                width=round(bar_width, 2),
-                height=round(height, 2),
-                label_x=round(x + bar_width / 2, 2),
-                show_label=(year - first) % label_every == 0 or year == last,
+    years = [c.year for c in commitments] + [m.year for m in milestones]
+    first, last = min(years), max(years)
+    by_body = {}
+    for commitment in commitments:
+        by_body.setdefault(commitment.adopting_body_id, []).append(commitment)
+    order = sorted(by_body, key=lambda pk: (-len(by_body[pk]), pk is None, pk or 0))
+    lanes, y = [], CHRONO_TOP
+    for index, pk in enumerate(order):
+        rows = by_body[pk]
+        body = rows[0].adopting_body
+        per_year = {}
+        for commitment in sorted(rows, key=_chronological):
+            per_year.setdefault(commitment.year, []).append(commitment)
+        stack = max(len(items) for items in per_year.values())
+        height = CHRONO_LANE_PADDING * 2 + CHRONO_DOT_GAP * (stack - 1)
+        dots = []
+        for year, items in per_year.items():
+            for position, commitment in enumerate(items):
+                dots.append(
+                    Dot(
+                        commitment,
+                        _year_x(year, first, last),
+                        round(y + CHRONO_LANE_PADDING + CHRONO_DOT_GAP * position, 1),
+                    )
+                )
+        lanes.append(
+            Lane(
+                label=body.short_name if body else str(_("No adopting body")),
+                url=body.get_absolute_url() if body else "",
+                colour=index % CHRONO_LANES,
+                y=y,
+                height=height,
+                dots=dots,
             )
         )
-    ticks = [
-        {"value": value, "y": round(PLOT_BOTTOM - plot_height * value / top, 2)}
-        for value in range(0, top + 1, step)
+        y += height
+    span = last - first
+    step = 1 if span <= 12 else 2 if span <= 24 else 5
+    axis = [
+        {"year": year, "x": _year_x(year, first, last)}
+        for year in range(first, last + 1)
+        if (year - first) % step == 0 or year == last
     ]
-    return TimelineChart(
-        bars=bars,
-        ticks=ticks,
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
-        plot_left=PLOT_LEFT,
-        plot_right=PLOT_RIGHT,
-        plot_top=PLOT_TOP,
-        plot_bottom=PLOT_BOTTOM,
-        tick_label_x=PLOT_LEFT - 6,
-        year_label_y=PLOT_BOTTOM + 18,
-        first_year=first,
-        last_year=last,
-        max_count=max_count,
+    marks = [
+        {
+            "commitment": milestone,
+            "label": milestone.milestone_label,
+            "x": _year_x(milestone.year, first, last),
+            "label_y": 20 + 24 * (index % 3),
+        }
+        for index, milestone in enumerate(sorted(milestones, key=lambda m: m.year))
+    ]
+    return Chronology(
+        width=CHRONO_WIDTH,
+        height=round(y + 34),
+        plot_left=CHRONO_LABEL_WIDTH,
+        plot_right=CHRONO_RIGHT,
+        plot_top=CHRONO_TOP,
+        plot_bottom=y,
+        lanes=lanes,
+        years=axis,
+        milestones=marks,
     )
 
 
-class TimelineView(BreadcrumbsMixin, TemplateView):
+class TimelineFilterForm(forms.Form):
+    """The chronology's own controls; their names are the catalogue's query parameters."""
+
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.order_by("position", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All themes"),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Online-activity category"),
+        queryset=ActivityCategory.objects.order_by("position", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All categories"),
+    )
+    body = forms.ModelChoiceField(
+        label=_("Adopting body"),
+        queryset=Institution.objects.order_by("organisation__name", "position", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All bodies"),
+    )
+    include_sub_bodies = forms.BooleanField(label=_("Include sub-bodies"), required=False)
+
+
+class TimelineView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
+    """Published documents along a time axis, by adopting body, framed by the milestones.
+
+    Narrowed with the catalogue's own FilterSet and query string (`theme`, `category`, `body`,
+    `include_sub_bodies`, and any other catalogue filter), so a view can be shared and opened
+    in the catalogue. A fixed number of queries: the filtered documents with their bodies, the
+    milestones, and the three lists of the form.
+    """
+
     template_name = "catalog/timeline.html"
 
     def get_breadcrumbs(self):
         return [(_("Timeline"), None)]
 
-    def get_context_data(self, **kwargs):
+    def get(self, request, *args, **kwargs):
+        filterset = CommitmentFilterSet(
+            request.GET or None,
+            queryset=Commitment.objects.for_listing().order_by("year", "adopted_on", "title"),
+            request=request,
+        )
+        invalid = filterset.is_bound and not filterset.is_valid()
+        context = self.get_context_data(filterset=filterset, invalid=invalid, **kwargs)
+        return self.render_to_response(context, status=400 if invalid else 200)
+
+    def get_context_data(self, *, filterset, invalid, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = (
+        commitments = [] if invalid else list(filterset.qs)
+        milestones = list(
             Commitment.objects.published()
-            .order_by()
-            .values("year")
-            .annotate(count=Count("pk"))
+            .filter(Q(symbol__in=MILESTONES) | Q(kind__in=MILESTONE_KINDS))
             .order_by("year")
         )
-        counts = {row["year"]: row["count"] for row in rows}
-        chart = timeline_chart(counts)
-        context["chart"] = chart
-        context["years_with_records"] = [bar for bar in chart.bars if bar.count] if chart else []
-        context["total"] = sum(counts.values())
+        for milestone in milestones:
+            milestone.milestone_label = MILESTONES.get(milestone.symbol) or milestone.display_title
+        milestone_ids = {m.pk for m in milestones}
+        for commitment in commitments:
+            commitment.is_milestone = commitment.pk in milestone_ids
+        years = {}
+        for commitment in commitments:
+            years.setdefault(commitment.year, []).append(commitment)
+        query = self.request.GET.urlencode()
+        context.update(
+            form=TimelineFilterForm(self.request.GET or None),
+            filterset=filterset,
+            invalid=invalid,
+            chart=chronology(commitments, milestones),
+            milestones=milestones,
+            years=sorted(years.items()),
+            total=len(commitments),
+            filtered=bool(self.request.GET),
+            catalogue_link=f"{reverse(CATALOGUE_URL_NAME)}?{query}" if query else "",
+        )
         return context
 
 
@@ -386,22 +537,31 @@ class TimelineView(BreadcrumbsMixin, TemplateView):
 
 
 class MatrixFilterForm(forms.Form):
+    """The matrix's controls. `theme` and `body` are the catalogue's parameters (the shared
+    FilterSet applies them); `classified` keeps only rows with at least one mark."""
+
     theme = forms.ModelChoiceField(
         label=_("Theme"),
-        queryset=Theme.objects.all(),
+        queryset=Theme.objects.order_by("position", "name"),
         to_field_name="slug",
         required=False,
         empty_label=_("All themes"),
-        error_messages={
-            "invalid_choice": _("There is no theme with this name. Choose one from the list.")
-        },
     )
+    body = forms.ModelChoiceField(
+        label=_("Adopting body"),
+        queryset=Institution.objects.order_by("organisation__name", "position", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All bodies"),
+    )
+    classified = forms.BooleanField(label=_("Only classified commitments"), required=False)
 
 
 @dataclass
 class MatrixRow:
     commitment: Commitment
     cells: list
+    total: int = 0
 
 
 @dataclass
@@ -409,13 +569,15 @@ class MatrixColumn:
     category: ActivityCategory
     total: int
     url: str
+    rows: list = field(default_factory=list)
 
 
-class MatrixView(BreadcrumbsMixin, TemplateView):
-    """Published commitments (rows) by online-activity category (columns).
+class MatrixView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
+    """Published commitments (rows) by online-activity category (columns), with totals both
+    ways; narrow screens get one list per category instead of the grid.
 
-    Three queries whatever the size: the themes for the form, the categories, and the
-    commitments with their categories prefetched (plus the prefetch itself).
+    A fixed number of queries whatever the size: the categories, the commitments (through the
+    catalogue's FilterSet) with their categories prefetched, and the form's two lists.
     """
 
     template_name = "catalog/matrix.html"
@@ -424,42 +586,64 @@ class MatrixView(BreadcrumbsMixin, TemplateView):
         return [(_("Matrix"), None)]
 
     def get(self, request, *args, **kwargs):
-        form = MatrixFilterForm(request.GET or None)
-        theme = form.cleaned_data["theme"] if form.is_valid() else None
-        context = self.get_context_data(form=form, theme=theme, **kwargs)
-        status = 400 if form.is_bound and not form.is_valid() else 200
-        return self.render_to_response(context, status=status)
+        query = request.GET.copy()
+        classified = query.pop("classified", None) is not None
+        filterset = CommitmentFilterSet(
+            query or None,
+            queryset=Commitment.objects.published()
+            .select_related("adopting_body")
+            .prefetch_related(Prefetch("activity_categories", ActivityCategory.objects.only("pk")))
+            .newest_first(),
+            request=request,
+        )
+        invalid = filterset.is_bound and not filterset.is_valid()
+        context = self.get_context_data(
+            form=MatrixFilterForm(request.GET or None),
+            filterset=filterset,
+            invalid=invalid,
+            classified=classified,
+            query=query,
+            **kwargs,
+        )
+        return self.render_to_response(context, status=400 if invalid else 200)
 
-    def get_context_data(self, *, form, theme, **kwargs):
-        context = super().get_context_data(form=form, theme=theme, **kwargs)
+    def get_context_data(self, *, filterset, invalid, classified, query, **kwargs):
+        context = super().get_context_data(filterset=filterset, invalid=invalid, **kwargs)
         categories = list(ActivityCategory.objects.all())
-        commitments = Commitment.objects.published().select_related("adopting_body")
-        if theme:
-            commitments = commitments.filter(themes=theme)
-        commitments = commitments.prefetch_related(
-            Prefetch("activity_categories", ActivityCategory.objects.only("pk"))
-        ).newest_first()
-        theme_slug = theme.slug if theme else None
         rows, totals = [], dict.fromkeys((category.pk for category in categories), 0)
-        for commitment in commitments:
+        for commitment in [] if invalid else filterset.qs:
             marked = {category.pk for category in commitment.activity_categories.all()}
+            if classified and not marked:
+                continue
             for pk in marked & totals.keys():
                 totals[pk] += 1
-            rows.append(MatrixRow(commitment, [category.pk in marked for category in categories]))
-        columns = [
-            MatrixColumn(
-                category,
-                totals[category.pk],
-                catalogue_url(category=category.slug, theme=theme_slug),
+            row = MatrixRow(commitment, [category.pk in marked for category in categories])
+            row.total = sum(row.cells)
+            rows.append(row)
+        columns = []
+        for category in categories:
+            link = query.copy()
+            link.setlist("category", [category.slug])
+            columns.append(
+                MatrixColumn(
+                    category,
+                    totals[category.pk],
+                    f"{reverse(CATALOGUE_URL_NAME)}?{link.urlencode()}",
+                )
             )
-            for category in categories
-        ]
         for row in rows:
             row.cells = list(zip(columns, row.cells, strict=True))
+            for column, marked in row.cells:
+                if marked:
+                    column.rows.append(row.commitment)
         context.update(
             rows=rows,
             columns=columns,
-            classified_count=sum(1 for row in rows if any(mark for _c, mark in row.cells)),
+            classified=classified,
+            filtered=bool(self.request.GET),
+            classified_count=sum(1 for row in rows if row.total),
+            marks=sum(row.total for row in rows),
+            theme=(filterset.cleaned_data.get("theme") or [None])[0] if not invalid else None,
         )
         return context
 

@@ -1,12 +1,12 @@
 """Home, the filtered catalogue, its exports and the commitment pages."""
 
 from django.db.models import Count, Max, Min, Prefetch
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from .. import caching, exports
+from .. import caching, exports, search
 from ..feeds import CommitmentFeed
 from ..filters import CommitmentFilterSet
 from ..models import (
@@ -20,6 +20,41 @@ from ..models import (
 )
 
 HOME_LIST_LENGTH = 6
+
+# Parameters left out of shareable URLs when they hold these values (they change nothing).
+DEFAULT_PARAMETERS = {"ordering": "relevance", "page": "1"}
+
+
+def clean_query(query):
+    """The query string without empty values and defaults, or None when it is already clean.
+
+    A form submitted without JavaScript sends every field, so `?search=&year_from=&…` becomes
+    `?theme=youth`; repeated parameters keep their order.
+    """
+    clean = query.copy()
+    changed = False
+    for name in list(clean):
+        values = clean.getlist(name)
+        kept = [v for v in values if v.strip() and DEFAULT_PARAMETERS.get(name) != v]
+        if kept != values:
+            changed = True
+            if kept:
+                clean.setlist(name, kept)
+            else:
+                del clean[name]
+    return clean.urlencode() if changed else None
+
+
+class CleanQueryMixin:
+    """GET requests with empty parameters redirect to the same page without them."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            clean = clean_query(request.GET)
+            if clean is not None:
+                return HttpResponseRedirect(f"{request.path}?{clean}" if clean else request.path)
+        return super().dispatch(request, *args, **kwargs)
+
 
 __all__ = [
     "CommitmentDetailView",
@@ -64,10 +99,13 @@ class HomeView(TemplateView):
         return context
 
 
-class CommitmentListView(FilterView):
+class CommitmentListView(CleanQueryMixin, FilterView):
     """The catalogue: every filter lives in the query string, so each view is a shareable URL.
 
-    Invalid filter values show the form's messages above an empty result (status 200).
+    It is also the site's one search results page: with a `search`, rows show the summary
+    passage with the matched words marked, and the institutions, themes and categories whose
+    names match are offered beside the results. Invalid filter values show the form's messages
+    above an empty result (status 200).
     """
 
     filterset_class = CommitmentFilterSet
@@ -94,6 +132,13 @@ class CommitmentListView(FilterView):
         context["export_query"] = query.urlencode()
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(page.number)
+        query = self.filterset.cleaned_data.get("search", "").strip()
+        context["search_query"] = query
+        if query and not context["filters_invalid"]:
+            marked = search.snippets(page.object_list, query)
+            for commitment in page.object_list:
+                commitment.snippet = marked.get(commitment.pk)
+            context["also_matching"] = search.vocabulary_groups(query)
         return context
 
 

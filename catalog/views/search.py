@@ -1,41 +1,19 @@
+"""The old search address. The catalogue (`/commitments/?search=…`) is the one results page:
+it marks the matched words, offers the matching institutions, themes and categories, and keeps
+the facets, exports and pagination. `/search/?q=…` keeps working as a permanent redirect."""
+
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.urls import reverse
+from django.views.generic import RedirectView
 
 from .. import search
 
-GROUP_LABELS = {
-    "commitments": _("Commitments"),
-    "institutions": _("Institutions"),
-    "themes": _("Themes"),
-    "categories": _("Online-activity categories"),
-}
 
+class SearchView(RedirectView):
+    permanent = True
 
-def catalogue_url(query):
-    """The catalogue filtered by the same words."""
-    try:
-        path = reverse("catalog:commitment_list")
-    except NoReverseMatch:
-        path = "/commitments/"
-    return f"{path}?{urlencode({'search': query})}"
-
-
-class SearchView(TemplateView):
-    template_name = "catalog/search.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_redirect_url(self, *args, **kwargs):
         query = " ".join(self.request.GET.get("q", "")[: search.MAX_QUERY_CHARS].split())
-        groups = search.site_search(query)
-        for group in groups:
-            group.label = GROUP_LABELS[group.key]
-        context.update(
-            query=query,
-            groups=groups,
-            total=sum(group.count for group in groups),
-            catalogue_url=catalogue_url(query) if query else "",
-        )
-        return context
+        url = reverse("catalog:commitment_list")
+        return f"{url}?{urlencode({'search': query})}" if query else url

@@ -5,6 +5,38 @@
   var FOCUS_KEY = "osce-portal:filter-focus";
   document.documentElement.classList.add("js");
 
+  // Catalogue filters: folded on narrow screens, always open on wide ones (as the CSS shows
+  // them without this file).
+  var wide = window.matchMedia("(min-width: 56rem)");
+  function unfoldOnWideScreens() {
+    document.querySelectorAll("details[data-filters-panel]").forEach(function (panel) {
+      if (wide.matches) {
+        panel.open = true;
+      }
+    });
+  }
+  unfoldOnWideScreens();
+  if (wide.addEventListener) {
+    wide.addEventListener("change", unfoldOnWideScreens);
+  }
+
+  // Shareable URLs: empty fields are not sent (the server would redirect without them anyway).
+  document.querySelectorAll("form[method=get]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("input[name], select[name]").forEach(function (field) {
+        var empty = (field.type === "search" || field.type === "text" ||
+                     field.type === "radio" || field.tagName === "SELECT") && !field.value.trim();
+        if (empty || (field.dataset.default && field.value === field.dataset.default)) {
+          field.disabled = true;
+        }
+      });
+      // A page restored from the back/forward cache must show its fields again.
+      window.addEventListener("pageshow", function () {
+        form.querySelectorAll("[disabled]").forEach(function (field) { field.disabled = false; });
+      }, { once: true });
+    });
+  });
+
   // Catalogue filters: apply a ticked box or a chosen option at once (text, years and the sort
   // order still wait for Enter or the button). After the reload, focus returns to the control
   // that was used, so keyboard and screen-reader users keep their place.
@@ -37,6 +69,10 @@
       var inputs = form.querySelectorAll("input[name='" + CSS.escape(saved[0]) + "']");
       inputs.forEach(function (input) {
         if (input.value === saved[1]) {
+          var panel = input.closest("details");
+          if (panel) {
+            panel.open = true;
+          }
           input.focus();
         }
       });

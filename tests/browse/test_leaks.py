@@ -43,7 +43,7 @@ def test_detail_pages_list_only_the_published_record(client, linked, hidden, url
 
 def test_institution_tree_counts_only_the_published_record(client, linked, hidden):
     html = page(client, reverse("catalog:institution_list"))
-    assert "1 commitment<" in item_for(html, linked["body"].get_absolute_url())
+    assert "1 commitment adopted by this body<" in item_for(html, linked["body"].get_absolute_url())
 
 
 def test_theme_list_counts_only_the_published_record(client, linked, hidden):
@@ -58,16 +58,16 @@ def test_category_list_counts_only_the_published_record(client, linked, hidden):
 
 def test_timeline_leaves_out_unpublished_years_and_counts(client, linked, hidden):
     html = page(client, reverse("catalog:timeline"))
-    assert f"year_from={HIDDEN_YEAR}" not in html
+    assert_no_hidden_title(html, hidden)
     assert str(HIDDEN_YEAR) not in html
-    assert "1 published commitment, adopted between 2020 and 2020." in html
+    assert "1 published commitment, 2020–2020." in html
 
 
 def test_matrix_shows_and_counts_only_the_published_record(client, linked, hidden):
     html = page(client, reverse("catalog:matrix"))
     assert_no_hidden_title(html, hidden)
     assert "</span>1</a>" in html
-    assert "1 published commitment by online-activity category" in html
+    assert "1 published commitment;" in html
 
 
 def test_matrix_narrowed_by_theme_hides_unpublished_records(client, linked, hidden):

@@ -55,9 +55,12 @@ PAGES = {
     "theme_detail": (lambda c: c.theme.get_absolute_url(), 2),
     "category_list": (lambda c: reverse("catalog:category_list"), 1),
     "category_detail": (lambda c: c.category.get_absolute_url(), 2),
-    "timeline": (lambda c: reverse("catalog:timeline"), 1),
-    "matrix": (lambda c: reverse("catalog:matrix"), 4),
-    "matrix_by_theme": (lambda c: reverse("catalog:matrix") + "?theme=grown-theme", 5),
+    # The documents with their bodies, the milestones, and the form's three lists.
+    "timeline": (lambda c: reverse("catalog:timeline"), 5),
+    "timeline_by_theme": (lambda c: reverse("catalog:timeline") + "?theme=grown-theme", 7),
+    # The categories, the commitments and their categories, and the form's two lists.
+    "matrix": (lambda c: reverse("catalog:matrix"), 5),
+    "matrix_by_theme": (lambda c: reverse("catalog:matrix") + "?theme=grown-theme", 7),
     "about": (lambda c: reverse("catalog:about"), 4),
     "sitemap": (lambda c: "/sitemap.xml", 10),
 }

@@ -71,8 +71,8 @@ def test_institution_tree_groups_bodies_by_organisation_primary_first(client):
 def test_institution_tree_shows_published_commitment_counts(client):
     html = client.get(reverse("catalog:institution_list")).content.decode()
     council = html[html.index('href="/institutions/ministerial-council/"') :]
-    # 23 seed records name the Ministerial Council; three of them are drafts.
-    assert "20 commitments" in council[: council.index("</li>")]
+    # 26 seed records name the Ministerial Council; four of them are drafts.
+    assert "22 commitments" in council[: council.index("</li>")]
 
 
 def test_institution_page_shows_role_facts_and_breadcrumb_of_ancestors(client):
@@ -94,6 +94,24 @@ def test_institution_page_lists_its_sub_bodies(client):
     assert "Sub-bodies" in html
     assert 'href="/institutions/conflict-prevention-centre/"' in html
     assert 'href="/institutions/transnational-threats-department/"' in html
+    # The unit two levels down is part of the subtree too.
+    assert 'href="/institutions/action-against-terrorism-unit/"' in html
+
+
+def test_secretariat_counts_its_sub_bodies_commitment_like_its_catalogue_link(client):
+    html = page(client, reverse("catalog:institution_detail", kwargs={"slug": "osce-secretariat"}))
+    assert "No published commitment adopted by this body yet." in html
+    assert "1 published commitment adopted by this body and its sub-bodies" in html
+    assert "Overview of OSCE Counter-Terrorism Related Commitments" in html
+    listed = page(client, "/commitments/?body=osce-secretariat&include_sub_bodies=on")
+    assert "1 commitment" in listed
+    assert "Overview of OSCE Counter-Terrorism Related Commitments" in listed
+
+
+def test_chairpersonship_appears_in_the_org_chart_with_its_kind(client):
+    html = page(client, reverse("catalog:institution_list"))
+    item = item_for(html, "/institutions/osce-chairpersonship-chairperson-in-office/")
+    assert "Chairpersonship" in item
 
 
 def test_institution_page_lists_its_published_commitments_and_not_drafts(client):
@@ -165,9 +183,10 @@ def test_category_list_shows_the_ten_categories_with_scope_notes(client):
 
 def test_category_list_does_not_count_a_draft_classification(client):
     html = client.get(reverse("catalog:category_list")).content.decode()
-    # Propaganda is only assigned to a draft in the seed catalogue.
-    assert "0 commitments" in item_for(html, "/categories/propaganda/")
-    assert "8 commitments" in item_for(html, "/categories/financing/")
+    # Propaganda: the Luxembourg 2019 PA resolution and the draft MC.DEC/3/04.
+    assert "1 commitment" in item_for(html, "/categories/propaganda/")
+    assert "0 commitments" in item_for(html, "/categories/intelligence/")
+    assert "10 commitments" in item_for(html, "/categories/financing/")
 
 
 def test_category_page_lists_the_seed_commitments_classified_under_it(client):
@@ -178,25 +197,56 @@ def test_category_page_lists_the_seed_commitments_classified_under_it(client):
 
 
 # Timeline
-def test_timeline_draws_an_svg_chart_with_title_and_description(client):
+def test_timeline_draws_an_svg_chronology_with_title_and_description(client):
     html = timeline_html(client)
-    assert '<svg class="timeline-chart"' in html
-    assert 'aria-labelledby="timeline-title"' in html
-    assert '<title id="timeline-title">' in html
-    assert '<desc id="timeline-desc">' in html
+    assert '<svg class="chronology-chart"' in html
+    assert 'aria-labelledby="chronology-title"' in html
+    assert '<title id="chronology-title">' in html
+    assert '<desc id="chronology-desc">' in html
 
 
-def test_timeline_bar_links_to_the_catalogue_filtered_by_its_year(client):
+def test_timeline_has_one_lane_per_adopting_body_busiest_first(client):
     html = timeline_html(client)
-    assert 'href="/commitments/?year_from=2016&amp;year_to=2016"' in html
+    labels = [part.split("<")[0] for part in html.split('class="chronology-lane__label"')[1:]]
+    labels = [label.split(">", 1)[1] for label in labels]
+    # 22 Ministerial Council records, then the Parliamentary Assembly's and the Permanent Council's.
+    assert labels[:3] == ["MC", "OSCE PA", "PC"]
 
 
-def test_timeline_table_gives_the_published_count_of_each_year(client):
+def test_timeline_shows_the_five_milestones(client):
+    html = timeline_html(client)
+    milestones = html[html.index('id="milestones-heading"') :]
+    milestones = milestones[: milestones.index("</ol>")]
+    for label in (
+        "Bucharest Plan of Action",
+        "Porto Charter (2002)",
+        "Consolidated Framework",
+        "First set of cyber/ICT CBMs",
+        "Second set of cyber/ICT CBMs",
+    ):
+        assert label in milestones
+
+
+def test_timeline_table_gives_the_documents_of_each_year(client):
     html = timeline_html(client)
     table = html[html.index("<table") :]
-    row_2016 = table[table.index('<th scope="row">2016</th>') :]
     # 2016: MC.DEC/4/16, 5/16, 6/16, PC.DEC/1202 and the Hamburg declaration.
-    assert "5 commitments" in row_2016[: row_2016.index("</tr>")]
+    assert '<th scope="rowgroup" rowspan="5">2016</th>' in table
+    assert "40 commitments" in table[table.index("<tfoot>") :]
+
+
+def test_timeline_narrows_by_theme_like_the_catalogue(client):
+    html = timeline_html_with(client, "?theme=cyber-ict-security")
+    catalogue = page(client, "/commitments/?theme=cyber-ict-security")
+    count = html.count('<th scope="rowgroup"')
+    assert count > 0
+    rows = html[html.index("<tfoot>") :]
+    total = rows[rows.index('colspan="2">') + 12 : rows.index("</td>")]
+    assert total.split()[0] + " commitment" in catalogue
+
+
+def timeline_html_with(client, query):
+    return page(client, reverse("catalog:timeline") + query)
 
 
 # Matrix
@@ -212,7 +262,7 @@ def test_matrix_is_a_table_with_caption_and_header_scopes(client):
 def test_matrix_column_total_links_to_the_catalogue_filtered_by_the_category(client):
     html = matrix(client).content.decode()
     total = html[html.index('href="/commitments/?category=financing"') :]
-    assert "</span>8</a>" in total[: total.index("</td>")]
+    assert "</span>10</a>" in total[: total.index("</td>")]
 
 
 # About
@@ -238,8 +288,8 @@ def test_about_lists_the_ten_categories_with_their_scope_notes(client):
 
 
 def test_about_gives_the_published_total(client):
-    # 40 seed records, three of them drafts.
-    assert "The catalogue holds 37 published commitments" in about_html(client)
+    # 46 seed records, six of them drafts.
+    assert "The catalogue holds 40 published commitments" in about_html(client)
 
 
 # Order

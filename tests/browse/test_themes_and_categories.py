@@ -51,3 +51,11 @@ def test_category_page_lists_newest_first(client):
 def test_category_page_of_an_unknown_slug_is_404(client, db):
     url = reverse("catalog:category_detail", kwargs={"slug": "nope"})
     assert client.get(url).status_code == 404
+
+
+def test_about_links_the_api_documentation_and_schema(client, db):
+    html = client.get(reverse("catalog:about")).content.decode()
+    about = html[html.index('id="reuse-heading"') :]
+    assert f'href="{reverse("api:docs")}"' in about
+    assert f'href="{reverse("api:redoc")}"' in about
+    assert f'href="{reverse("api:schema")}"' in about

@@ -16,22 +16,35 @@ PAGES = {
     "home": "/",
     "catalogue": "/commitments/?theme=terrorist-use-of-internet&year_from=2010",
     "empty catalogue": "/commitments/?search=no+such+words",
+    "search results": "/commitments/?search=terrorist+financing",
     "invalid filters": "/commitments/?kind=foo&year_from=abc",
     "commitment": "/commitments/pc-dec-1063/",
     "institution list": "/institutions/",
     "institution": "/institutions/ministerial-council/",
+    "institution with sub-bodies": "/institutions/osce-secretariat/",
     "theme list": "/themes/",
     "theme": "/themes/terrorist-use-of-internet/",
     "category list": "/categories/",
     "category": "/categories/radicalization/",
     "organisation": "/organisations/osce/",
     "timeline": "/timeline/",
+    "filtered timeline": "/timeline/?theme=cyber-ict-security",
     "matrix": "/matrix/",
+    "filtered matrix": "/matrix/?classified=on&body=ministerial-council",
     "about": "/about/",
     "not found": "/no-such-page/",
 }
 # Dark mode changes only colours: scan the page types with the most colour variety.
-DARK_PAGES = ["home", "catalogue", "invalid filters", "commitment", "timeline", "matrix"]
+DARK_PAGES = [
+    "home",
+    "catalogue",
+    "search results",
+    "invalid filters",
+    "commitment",
+    "institution list",
+    "timeline",
+    "matrix",
+]
 BLOCKING = {"serious", "critical"}
 
 

@@ -1,4 +1,8 @@
-"""The site search page: grouped results with counts, snippets and a way into the catalogue."""
+"""Search results: the catalogue is the one results page (`/commitments/?search=…`).
+
+It marks the matched words in titles and summary passages, offers the institutions, themes
+and categories whose names match, and keeps the facets; `/search/?q=…` redirects to it.
+"""
 
 import pytest
 from django.db import connection
@@ -11,55 +15,75 @@ from tests.factories import CommitmentFactory, InstitutionFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
+CATALOGUE = reverse("catalog:commitment_list")
+
 
 def page(client, query):
-    return client.get(reverse("catalog:search"), {"q": query}).content.decode()
-
-
-def test_search_page_without_a_query_shows_the_form(client):
-    response = client.get(reverse("catalog:search"))
+    response = client.get(CATALOGUE, {"search": query})
     assert response.status_code == 200
-    assert '<input type="search" id="search-q" name="q"' in response.content.decode()
+    return response.content.decode()
 
 
-def test_search_page_groups_results_with_their_counts(client, seeded):
+def also_matching(html):
+    start = html.index('class="also-matching"')
+    return html[start : html.index("</aside>", start)]
+
+
+def test_old_search_address_redirects_permanently_to_the_catalogue(client):
+    response = client.get(reverse("catalog:search"), {"q": "  money   laundering "})
+    assert response.status_code == 301
+    assert response["Location"] == f"{CATALOGUE}?search=money+laundering"
+
+
+def test_old_search_address_without_a_query_leads_to_the_catalogue(client):
+    response = client.get(reverse("catalog:search"))
+    assert (response.status_code, response["Location"]) == (301, CATALOGUE)
+
+
+def test_header_and_home_search_lead_to_the_catalogue(client, seeded):
+    html = client.get(reverse("catalog:home")).content.decode()
+    assert html.count(f'action="{CATALOGUE}"') == 2
+    assert "/search/" not in html
+
+
+def test_results_count_is_the_search_count(client, seeded):
     html = page(client, "terrorism")
-    assert 'id="group-commitments">Commitments' in html
-    assert 'id="group-institutions">Institutions' in html
-    assert 'id="group-themes">Themes' in html
-    assert 'id="group-categories">Online-activity categories' in html
     published = search.search_commitments(Commitment.objects.for_listing(), "terrorism").count()
-    assert f'Commitments <span class="count">({published})</span>' in html
+    assert f"{published} commitments" in html
+    assert "Commitments matching “terrorism”" in html
 
 
-def test_search_page_finds_a_symbol_typed_loosely_first(client, seeded):
+def test_a_symbol_typed_loosely_comes_first(client, seeded):
     html = page(client, "mc dec 7/06")
-    results = html[html.index('id="group-commitments"') :]
-    assert results.index("Decision No. 7/06 on Countering the Use of the Internet") < results.index(
-        "</ol>"
-    )
-    first_link = results[results.index("<a href=") :]
-    assert first_link.startswith('<a href="/commitments/mc-dec-7-06/">')
+    first = html[html.index('class="commitment-row__title"') :]
+    assert first.startswith('class="commitment-row__title"><a href="/commitments/mc-dec-7-06/">')
 
 
-def test_search_page_finds_an_institution_by_acronym(client, seeded):
-    html = page(client, "ODIHR")
-    institutions = html[html.index('id="group-institutions"') :]
-    assert "Office for Democratic Institutions and Human Rights" in institutions
-    assert 'Institutions <span class="count">(1)</span>' in html
+def test_matching_institutions_are_offered(client, seeded):
+    panel = also_matching(page(client, "ODIHR"))
+    assert "Institutions" in panel
+    assert 'href="/institutions/office-for-democratic-institutions-and-human-rights/"' in panel
 
 
-def test_search_page_finds_a_theme_by_name(client, seeded):
-    html = page(client, "foreign terrorist fighters")
-    themes = html[html.index('id="group-themes"') :]
-    assert '<a href="/themes/' in themes
-    assert "Foreign terrorist fighters</a>" in themes
+def test_matching_themes_are_offered_with_the_words_marked(client, seeded):
+    panel = also_matching(page(client, "foreign terrorist fighters"))
+    assert '<a href="/themes/foreign-terrorist-fighters/">' in panel
+    assert "<mark>Foreign</mark> <mark>terrorist</mark> <mark>fighters</mark>" in panel
 
 
-def test_search_page_highlights_matched_words_in_snippets(client, seeded):
+def test_no_panel_when_no_vocabulary_matches(client, seeded):
+    assert 'class="also-matching"' not in page(client, "xylophone")
+
+
+def test_snippets_mark_the_matched_words(client, seeded):
     html = page(client, "kidnapping")
-    assert '<p class="snippet">' in html
-    assert "<mark>" in html.split('<p class="snippet">')[1].split("</p>")[0].lower()
+    snippet = html.split('<p class="commitment-row__summary snippet">')[1].split("</p>")[0]
+    assert "<mark>" in snippet.lower()
+
+
+def test_titles_mark_the_matched_words(client):
+    CommitmentFactory(title="Decision on glaciers and ice")
+    assert ">Decision on <mark>glaciers</mark> and ice</a>" in page(client, "glaciers")
 
 
 def test_snippet_escapes_html_in_the_summary_but_keeps_the_highlight(client):
@@ -69,33 +93,34 @@ def test_snippet_escapes_html_in_the_summary_but_keeps_the_highlight(client):
     assert "<mark>glaciers</mark>" in html
 
 
-def test_search_page_links_to_the_catalogue_with_the_same_query(client, seeded):
-    html = page(client, "money laundering")
-    assert 'href="/commitments/?search=money+laundering"' in html
+def test_search_results_keep_the_facets(client, seeded):
+    html = page(client, "internet")
+    assert 'name="theme" value="terrorist-use-of-internet"' in html
+    assert 'name="kind" value="decision"' in html
 
 
-def test_search_page_says_when_nothing_is_found(client, seeded):
+def test_nothing_found_says_so(client, seeded):
     html = page(client, "xylophone")
-    assert "0 results for “xylophone”." in html
-    assert "Nothing found." in html
+    assert "0 commitments" in html
+    assert "No published commitment matches all these filters." in html
 
 
-def test_search_page_never_shows_unpublished_commitments(client):
+def test_search_never_shows_unpublished_commitments(client):
     CommitmentFactory(title="Decision on glaciers", draft=True)
     html = page(client, "glaciers")
     assert "Decision on glaciers" not in html
-    assert 'Commitments <span class="count">(0)</span>' in html
+    assert "0 commitments" in html
 
 
 def _queries(client, query):
     with CaptureQueriesContext(connection) as context:
-        assert client.get(reverse("catalog:search"), {"q": query}).status_code == 200
+        assert client.get(CATALOGUE, {"search": query}).status_code == 200
     return len(context.captured_queries)
 
 
-def test_search_page_query_count_does_not_grow_with_the_results(client):
-    body = InstitutionFactory()
-    themes = [ThemeFactory(), ThemeFactory()]
+def test_search_results_query_count_does_not_grow_with_the_results(client):
+    body = InstitutionFactory(name="Glaciers Council")
+    themes = [ThemeFactory(name="Glaciers"), ThemeFactory()]
     for _ in range(5):
         CommitmentFactory(title="Decision on glaciers", adopting_body=body, themes=themes)
     few = _queries(client, "glaciers")
@@ -103,4 +128,4 @@ def test_search_page_query_count_does_not_grow_with_the_results(client):
         CommitmentFactory(title="Decision on glaciers", adopting_body=body, themes=themes)
     many = _queries(client, "glaciers")
     assert few == many
-    assert many <= 14
+    assert many <= 20

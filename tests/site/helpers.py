@@ -10,8 +10,9 @@ def streamed(response):
 
 
 def titles(response):
-    """Titles of the listed records, in page order."""
-    return re.findall(r'class="commitment-row__title"><a href="[^"]+">([^<]+)</a>', html(response))
+    """Titles of the listed records, in page order (without the <mark> of a search)."""
+    found = re.findall(r'class="commitment-row__title"><a href="[^"]+">(.*?)</a>', html(response))
+    return [re.sub(r"</?mark>", "", title) for title in found]
 
 
 def facet(response, name):

@@ -136,11 +136,11 @@ def test_body_facet_lists_only_bodies_with_published_records(client, catalogue):
 
 
 def test_active_filters_are_chips_that_remove_one_value_each(client, catalogue):
-    response = client.get(URL, {"theme": ["youth", "internet"], "kind": "resolution", "page": 1})
+    response = client.get(URL, {"theme": ["youth", "internet"], "kind": "resolution"})
     page = html(response)
     assert '<span class="chip__label">Theme:</span> Youth' in page
-    assert 'href="?theme=internet&amp;kind=resolution"' in page
-    assert 'href="?theme=youth&amp;theme=internet"' in page
+    assert f'href="{URL}?theme=internet&amp;kind=resolution"' in page
+    assert f'href="{URL}?theme=youth&amp;theme=internet"' in page
 
 
 def test_no_chips_without_filters(client, catalogue):
@@ -167,7 +167,7 @@ def test_pagination_links_keep_the_filters(client, db):
 
 
 def test_export_and_feed_links_carry_the_current_filter(client, catalogue):
-    page = html(client.get(URL, {"theme": "youth", "page": 1}))
+    page = html(client.get(URL, {"theme": "youth"}))
     assert f"{reverse('catalog:commitment_export_csv')}?theme=youth" in page
     assert f"{reverse('catalog:commitment_export_json')}?theme=youth" in page
     assert f"{reverse('catalog:commitment_feed')}?theme=youth" in page
@@ -190,16 +190,28 @@ def test_body_facet_is_capped_and_keeps_the_selected_body(client, db):
 
 @pytest.mark.parametrize("name", ["kind", "theme", "body", "category", "organisation"])
 def test_empty_filter_value_means_not_filtered(client, catalogue, name):
-    response = client.get(URL, {name: ""})
-    assert response.status_code == 200
+    response = client.get(URL, {name: ""}, follow=True)
+    assert response.redirect_chain == [(URL, 302)]
     assert len(titles(response)) == 4
+
+
+def test_empty_parameters_and_defaults_redirect_to_the_clean_url(client, catalogue):
+    response = client.get(
+        URL + "?search=&kind=&theme=youth&year_from=&year_to=&ordering=relevance&page=1"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?theme=youth"
+
+
+def test_a_clean_url_is_served_without_a_redirect(client, catalogue):
+    assert client.get(URL, {"theme": "youth", "ordering": "oldest"}).status_code == 200
 
 
 @pytest.mark.parametrize("params", [{}, {"ordering": "relevance"}])
 def test_a_text_search_lists_the_best_match_first_by_default(client, params):
     CommitmentFactory(title="Decision on cyber confidence-building measures", year=2013)
     CommitmentFactory(title="Declaration on youth", summary="Mentions cyber once.", year=2020)
-    response = client.get(URL, {"search": "cyber", **params})
+    response = client.get(URL, {"search": "cyber", **params}, follow=True)
     assert titles(response) == [
         "Decision on cyber confidence-building measures",
         "Declaration on youth",
@@ -214,3 +226,10 @@ def test_a_text_search_can_still_be_sorted_newest_first(client):
         "Declaration on youth",
         "Decision on cyber confidence-building measures",
     ]
+
+
+def test_pagination_links_to_the_first_page_without_a_page_parameter(client, db):
+    CommitmentFactory.create_batch(25, kind="resolution")
+    page = html(client.get(URL, {"kind": "resolution", "page": 2}))
+    assert 'href="?kind=resolution" rel="prev"' in page
+    assert "page=1" not in page

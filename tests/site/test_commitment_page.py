@@ -65,11 +65,46 @@ def test_relations_are_shown_from_both_sides_grouped_by_kind(client, catalogue, 
 def test_sources_show_label_language_and_official_flag(client, record):
     SourceFactory(commitment=record, url="https://www.osce.org/mc/1", label="Decision text")
     SourceFactory(commitment=record, url="https://example.org/fr", is_official=False, language="fr")
+    SourceFactory(
+        commitment=record,
+        url="https://www.osce.org/files/f/documents/a/1/29569.pdf",
+        is_official=False,
+    )
     text = page(client, record)
     assert ">Decision text</a>" in text
     assert 'hreflang="fr"' in text
-    assert ">example.org</a>" in text
+    # Without a label, the link names the site and the page, not only the domain.
+    assert ">example.org/fr</a>" in text
+    assert ">osce.org/files/f/documents/a/1/29569.pdf</a>" in text
+    assert "PDF · " in text
     assert text.count(">official</span>") == 1
+
+
+def test_long_source_paths_are_shortened_in_the_middle(client, record):
+    url = (
+        "https://www.osce.org/files/f/documents/2/5/a-very-long-name-of-a-document-on-terrorism.pdf"
+    )
+    SourceFactory(commitment=record, url=url)
+    assert ">osce.org/files/f/documents/2/5/…ocument-on-terrorism.pdf</a>" in page(client, record)
+
+
+@pytest.mark.parametrize(
+    "reference, url",
+    [
+        ("UNSCR 1624 (2005)", "https://undocs.org/S/RES/1624(2005)"),
+        ("S/RES/2178 (2014)", "https://undocs.org/S/RES/2178(2014)"),
+        ("UNGA resolution 58/187", "https://undocs.org/A/RES/58/187"),
+        ("A/RES/60/288", "https://undocs.org/A/RES/60/288"),
+    ],
+)
+def test_un_resolutions_cited_link_to_their_un_document_address(client, record, reference, url):
+    record.external_references = f"{reference}\nPC.DEC/633 (2004)\nFATF standards"
+    record.save()
+    text = page(client, record)
+    assert f'<a href="{url}" rel="external">{reference}</a>' in text
+    # Other references stay text.
+    assert "<li>PC.DEC/633 (2004)</li>" in text
+    assert "<li>FATF standards</li>" in text
 
 
 def test_category_evidence_is_shown(client, record):

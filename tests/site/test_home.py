@@ -64,3 +64,42 @@ def test_home_works_on_an_empty_catalogue(client, db):
     response = client.get(URL)
     assert response.status_code == 200
     assert "No published commitments yet." in html(response)
+
+
+def test_home_gives_a_one_line_description_of_the_organisation_from_its_record(client, catalogue):
+    osce = catalogue.osce
+    osce.is_primary = True
+    osce.founded_year = 1975
+    osce.headquarters = "Vienna, Austria"
+    osce.facts = "Began as the CSCE.\nHas 57 participating States; Mongolia joined in 2012."
+    osce.save()
+    about = section(html(client.get(URL)), "overview-heading")
+    assert (
+        f'<p class="org-line">The {osce.name} ({osce.acronym}) is an organisation of 57 '
+        "participating States, founded in 1975, with its headquarters in Vienna, Austria.</p>"
+    ) in about
+
+
+def test_home_presents_the_source_text_as_the_osce_role_in_this_field(client, catalogue):
+    osce = catalogue.osce
+    osce.is_primary = True
+    osce.overview = "The OSCE is primarily focused on strengthening cyber security."
+    osce.save()
+    text = html(client.get(URL))
+    role = section(text, "role-heading")
+    assert f"The {osce.acronym}’s role in this field</h2>" in role
+    assert "<blockquote><p>The OSCE is primarily focused on strengthening cyber security." in role
+    assert "<figcaption>Source: the catalogue’s seed page" in role
+    # The catalogue itself is described first.
+    assert text.index("An independent, curated catalogue") < text.index('id="role-heading"')
+    assert "primarily focused" not in section(text, "overview-heading")
+
+
+def test_home_search_landmarks_have_different_names(client, catalogue):
+    text = html(client.get(URL))
+    assert 'role="search" aria-label="Site search"' in text
+    assert 'role="search" aria-labelledby="home-search-label"' in text
+
+
+def test_footer_links_the_api_documentation(client, catalogue):
+    assert f'<a href="{reverse("api:docs")}">API documentation</a>' in html(client.get(URL))

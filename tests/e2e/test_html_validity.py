@@ -1,0 +1,86 @@
+"""The Nu HTML Checker (vnu.jar, from the npm package vnu-jar) finds no error on any page type.
+
+The checker needs Java and the jar: `.ci/run` installs the jar into `.cache/vnu/`; set VNU_JAR
+to use another copy. Skipped when either is missing.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from .test_accessibility import PAGES
+
+pytestmark = pytest.mark.e2e
+
+VNU_JAR = Path(
+    os.environ.get(
+        "VNU_JAR", settings.BASE_DIR / ".cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
+    )
+)
+if not VNU_JAR.exists():
+    pytest.skip(f"The Nu HTML Checker is not installed at {VNU_JAR}", allow_module_level=True)
+if not shutil.which("java"):
+    pytest.skip("Java is not installed", allow_module_level=True)
+
+# Page types beyond the accessibility scan's: an invalid value echoed into the year fields.
+EXTRA_PAGES = {
+    "invalid years": "/commitments/?year_from=abc&year_to=1800",
+    "invalid timeline": "/timeline/?theme=no-such-theme",
+    "invalid matrix": "/matrix/?body=no-such-body",
+    "organisation of a partner": "/organisations/un/",
+}
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url) as response:  # noqa: S310 - the live test server
+            return response.read()
+    except urllib.error.HTTPError as error:  # 400 and 404 pages are checked too
+        return error.read()
+
+
+def test_every_page_type_is_valid_html(site, tmp_path):
+    files = {}
+    for index, (name, path) in enumerate({**PAGES, **EXTRA_PAGES}.items()):
+        target = tmp_path / f"page-{index}.html"
+        target.write_bytes(fetch(site + path))
+        files[str(target)] = name
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    assert messages is not None
+    errors = [
+        f"{files.get(message.get('url', '').removeprefix('file:'), message.get('url'))}: "
+        f"line {message.get('lastLine')}: "
+        f"{message['message']}"
+        for message in messages
+        if message["type"] == "error" or message.get("subType") == "fatal"
+    ]
+    assert errors == []
+
+
+def test_the_checker_reports_errors(tmp_path):
+    """The check above can fail: the checker flags the markup the site used to have."""
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        '<!doctype html><html lang="en"><head><title>x</title></head><body>'
+        '<pre aria-labelledby="a">x</pre><input type="number" value="abc"></body></html>'
+    )
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    kinds = [message["type"] for message in json.loads(result.stderr)["messages"]]
+    assert kinds == ["error", "error"]
