@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0004_search_documents'),
+        ('catalog', '0005_pending_changes'),
     ]
 
     operations = [
