@@ -11,7 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -52,12 +52,15 @@ def _run(name, check):
         return "failing"
 
 
+# Not wrapped in ATOMIC_REQUESTS' transaction: liveness must not even open a connection.
+@transaction.non_atomic_requests
 @never_cache
 @require_safe
 def live(request):
     return JsonResponse({"status": "ok"})
 
 
+@transaction.non_atomic_requests
 @never_cache
 @require_safe
 def ready(request):
