@@ -90,7 +90,10 @@ def settings_value(expression, env):
     """Evaluate an expression on the settings module as production would load it."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment.update({**PRODUCTION_ENV, **env, "DJANGO_SETTINGS_MODULE": "osce_portal.settings"})
-    code = f"import django; django.setup(); from django.conf import settings as s; print(repr({expression}))"
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        f"print(repr({expression}))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,
@@ -104,7 +107,10 @@ def settings_value(expression, env):
 
 
 def test_one_trusted_proxies_setting_drives_throttle_lockout_and_https_detection():
-    expression = "(s.TRUSTED_PROXIES, s.REST_FRAMEWORK['NUM_PROXIES'], s.SECURE_PROXY_SSL_HEADER, s.AXES_CLIENT_IP_CALLABLE)"
+    expression = (
+        "(s.TRUSTED_PROXIES, s.REST_FRAMEWORK['NUM_PROXIES'], s.SECURE_PROXY_SSL_HEADER, "
+        "s.AXES_CLIENT_IP_CALLABLE)"
+    )
     assert settings_value(expression, {}) == "(0, 0, None, 'osce_portal.security.client_ip')"
     assert settings_value(expression, {"DJANGO_TRUSTED_PROXIES": "1"}) == (
         "(1, 1, ('HTTP_X_FORWARDED_PROTO', 'https'), 'osce_portal.security.client_ip')"
