@@ -23,6 +23,7 @@ from reversion.models import Version
 
 from . import services
 from .admin_views import compare_with_live
+from .export_resources import EXPORT_FORMATS, CommitmentExportResource, InstitutionExportResource
 from .models import (
     ActivityCategory,
     CategoryAssignment,
@@ -213,6 +214,12 @@ class SafeImportExportMixin(ImportExportMixin):
     """A confirmed import that fails reports why and changes nothing (never a 500)."""
 
     formats = [base_formats.CSV, base_formats.JSON, base_formats.XLSX]
+    export_formats = EXPORT_FORMATS  # spreadsheet-safe cells (catalog/export_resources.py)
+    export_resource_classes = []
+
+    def get_export_resource_classes(self, request):
+        return self.export_resource_classes
+
     # Every column is exported, so an export can be imported back unchanged.
     export_form_class = ExportForm
 
@@ -283,6 +290,7 @@ class OrganisationAdmin(HistoryAdmin):
 class InstitutionAdmin(SafeImportExportMixin, HistoryAdmin):
     form = ConflictCheckedForm
     resource_classes = [InstitutionResource]
+    export_resource_classes = [InstitutionExportResource]
     list_display = ["name", "acronym", "kind", "parent", "organisation"]
     list_filter = ["organisation", "kind"]
     list_select_related = ["parent", "organisation"]
@@ -504,6 +512,7 @@ PUBLISHER_ACTIONS = {"publish", "unpublish", "archive", "send_back_to_draft"}
 class CommitmentAdmin(SafeImportExportMixin, HistoryAdmin):
     form = CommitmentForm
     resource_classes = [CommitmentResource]
+    export_resource_classes = [CommitmentExportResource]
     import_form_class = CommitmentImportForm
     confirm_form_class = CommitmentConfirmImportForm
     action_form = WorkflowActionForm

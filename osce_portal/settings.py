@@ -276,6 +276,10 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Uploaded files wait for their confirmation in the cache under a signed random key, never in
+# a folder named by the request; abandoned previews expire (catalog/import_storage.py).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "catalog.import_storage.SignedCacheStorage"
+IMPORT_PREVIEW_SECONDS = env.int("IMPORT_PREVIEW_SECONDS", default=60 * 60)
 
 # Public API (/api/v1/): requests per address for anonymous clients ("60/minute", "1000/hour";
 # empty turns throttling off) and how long shared caches may keep an answer, in seconds.
@@ -319,4 +323,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # django-axes logs every login at INFO; lockouts (WARNING) are what matters.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
