@@ -163,6 +163,11 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Database backups (django-dbbackup: make backup / make restore), gzip-compressed.
+    "dbbackup": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "backups")},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -257,6 +262,11 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     )
 }
+# Backups kept by `make backup` (older ones are deleted), named by database and time.
+DBBACKUP_CLEANUP_KEEP = env.int("DJANGO_BACKUP_KEEP", default=14)
+DBBACKUP_SEND_EMAIL = False
+DBBACKUP_HOSTNAME = "osce-portal"
+
 SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 
 REST_FRAMEWORK = {

@@ -207,14 +207,14 @@ class Deployment:
         return json.loads(result.stdout)
 
 
-def database_url(folder):
+def database_url(folder, purpose="deploy"):
     """The suite's kind of database: a scratch PostgreSQL database or an SQLite file."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
 
         base, _, name = url.rpartition("/")
-        scratch = f"{name}_deploy_test"
+        scratch = f"{name}_{purpose}_test"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
             connection.execute(f'CREATE DATABASE "{scratch}"')
@@ -224,7 +224,7 @@ def database_url(folder):
                 connection.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
 
         return f"{base}/{scratch}", drop
-    return f"sqlite:///{folder}/deploy.sqlite3", lambda: None
+    return f"sqlite:///{folder}/{purpose}.sqlite3", lambda: None
 
 
 def wait_until_up(deployment, processes):
