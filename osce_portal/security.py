@@ -37,14 +37,16 @@ class AreaCSPMiddleware(CSPMiddleware):
     Public pages get `CONTENT_SECURITY_POLICY` (strict: no inline code at all). The admin and
     the API documentation pages are served from the app too, but their third-party front ends
     need a little more; `CSP_AREA_POLICIES` maps a path prefix to the directives that replace
-    the strict ones there (see the README for what each allows and why).
+    the strict ones there — for every answer, or only for HTML ones (the browsable API: its
+    JSON and CSV keep the strict policy). See the README for what each allows and why.
     """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and parts.replace is None:
-            for prefix, directives in settings.CSP_AREA_POLICIES:
-                if request.path_info.startswith(prefix):
+            is_html = response.get("Content-Type", "").startswith("text/html")
+            for prefix, directives, html_only in settings.CSP_AREA_POLICIES:
+                if request.path_info.startswith(prefix) and (is_html or not html_only):
                     parts.replace = dict(directives)
                     break
         return parts

@@ -186,6 +186,8 @@ STORAGES = {
 TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES > 0 else None
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers may probe gunicorn directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -214,29 +216,24 @@ _STRICT_CSP = {
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": _STRICT_CSP}
 # Pages whose front ends are third-party code served from the app get a policy of their own
 # (still no unsafe-eval, nothing from other sites). See the README, "Security headers".
+_WITH_INLINE_STYLES = {**_STRICT_CSP, "style-src": [SELF, "'unsafe-inline'"]}
 CSP_AREA_POLICIES = [
+    # (path prefix, directives, HTML answers only)
     # Django's admin: its scripts are files, but its widgets set inline styles and some icons
     # are data: URLs.
-    (
-        "/admin/",
-        {**_STRICT_CSP, "style-src": [SELF, "'unsafe-inline'"], "img-src": [SELF, "data:"]},
-    ),
-    # Swagger UI: the init script is a separate file (SpectacularSwaggerSplitView); the UI
-    # sets inline styles and draws icons as data: URLs.
-    (
-        "/api/v1/docs/",
-        {**_STRICT_CSP, "style-src": [SELF, "'unsafe-inline'"], "img-src": [SELF, "data:"]},
-    ),
+    ("/admin/", {**_WITH_INLINE_STYLES, "img-src": [SELF, "data:"]}, False),
+    # Swagger UI: the init script is a file (SpectacularSwaggerSplitView); the UI sets inline
+    # styles and draws icons as data: URLs.
+    ("/api/v1/docs/", {**_WITH_INLINE_STYLES, "img-src": [SELF, "data:"]}, False),
     # ReDoc: injects its styles at run time and parses the schema in a blob: web worker.
     (
         "/api/v1/redoc/",
-        {
-            **_STRICT_CSP,
-            "style-src": [SELF, "'unsafe-inline'"],
-            "img-src": [SELF, "data:"],
-            "worker-src": [SELF, "blob:"],
-        },
+        {**_WITH_INLINE_STYLES, "img-src": [SELF, "data:"], "worker-src": [SELF, "blob:"]},
+        False,
     ),
+    # The browsable API (HTML for browsers): Django REST framework's page has a <style> block
+    # and style attributes. Its JSON and CSV answers keep the strict policy.
+    ("/api/", _WITH_INLINE_STYLES, True),
 ]
 
 # Permissions-Policy (django-permissions-policy): the portal uses no powerful browser feature.

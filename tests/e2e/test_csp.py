@@ -37,7 +37,14 @@ def violations_on(page, url):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/commitments/", "/commitments/pc-dec-1063/", "/search/?q=terrorism", "/matrix/"],
+    [
+        "/",
+        "/commitments/",
+        "/commitments/pc-dec-1063/",
+        "/search/?q=terrorism",
+        "/matrix/",
+        "/api/v1/commitments/",  # the browsable API
+    ],
 )
 def test_public_pages_break_no_rule(site, page, path):
     violations, errors = violations_on(page, site + path)

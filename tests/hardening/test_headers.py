@@ -151,3 +151,14 @@ def test_favicon_is_served_and_named_by_every_public_page(client, seed):
     assert response["Location"] == "/static/favicon.svg"
     assert "<svg" in open(finders.find("favicon.svg")).read()
     assert 'rel="icon"' in client.get("/").content.decode()
+
+
+def test_browsable_api_html_relaxes_styles_only_and_json_stays_strict(client, seed):
+    html = client.get("/api/v1/commitments/", HTTP_ACCEPT="text/html")
+    assert html["Content-Type"].startswith("text/html")
+    assert directives(html["Content-Security-Policy"]) == {
+        **directives(STRICT_CSP),
+        "style-src": ["'self'", "'unsafe-inline'"],
+    }
+    data = client.get("/api/v1/commitments/", HTTP_ACCEPT="application/json")
+    assert directives(data["Content-Security-Policy"]) == directives(STRICT_CSP)

@@ -67,3 +67,10 @@ def test_health_is_not_in_the_sitemap(client, seed):
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_health_only_reads(client, db, method):
     assert getattr(client, method)("/health/ready").status_code == 405
+
+
+def test_health_answers_plain_http_even_when_https_is_enforced(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/").status_code == 301
+    assert client.get("/health/live").status_code == 200
+    assert client.get("/health/ready").status_code == 200
