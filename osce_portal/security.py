@@ -143,3 +143,31 @@ def lockout_response(request, original_response=None, credentials=None):
         {"cooloff_minutes": minutes, "title": "Login locked"},
         status=429,
     ).render()
+
+
+class BreachSafeGZipMiddleware:
+    """Compresses an answer only when it carries no secret an attacker could learn from
+    compressed sizes (BREACH): no CSRF token was made for it, the visitor has no session (so
+    nothing personal is on it: staff are never served compressed pages) and it sets no
+    cookie. Public pages and API answers are
+    compressed; the admin, staff previews and the browsable API (which carry CSRF tokens) are
+    not. Streamed exports are left to nginx (deploy/nginx), which compresses only those.
+    """
+
+    def __init__(self, get_response):
+        from django.middleware.gzip import GZipMiddleware
+
+        self.get_response = get_response
+        self.gzip = GZipMiddleware(get_response)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if (
+            response.streaming
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            or (session is not None and not session.is_empty())
+            or response.cookies
+        ):
+            return response
+        return self.gzip.process_response(request, response)

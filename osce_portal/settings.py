@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outermost of those that touch the body: compresses what is safe to compress (BREACH).
+    "osce_portal.security.BreachSafeGZipMiddleware",
     "osce_portal.security.AreaCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "osce_portal.security.CrossOriginResourcePolicyMiddleware",

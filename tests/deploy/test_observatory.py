@@ -59,17 +59,21 @@ def test_plain_http_redirects_to_https_on_every_path(deployment):
         assert headers["Location"] == f"https://localhost:{deployment.https_port}{path}"
 
 
-def test_public_pages_are_compressed_but_staff_pages_are_not(deployment):
-    status, headers, body = deployment.get("/commitments/", {"Accept-Encoding": "gzip"})
-    assert status == 200
-    assert headers["Content-Encoding"] == "gzip"
-    assert b"<html" in gzip.decompress(body)
-    assert b"csrfmiddlewaretoken" not in gzip.decompress(body)  # nothing secret to leak
-
-    status, headers, body = deployment.get("/admin/login/", {"Accept-Encoding": "gzip"})
-    assert status == 200
-    assert headers.get("Content-Encoding") is None
-    assert b"csrfmiddlewaretoken" in body
+def test_what_carries_no_secret_is_compressed_and_what_carries_a_token_is_not(deployment):
+    gzip_accept = {"Accept-Encoding": "gzip"}
+    for path, accept in [
+        ("/commitments/", "text/html"),
+        ("/commitments/pc-dec-1063/", "text/html"),
+        ("/api/v1/commitments/", "application/json"),
+        ("/commitments/export.csv", "*/*"),
+    ]:
+        status, headers, body = deployment.get(path, {**gzip_accept, "Accept": accept})
+        assert (path, status, headers["Content-Encoding"]) == (path, 200, "gzip")
+        assert b"csrf" not in gzip.decompress(body).lower()  # nothing secret to leak
+    for path in ("/admin/login/", "/api/v1/commitments/"):  # the latter as the browsable API
+        status, headers, body = deployment.get(path, {**gzip_accept, "Accept": "text/html"})
+        assert (path, status, headers.get("Content-Encoding")) == (path, 200, None)
+        assert b"csrf" in body.lower()
 
 
 def test_static_files_are_served_by_nginx_with_long_caching(deployment):

@@ -162,3 +162,26 @@ def test_browsable_api_html_relaxes_styles_only_and_json_stays_strict(client, se
     }
     data = client.get("/api/v1/commitments/", HTTP_ACCEPT="application/json")
     assert directives(data["Content-Security-Policy"]) == directives(STRICT_CSP)
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "compressed"),
+    [
+        ("/", "text/html", True),
+        ("/commitments/", "text/html", True),
+        ("/api/v1/commitments/", "application/json", True),
+        ("/admin/login/", "text/html", False),  # CSRF token on the page
+        ("/api/v1/commitments/", "text/html", False),  # the browsable API: CSRF token
+    ],
+)
+def test_only_answers_without_secrets_are_compressed(client, seed, path, accept, compressed):
+    response = client.get(path, HTTP_ACCEPT=accept, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert (response.get("Content-Encoding") == "gzip") is compressed
+
+
+def test_staff_are_never_served_compressed_pages(client, seed, django_user_model):
+    client.force_login(django_user_model.objects.create_user("staff", is_staff=True))
+    response = client.get("/commitments/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response.get("Content-Encoding") is None
