@@ -185,3 +185,12 @@ def test_staff_are_never_served_compressed_pages(client, seed, django_user_model
     response = client.get("/commitments/", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200
     assert response.get("Content-Encoding") is None
+
+
+def test_compressed_api_answers_keep_conditional_requests_working(client, seed):
+    first = client.get("/api/v1/commitments/", HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip"
+    again = client.get(
+        "/api/v1/commitments/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert again.status_code == 304
