@@ -87,6 +87,15 @@ class CommitmentExportResource(CommitmentResource):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("themes", "activity_categories")
 
+    def export(self, queryset=None, **kwargs):
+        # The admin hands over its change list's queryset: name linked records without a query
+        # per row.
+        if queryset is not None:
+            queryset = queryset.select_related("organisation", "adopting_body").prefetch_related(
+                "themes", "activity_categories"
+            )
+        return super().export(queryset=queryset, **kwargs)
+
 
 class InstitutionExportResource(InstitutionResource):
     organisation = fields.Field(

@@ -221,3 +221,15 @@ def test_institution_admin_export_is_safe(publisher_client, db):
     (row,) = parse_csv(response.content.decode())
     assert row["name"] == "'=Evil body"
     assert set(row) <= set(exports.VOCABULARY)
+
+
+def test_admin_export_queries_do_not_grow_with_the_number_of_records(publisher_client, hostile):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        admin_export(publisher_client, CSV_FORMAT)
+    CommitmentFactory.create_batch(20, themes=[ThemeFactory()])
+    with CaptureQueriesContext(connection) as large:
+        admin_export(publisher_client, CSV_FORMAT)
+    assert len(large.captured_queries) == len(small.captured_queries)
