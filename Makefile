@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format seed bench check-deploy clean
+.PHONY: run test lint format seed bench check-deploy clean backup restore
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -55,6 +55,16 @@ BENCH_COUNT ?= 100000
 bench: $(VENV)/.installed
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to a PostgreSQL database."; exit 1; }
 	$(PY) scripts/bench.py --count $(BENCH_COUNT)
+
+# Database backups (django-dbbackup), gzip-compressed, into DJANGO_BACKUP_DIR (default
+# ./backups); the newest DJANGO_BACKUP_KEEP are kept. `make restore` restores the newest one
+# (or BACKUP=file-name), then migrates, rebuilds the search index and renews the caches.
+backup: $(VENV)/.installed .env
+	$(PY) manage.py dbbackup --compress --clean --noinput
+
+restore: $(VENV)/.installed .env
+	$(PY) manage.py dbrestore --uncompress --noinput $(if $(BACKUP),--input-filename $(BACKUP))
+	$(PY) manage.py after_restore
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from . import exports
 from .editorial import services
 from .editorial.services import IMPORT_DRAFT as STATUS_DRAFT
 from .models import Commitment, Institution, Organisation, Theme
@@ -50,14 +51,20 @@ class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
 
 
 class StrictManyToManyWidget(widgets.ManyToManyWidget):
-    """Like ManyToManyWidget, but an unknown name is an error instead of being dropped."""
+    """Like ManyToManyWidget, but an unknown name is an error instead of being dropped.
+
+    Records are named by `field` (the slug) or by their `name`, as the exports write them.
+    """
 
     def clean(self, value, row=None, **kwargs):
         if not value:
             return self.model.objects.none()
         names = [name.strip() for name in str(value).split(self.separator) if name.strip()]
-        found = self.model.objects.filter(**{f"{self.field}__in": names})
-        unknown = sorted(set(names) - {getattr(obj, self.field) for obj in found})
+        found = self.model.objects.filter(
+            models.Q(**{f"{self.field}__in": names}) | models.Q(name__in=names)
+        )
+        known = {getattr(obj, self.field) for obj in found} | {obj.name for obj in found}
+        unknown = sorted(set(names) - known)
         if unknown:
             raise ValueError(
                 _("Unknown %(model)s: %(names)s.")
@@ -83,8 +90,11 @@ class EditorialResource(resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         # Spreadsheets give empty cells as None; text columns store them as "".
         # Spreadsheets also give dates as datetimes at midnight.
+        # Exports put a ' before text a spreadsheet would run as a formula; take it off.
         date_fields = self._date_fields()
         for name, value in row.items():
+            if isinstance(value, str):
+                row[name] = value = exports.unescape_text(value)
             if value is None and name in self._text_fields():
                 row[name] = ""
             elif isinstance(value, datetime.datetime) and name in date_fields:

@@ -4,10 +4,13 @@ One module for every environment: values come from environment variables (a `.en
 file is read when present). See `.env.example` and the README for the full list.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from csp.constants import NONE, SELF
+
+from osce_portal.security import check_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,14 +20,11 @@ if (BASE_DIR / ".env").is_file():
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-# The development key is only accepted while DEBUG is on; production must supply a real one.
+# The development key is only accepted while DEBUG is on; production must supply a real one
+# (at least 50 characters, and not a placeholder from .env.example or the documentation).
 INSECURE_DEV_SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters "
-        "when DJANGO_DEBUG is off."
-    )
+check_secret_key(SECRET_KEY, DEBUG)
 
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
@@ -48,12 +48,20 @@ INSTALLED_APPS = [
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
+    "dbbackup",
     "catalog",
 ]
 
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outermost of those that touch the body: compresses what is safe to compress (BREACH).
+    "osce_portal.security.BreachSafeGZipMiddleware",
+    "osce_portal.security.AreaCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "osce_portal.security.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "catalog.editorial.middleware.DueChangesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "osce_portal.urls"
@@ -115,6 +125,28 @@ else:
         }
     }
 
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one client address, that pair is locked for DJANGO_LOGIN_LOCKOUT_MINUTES. The lockout page
+# says the same whether or not the user exists. Publishers and superusers unlock a pair by
+# deleting its entry under Admin → Axes → Access attempts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("DJANGO_LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "osce_portal.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "osce_portal.security.client_ip"
+AXES_VERBOSE = False
+
+# Sessions (only staff have one): they end after DJANGO_SESSION_IDLE_SECONDS without a request
+# (the expiry moves forward with every request) and when the browser closes.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=4 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -130,10 +162,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Database backups (django-dbbackup: make backup / make restore), gzip-compressed.
+    "dbbackup": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "backups")},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -144,8 +181,16 @@ STORAGES = {
 }
 
 # Security: safe defaults, relaxed only in DEBUG (local development).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# How many reverse proxies (nginx, a load balancer) stand between the clients and gunicorn.
+# The one setting for the client address (API throttle, login lockout: see
+# osce_portal.security.client_ip) and for trusting the proxy's X-Forwarded-Proto. With 0,
+# X-Forwarded-* headers are ignored, so a client cannot forge its address or HTTPS.
+TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES > 0 else None
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers may probe gunicorn directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -154,6 +199,75 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script needs to read the cookie
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp). Public pages load nothing but the site's own files: no
+# inline script or style, no eval, no plug-ins, no frames; forms post only to the site.
+_STRICT_CSP = {
+    "default-src": [NONE],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "manifest-src": [SELF],
+    "form-action": [SELF],
+    "base-uri": [NONE],
+    "frame-ancestors": [NONE],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _STRICT_CSP}
+# Pages whose front ends are third-party code served from the app get a policy of their own
+# (still no unsafe-eval, nothing from other sites). See the README, "Security headers".
+_WITH_INLINE_STYLES = {**_STRICT_CSP, "style-src": [SELF, "'unsafe-inline'"]}
+CSP_AREA_POLICIES = [
+    # (path prefix, directives, HTML answers only)
+    # Django's admin: its scripts are files, but its widgets set inline styles and some icons
+    # are data: URLs.
+    ("/admin/", {**_WITH_INLINE_STYLES, "img-src": [SELF, "data:"]}, False),
+    # Swagger UI: the init script is a file (SpectacularSwaggerSplitView); the UI sets inline
+    # styles and draws icons as data: URLs.
+    ("/api/v1/docs/", {**_WITH_INLINE_STYLES, "img-src": [SELF, "data:"]}, False),
+    # ReDoc: injects its styles at run time and parses the schema in a blob: web worker.
+    (
+        "/api/v1/redoc/",
+        {**_WITH_INLINE_STYLES, "img-src": [SELF, "data:"], "worker-src": [SELF, "blob:"]},
+        False,
+    ),
+    # The browsable API (HTML for browsers): Django REST framework's page has a <style> block
+    # and style attributes. Its JSON and CSV answers keep the strict policy.
+    ("/api/", _WITH_INLINE_STYLES, True),
+]
+
+# Permissions-Policy (django-permissions-policy): the portal uses no powerful browser feature.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Backups kept by `make backup` (older ones are deleted), named by database and time.
+DBBACKUP_CLEANUP_KEEP = env.int("DJANGO_BACKUP_KEEP", default=14)
+DBBACKUP_SEND_EMAIL = False
+DBBACKUP_HOSTNAME = "osce-portal"
+
+SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 
 REST_FRAMEWORK = {
     # Basic auth would let anyone try passwords unthrottled; the API is public and read-only.
@@ -161,6 +275,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The throttle identifies clients with osce_portal.security.client_ip; this says the same.
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 
 # Editorial history and imports (django-reversion, django-import-export).
@@ -170,6 +286,10 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Uploaded files wait for their confirmation in the cache under a signed random key, never in
+# a folder named by the request; abandoned previews expire (catalog/import_storage.py).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "catalog.import_storage.SignedCacheStorage"
+IMPORT_PREVIEW_SECONDS = env.int("IMPORT_PREVIEW_SECONDS", default=60 * 60)
 
 # Public API (/api/v1/): requests per address for anonymous clients ("60/minute", "1000/hour";
 # empty turns throttling off) and how long shared caches may keep an answer, in seconds.
@@ -213,4 +333,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # django-axes logs every login at INFO; lockouts (WARNING) are what matters.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,13 +1,32 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from catalog.sitemaps import sitemaps
 from catalog.views.browse import RobotsTxtView
 from catalog.views.preview import CommitmentPreviewView, PendingPreviewView
+from osce_portal import health
+
+
+class FaviconView(RedirectView):
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")  # the hashed name in production, resolved per request
+
 
 # 404 and 500 pages: Django's default handlers render templates/404.html and templates/500.html.
 urlpatterns = [
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin, the browsable API).
+    path(
+        "favicon.ico",
+        FaviconView.as_view(),
+        name="favicon",
+    ),
     path("admin/", admin.site.urls),
     path(
         "preview/commitments/<slug:slug>/",

@@ -3,12 +3,15 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "off",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+    # Checks never connect; a shared cache is what production runs with (W001 otherwise).
+    "REDIS_URL": "redis://127.0.0.1:6379/10",
 }
 
 
@@ -36,3 +39,85 @@ def test_production_mode_refuses_to_start_without_a_real_secret_key():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_warns_when_rate_limits_would_be_counted_per_worker():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "osce_portal.W001" in result.stderr
+    assert "each counts separately" in result.stderr
+    silenced = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**env, "DJANGO_SILENCED_SYSTEM_CHECKS": "osce_portal.W001"},
+    )
+    assert silenced.returncode == 0, silenced.stdout + silenced.stderr
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    [
+        "change-me-to-a-random-string-of-at-least-fifty-characters",  # .env.example
+        "django-insecure-dev-only-key-never-use-in-production",
+        "django-insecure-" + "x7" * 30,
+        "please-changeme-" + secrets.token_urlsafe(40),
+        "a" * 60,
+    ],
+)
+def test_production_refuses_placeholder_secret_keys(placeholder):
+    result = manage("check", env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": placeholder})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_env_example_secret_is_refused_by_name():
+    example = (settings.BASE_DIR / ".env.example").read_text()
+    value = next(
+        line.split("=", 1)[1]
+        for line in example.splitlines()
+        if line.startswith("DJANGO_SECRET_KEY=")
+    )
+    result = manage("check", env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": value})
+    assert result.returncode != 0
+    assert "placeholder" in result.stderr
+
+
+def settings_value(expression, env):
+    """Evaluate an expression on the settings module as production would load it."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update({**PRODUCTION_ENV, **env, "DJANGO_SETTINGS_MODULE": "osce_portal.settings"})
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        f"print(repr({expression}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_one_trusted_proxies_setting_drives_throttle_lockout_and_https_detection():
+    expression = (
+        "(s.TRUSTED_PROXIES, s.REST_FRAMEWORK['NUM_PROXIES'], s.SECURE_PROXY_SSL_HEADER, "
+        "s.AXES_CLIENT_IP_CALLABLE)"
+    )
+    assert settings_value(expression, {}) == "(0, 0, None, 'osce_portal.security.client_ip')"
+    assert settings_value(expression, {"DJANGO_TRUSTED_PROXIES": "1"}) == (
+        "(1, 1, ('HTTP_X_FORWARDED_PROTO', 'https'), 'osce_portal.security.client_ip')"
+    )
+
+
+def test_sessions_expire_after_the_configured_idle_time():
+    expression = "(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST)"
+    assert settings_value(expression, {}) == "(14400, True)"
+    assert settings_value(expression, {"DJANGO_SESSION_IDLE_SECONDS": "900"}) == "(900, True)"

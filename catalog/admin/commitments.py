@@ -18,6 +18,7 @@ from reversion.models import Version
 
 from ..editorial import pending, policy, services
 from ..editorial.policy import Action, Refused
+from ..export_resources import CommitmentExportResource
 from ..models import (
     CategoryAssignment,
     Commitment,
@@ -263,6 +264,7 @@ class PendingActionForm(forms.Form):
 class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
     form = CommitmentForm
     resource_classes = [CommitmentResource]
+    export_resource_classes = [CommitmentExportResource]
     action_form = WorkflowActionForm
     change_form_template = "admin/catalog/commitment/change_form.html"
     list_display = [

@@ -13,6 +13,7 @@ from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
 from ..editorial import services
 from ..editorial.services import IMPORT_DRAFT, IMPORT_FROM_FILE, IMPORT_IN_REVIEW
+from ..export_resources import EXPORT_FORMATS
 
 
 def import_problems(result):
@@ -36,6 +37,12 @@ class SafeImportExportMixin(ImportExportMixin):
     """A confirmed import that fails reports why and changes nothing (never a 500)."""
 
     formats = [base_formats.CSV, base_formats.JSON, base_formats.XLSX]
+    export_formats = EXPORT_FORMATS  # spreadsheet-safe cells (catalog/export_resources.py)
+    export_resource_classes = []
+
+    def get_export_resource_classes(self, request):
+        return self.export_resource_classes
+
     # Every column is exported, so an export can be imported back unchanged.
     export_form_class = ExportForm
 

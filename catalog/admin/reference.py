@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from ..export_resources import InstitutionExportResource
 from ..models import ActivityCategory, Institution, Organisation, Theme
 from ..resources import InstitutionResource
 from .base import ConflictCheckedForm, HistoryAdmin
@@ -21,6 +22,7 @@ class OrganisationAdmin(HistoryAdmin):
 class InstitutionAdmin(SafeImportExportMixin, HistoryAdmin):
     form = ConflictCheckedForm
     resource_classes = [InstitutionResource]
+    export_resource_classes = [InstitutionExportResource]
     list_display = ["name", "acronym", "kind", "parent", "organisation"]
     list_filter = ["organisation", "kind"]
     list_select_related = ["parent", "organisation"]

@@ -1,17 +1,18 @@
-import csv
 import io
 
 from rest_framework.renderers import BaseRenderer
 
-MULTI_VALUE_SEPARATOR = "; "
+from .. import exports
 
 
 class CSVRenderer(BaseRenderer):
     """Renders a list endpoint's page as CSV, one flat row per record.
 
-    The view declares its columns in `csv_columns` as (header, path) pairs. A path follows dotted
-    keys through the JSON representation; a segment ending in `[]` walks a list, and the values
-    found are joined with "; ".
+    The view declares its columns in `csv_columns` as (header, path) pairs, named from the one
+    column vocabulary (`catalog.exports.API_CSV_COLUMNS`). A path follows dotted keys through
+    the JSON representation; a segment ending in `[]` walks a list. Every cell goes through
+    `exports.cell` (formula prefixes neutralised, lists joined with " | "), the rule of every
+    export.
     """
 
     media_type = "text/csv"
@@ -27,11 +28,19 @@ class CSVRenderer(BaseRenderer):
         columns = renderer_context["view"].csv_columns
         rows = data["results"] if isinstance(data, dict) else data
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = exports.csv.writer(buffer)
         writer.writerow([header for header, _path in columns])
         for row in rows or []:
-            writer.writerow([_flatten(_pluck(row, path.split("."))) for _header, path in columns])
+            writer.writerow([exports.cell(_value(row, path)) for _header, path in columns])
         return buffer.getvalue().encode(self.charset)
+
+
+def _value(row, path):
+    value = _pluck(row, path.split("."))
+    if path == "url" and isinstance(value, str):
+        # The record's API address, not its (non-existent) CSV form.
+        value = value.removesuffix("?format=csv")
+    return value
 
 
 def _pluck(value, segments):
@@ -42,15 +51,3 @@ def _pluck(value, segments):
         items = (value or {}).get(head[:-2]) or []
         return [_pluck(item, rest) for item in items]
     return _pluck((value or {}).get(head), rest)
-
-
-def _flatten(value):
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return MULTI_VALUE_SEPARATOR.join(
-            _flatten(item) for item in value if item not in (None, "")
-        )
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

@@ -247,7 +247,8 @@ class CatalogueAutoSchema(AutoSchema):
         )
         note = _(
             "CSV columns, in order: %(columns)s. `[]` marks a list: its values are joined "
-            "with “; ” in one cell."
+            "with “ | ” in one cell. A text starting with =, +, -, @, a tab or a carriage "
+            "return gets a leading ' so spreadsheet programs do not run it as a formula."
         ) % {"columns": listed}
         description = operation.get("description")
         operation["description"] = f"{description}\n\n{note}" if description else str(note)

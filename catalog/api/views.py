@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.routers import APIRootView as BaseAPIRootView
 
+from .. import exports
 from ..filters import CommitmentFilterSet
 from ..models import (
     ActivityCategory,
@@ -96,29 +97,7 @@ class CommitmentViewSet(CatalogueViewSet):
     serializer_class = serializers.CommitmentSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = CommitmentFilterSet
-    csv_columns = [
-        ("id", "id"),
-        ("symbol", "symbol"),
-        ("number", "number"),
-        ("title", "title"),
-        ("short_title", "short_title"),
-        ("kind", "kind"),
-        ("organisation", "organisation.id"),
-        ("body", "body.id"),
-        ("year", "year"),
-        ("adopted_on", "adopted_on"),
-        ("meeting", "meeting"),
-        ("place", "place"),
-        ("summary", "summary"),
-        ("themes", "themes[].id"),
-        ("categories", "categories[].category.id"),
-        ("sources", "sources[].url"),
-        ("relations_outgoing", "relations_outgoing[].commitment.id"),
-        ("relations_incoming", "relations_incoming[].commitment.id"),
-        ("last_reviewed_on", "last_reviewed_on"),
-        ("url", "url"),
-        ("web_url", "web_url"),
-    ]
+    csv_columns = exports.API_CSV_COLUMNS["commitments"]
 
     def get_queryset(self):
         return (
@@ -149,20 +128,7 @@ class CommitmentViewSet(CatalogueViewSet):
 )
 class InstitutionViewSet(CatalogueViewSet):
     serializer_class = serializers.InstitutionSerializer
-    csv_columns = [
-        ("id", "id"),
-        ("name", "name"),
-        ("acronym", "acronym"),
-        ("kind", "kind"),
-        ("organisation", "organisation.id"),
-        ("parent", "parent.id"),
-        ("children", "children[].id"),
-        ("seat", "seat"),
-        ("established_year", "established_year"),
-        ("published_commitment_count", "published_commitment_count"),
-        ("url", "url"),
-        ("web_url", "web_url"),
-    ]
+    csv_columns = exports.API_CSV_COLUMNS["institutions"]
 
     def get_queryset(self):
         return (
@@ -188,19 +154,7 @@ class InstitutionViewSet(CatalogueViewSet):
 )
 class OrganisationViewSet(CatalogueViewSet):
     serializer_class = serializers.OrganisationSerializer
-    csv_columns = [
-        ("id", "id"),
-        ("name", "name"),
-        ("acronym", "acronym"),
-        ("is_primary", "is_primary"),
-        ("founded_year", "founded_year"),
-        ("headquarters", "headquarters"),
-        ("website", "website"),
-        ("partners", "partners[].id"),
-        ("published_commitment_count", "published_commitment_count"),
-        ("url", "url"),
-        ("web_url", "web_url"),
-    ]
+    csv_columns = exports.API_CSV_COLUMNS["organisations"]
 
     def get_queryset(self):
         return (
@@ -222,14 +176,7 @@ class OrganisationViewSet(CatalogueViewSet):
 )
 class ThemeViewSet(CatalogueViewSet):
     serializer_class = serializers.ThemeSerializer
-    csv_columns = [
-        ("id", "id"),
-        ("name", "name"),
-        ("description", "description"),
-        ("published_commitment_count", "published_commitment_count"),
-        ("url", "url"),
-        ("web_url", "web_url"),
-    ]
+    csv_columns = exports.API_CSV_COLUMNS["themes"]
 
     def get_queryset(self):
         return Theme.objects.annotate(
@@ -250,14 +197,7 @@ class ThemeViewSet(CatalogueViewSet):
 )
 class ActivityCategoryViewSet(CatalogueViewSet):
     serializer_class = serializers.ActivityCategorySerializer
-    csv_columns = [
-        ("id", "id"),
-        ("name", "name"),
-        ("scope_note", "scope_note"),
-        ("published_commitment_count", "published_commitment_count"),
-        ("url", "url"),
-        ("web_url", "web_url"),
-    ]
+    csv_columns = exports.API_CSV_COLUMNS["categories"]
 
     def get_queryset(self):
         return ActivityCategory.objects.annotate(

@@ -12,8 +12,10 @@ def parse_csv(response):
 
 @pytest.fixture
 def classified(commitment):
-    commitment.themes.add(ThemeFactory(slug="youth", position=99))
-    CategoryAssignmentFactory(commitment=commitment, category__slug="propaganda")
+    commitment.themes.add(ThemeFactory(slug="youth", name="Youth", position=99))
+    CategoryAssignmentFactory(
+        commitment=commitment, category__slug="propaganda", category__name="Propaganda"
+    )
     SourceFactory(commitment=commitment, url="https://www.osce.org/mc/23078")
     return commitment
 
@@ -29,26 +31,29 @@ def test_csv_is_served_for_accept_header(client, classified):
     response = client.get("/api/v1/commitments/", headers={"Accept": "text/csv"})
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert parse_csv(response)[0]["id"] == classified.slug
+    assert parse_csv(response)[0]["slug"] == classified.slug
 
 
 def test_csv_has_one_flat_row_per_record(client, classified):
     (row,) = parse_csv(client.get("/api/v1/commitments/", {"format": "csv"}))
 
-    assert row["id"] == "countering-internet-use"
+    assert row["slug"] == "countering-internet-use"
     assert row["symbol"] == "MC.DEC/7/06"
+    assert row["number"] == "7/06"
     assert row["kind"] == "decision"
     assert row["year"] == "2006"
-    assert row["body"] == "ministerial-council"
-    assert row["categories"] == "propaganda"
+    assert row["organisation"] == classified.organisation.acronym
+    assert row["adopting_body"] == "Ministerial Council"
+    assert row["categories"] == "Propaganda"
     assert row["sources"] == "https://www.osce.org/mc/23078"
-    assert row["web_url"] == "http://testserver" + classified.get_absolute_url()
+    assert row["url"] == "http://testserver" + classified.get_absolute_url()
+    assert row["api_url"] == "http://testserver/api/v1/commitments/countering-internet-use/"
 
 
-def test_csv_joins_several_values_with_semicolons(client, classified):
+def test_csv_joins_several_values_like_every_export(client, classified):
     (row,) = parse_csv(client.get("/api/v1/commitments/", {"format": "csv"}))
 
-    assert row["themes"] == "cyber-ict-security; youth"
+    assert row["themes"] == "Cyber/ICT security | Youth"
 
 
 def test_csv_keeps_filters_and_pagination(client, classified):

@@ -89,4 +89,4 @@ def test_documentation_pages_use_local_assets_only(client, db, page):
 def test_every_list_documents_its_csv_columns(schema, endpoint):
     description = schema["paths"][f"/api/v1/{endpoint}/"]["get"]["description"]
 
-    assert "CSV columns, in order: `id`" in description
+    assert "CSV columns, in order: `slug` (from `id`), `url` (from `web_url`)" in description

@@ -104,7 +104,9 @@ def catalogue(seed, settings):
 )
 def test_api_honours_its_schema(catalogue, case):
     keep_year_range_in_order(case)
-    case.call_and_validate()
+    # The in-process (WSGI) transport does not decode gzip, which the API sends to clients
+    # that accept it (osce_portal.security.BreachSafeGZipMiddleware).
+    case.call_and_validate(headers={"Accept-Encoding": "identity"})
 
 
 def keep_year_range_in_order(case):

@@ -4,9 +4,9 @@ import pytest
 import tablib
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from import_export.tmp_storages import TempFolderStorage
 from reversion.models import Revision, Version
 
+from catalog.import_storage import SignedCacheStorage
 from catalog.models import Commitment, Institution
 from tests.editorial.conftest import messages_of
 from tests.factories import CommitmentFactory, InstitutionFactory, ThemeFactory
@@ -121,7 +121,7 @@ def test_preview_ties_every_error_to_its_row_and_column(publisher_client, rows):
 def test_one_bad_row_among_many_imports_nothing(publisher_client, rows):
     """Even when the preview is skipped with a crafted confirmation, nothing is saved."""
     rows[4] = rows[4][:5] + ("not a year",) + rows[4][6:]
-    storage = TempFolderStorage(encoding="utf-8-sig", read_mode="r")
+    storage = SignedCacheStorage(encoding="utf-8-sig", read_mode="r")
     storage.save(tablib.Dataset(*rows, headers=HEADERS).csv.encode())
     before = row_count()
 

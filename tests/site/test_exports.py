@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from catalog.exports import COLUMNS
+from catalog.exports import COMMITMENT_COLUMNS as COLUMNS
 from tests.factories import CommitmentFactory
 
 from .helpers import streamed
@@ -35,14 +35,15 @@ def test_csv_is_a_streamed_download_with_the_documented_columns(client, catalogu
 def test_csv_row_holds_the_record(client, catalogue):
     (row,) = csv_rows(client.get(CSV, {"search": "MC.DEC/7/06"}))
     assert row["symbol"] == "MC.DEC/7/06"
-    assert row["number"] == "No. 7/06"
+    assert row["number"] == "7/06"
+    assert row["slug"] == "internet-decision"
     assert row["adopting_body"] == "Ministerial Council"
     assert row["organisation"] == "OSCE"
     assert row["adopted_on"] == "2006-12-05"
     assert row["themes"] == "Use of the internet"
     assert row["categories"] == "Propaganda"
     assert row["url"] == "http://testserver/commitments/internet-decision/"
-    assert row["last_reviewed"] == "2026-11-01"
+    assert row["last_reviewed_on"] == "2026-11-01"
 
 
 def test_csv_exports_all_matching_records_not_only_one_page(client, db):

@@ -1,0 +1,81 @@
+"""With Redis, a publish or a withdrawal shows in the next request of every worker.
+
+Two workers are two Redis cache clients of their own (separate connection pools, as two
+gunicorn processes hold); the catalogue's cached figures live under the shared catalogue
+version, so a write seen by one is seen by the other at once.
+"""
+
+import os
+import uuid
+
+import pytest
+from django.core.cache.backends.redis import RedisCache
+
+from catalog import caching
+from catalog.models import Commitment
+from tests.factories import CommitmentFactory, ThemeFactory
+from tests.site.helpers import facet
+
+REDIS_URL = os.environ.get("OSCE_TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
+
+
+@pytest.fixture
+def workers(monkeypatch, settings):
+    prefix = f"test-freshness-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    first, second = (RedisCache(REDIS_URL, {"KEY_PREFIX": prefix}) for _ in range(2))
+    try:
+        first.get("ping")
+    except Exception:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+
+    def use(worker):
+        monkeypatch.setattr(caching, "cache", worker)
+
+    yield {"first": lambda: use(first), "second": lambda: use(second)}
+    first.clear()
+
+
+@pytest.fixture
+def records(db):
+    theme = ThemeFactory(name="Freshness", slug="freshness")
+    return [CommitmentFactory(themes=[theme]) for _ in range(3)]
+
+
+def theme_count(client):
+    return facet(client.get("/commitments/"), "theme").get("freshness", 0)
+
+
+def test_a_withdrawal_shows_in_the_next_request_of_another_worker(client, workers, records):
+    workers["first"]()
+    assert theme_count(client) == 3
+    workers["second"]()
+    assert theme_count(client) == 3  # both workers now hold the cached figures
+
+    workers["first"]()
+    record = records[0]
+    record.status = Commitment.Status.DRAFT
+    record.save()  # the withdrawal is handled by the first worker
+
+    workers["second"]()
+    assert theme_count(client) == 2
+
+
+def test_a_publish_shows_in_the_next_request_of_another_worker(client, workers, records):
+    draft = CommitmentFactory(draft=True, themes=[records[0].themes.get()])
+    workers["first"]()
+    assert theme_count(client) == 3
+    workers["second"]()
+    assert theme_count(client) == 3
+
+    draft.status = Commitment.Status.PUBLISHED
+    draft.save()  # published through the second worker
+
+    workers["first"]()
+    assert theme_count(client) == 4
