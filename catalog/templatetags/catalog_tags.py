@@ -159,3 +159,13 @@ def commitment_json_ld(context, commitment):
     if commitment.last_reviewed_on:
         data["dateModified"] = commitment.last_reviewed_on.isoformat()
     return json_ld(data)
+
+
+@register.filter
+def result_count(count, capped=False):
+    """A number of results with thousands separators; "1,000+" when search capped it."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    from ..search import CANDIDATE_LIMIT
+
+    return f"{intcomma(CANDIDATE_LIMIT)}+" if capped else intcomma(count or 0)

@@ -36,6 +36,7 @@ class SearchView(TemplateView):
             query=query,
             groups=groups,
             total=sum(group.count for group in groups),
+            capped=any(group.capped for group in groups),
             catalogue_url=catalogue_url(query) if query else "",
         )
         return context
