@@ -5,6 +5,7 @@ its API address (`url`) and its public page (`web_url`). Nested records are comp
 from prefetched data: the serializers never query.
 """
 
+import copy
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -44,8 +45,40 @@ def _id_field():
     )
 
 
+# Stands for the slug in an address built once per request and field; slugs are letters,
+# digits, hyphens and underscores, so a plain replacement gives the same address as reverse().
+SLUG_PLACEHOLDER = "zzslugzz"
+
+
+def _per_request(context, key, build):
+    """A value built once per serialisation (the context is shared by nested serializers)."""
+    memo = context.setdefault("_url_templates", {})
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
+class SlugIdentityField(serializers.HyperlinkedIdentityField):
+    """The record's API address, reversed once per request and view, not once per record."""
+
+    def get_url(self, obj, view_name, request, format):
+        if obj.pk in (None, ""):
+            return None
+        template = _per_request(
+            self.context,
+            ("api", view_name, format),
+            lambda: self.reverse(
+                view_name,
+                kwargs={self.lookup_url_kwarg: SLUG_PLACEHOLDER},
+                request=request,
+                format=format,
+            ),
+        )
+        return template.replace(SLUG_PLACEHOLDER, getattr(obj, self.lookup_field))
+
+
 def _api_url_field(view_name):
-    return serializers.HyperlinkedIdentityField(
+    return SlugIdentityField(
         view_name=f"api:{view_name}-detail",
         lookup_field="slug",
         help_text=_("This record in the API."),
@@ -61,7 +94,13 @@ class WebURLField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return self.context["request"].build_absolute_uri(value.get_absolute_url())
+        def build():
+            placeholder = copy.copy(value)
+            placeholder.slug = SLUG_PLACEHOLDER
+            return self.context["request"].build_absolute_uri(placeholder.get_absolute_url())
+
+        template = _per_request(self.context, ("web", type(value)), build)
+        return template.replace(SLUG_PLACEHOLDER, value.slug)
 
 
 @extend_schema_field(OpenApiTypes.URI)
