@@ -58,6 +58,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Whole anonymous public pages from the shared cache (catalog/pagecache.py). Above CSRF,
+    # auth and messages, so it sees the cookies and tokens they add; a middleware whose header
+    # must match the body (a CSP nonce) goes below it.
+    "catalog.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -174,6 +178,16 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # empty turns throttling off) and how long shared caches may keep an answer, in seconds.
 API_ANON_THROTTLE_RATE = env.str("API_ANON_THROTTLE_RATE", default="60/minute")
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=300)
+
+# Page cache for anonymous visitors (catalog/pagecache.py). Pages are kept under the catalogue
+# version, so they are never stale on the site itself; a CDN or proxy may keep them for
+# PAGE_CACHE_S_MAXAGE seconds and serve them stale while it revalidates.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
+PAGE_CACHE_BROWSER_MAX_AGE = env.int("PAGE_CACHE_BROWSER_MAX_AGE", default=0)
+PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=60)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=300)
+PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/preview/", "/api/", "/static/", "/bench/"]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "OSCE Portal API",
