@@ -35,17 +35,26 @@ TIMEOUT = 60 * 60
 def catalogue_version():
     """The current version token (replaced by any write and when a scheduled record is due)."""
     state = cache.get(VERSION_KEY)
-    if state is None:
-        cache.add(VERSION_KEY, _new_state(), None)
+    if not _is_state(state):
+        fresh = _new_state()
+        cache.add(VERSION_KEY, fresh, None)
         state = cache.get(VERSION_KEY)
+        if not _is_state(state):  # a value of an older format, or a cache that keeps nothing
+            cache.set(VERSION_KEY, fresh, None)
+            state = fresh
     token, due = state
     if due is not None and time.time() >= due:
         # A scheduled record has just become public: every worker sees the same new token.
         replacement = _new_state()
         if cache.get(VERSION_KEY) == state:
             cache.set(VERSION_KEY, replacement, None)
-        token, _due = cache.get(VERSION_KEY) or replacement
+        current = cache.get(VERSION_KEY)
+        token, _due = current if _is_state(current) else replacement
     return token
+
+
+def _is_state(value):
+    return isinstance(value, tuple) and len(value) == 2
 
 
 def new_catalogue_version():

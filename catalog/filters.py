@@ -64,6 +64,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"),
         choices=Commitment.Kind.choices,
+        distinct=False,  # a column of the row itself: nothing to de-duplicate
         help_text=_("Kind of document; repeat for several (a record matches any of them)."),
     )
     body = django_filters.ModelMultipleChoiceFilter(
@@ -275,7 +276,8 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 .values(*fields)
                 .annotate(n=Count(link))
             )
-            terms = {row[fields[0]]: row for row in rows}
+            # (Records adopted by no body have no body option.)
+            terms = {row[fields[0]]: row for row in rows if row[fields[0]] is not None}
             for obj in selected or []:
                 if obj.pk not in terms:
                     terms[obj.pk] = {**_term_row(obj, fields), "n": 0}
