@@ -15,6 +15,10 @@ SQLite: an FTS5 table (`catalog_search_fts`, rowid = commitment id) with bm25 ra
 
 On both, a query that looks like a symbol or a number ("mc dec 7/06", "1039") is compared with
 the normalised symbol and number keys, and those matches rank above any text match.
+
+On both, the cost is bounded: at most CANDIDATE_LIMIT + 1 candidates (the symbol matches, then
+the newest text matches) are read and ranked, so the most common word costs about what a rare
+one does; beyond the limit the count is shown as "1,000+".
 """
 
 import json

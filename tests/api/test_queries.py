@@ -97,3 +97,17 @@ def test_a_repeated_list_request_neither_aggregates_nor_counts_again(
     # The version lookup, the five state aggregates and the COUNT are not repeated.
     assert count_queries(client, url, 5, warm=True) == cold - 7
     assert count_queries(client, url, 7, warm=True) == cold - 7
+
+
+def test_cached_list_rows_follow_a_change_at_once(client, db):
+    commitment = CommitmentFactory(title="Decision as first adopted")
+    url = "/api/v1/commitments/"
+    assert client.get(url).json()["results"][0]["title"] == "Decision as first adopted"
+    assert client.get(url).json()["results"][0]["title"] == "Decision as first adopted"
+    commitment.title = "Decision as corrected"
+    commitment.save()
+    assert client.get(url).json()["results"][0]["title"] == "Decision as corrected"
+    # The links keep the format parameter: a CSV page's rows are not a JSON page's.
+    rows = client.get(url, {"format": "json"}).json()["results"]
+    assert rows[0]["url"].endswith("?format=json")
+    assert not client.get(url).json()["results"][0]["url"].endswith("?format=json")
