@@ -49,12 +49,18 @@ seed: $(VENV)/.installed .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed
 
-# Search and catalogue timings against a bare view, on PostgreSQL with BENCH_COUNT synthetic
-# commitments (created once, kept for the next run; `manage.py seed_synthetic --delete`).
+# Public pages and the API against a bare view, uncached and cached, single requests and wrk
+# throughput, with BENCH_COUNT synthetic commitments in DATABASE_URL (PostgreSQL or SQLite;
+# created once, kept for the next run; `manage.py seed_synthetic --delete`). Installs Debian's
+# wrk when it is missing (needs root); BENCH_PORT=0 picks a free port.
 BENCH_COUNT ?= 100000
+BENCH_PORT ?= 0
+BENCH_ARGS ?=
 bench: $(VENV)/.installed
-	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to a PostgreSQL database."; exit 1; }
-	$(PY) scripts/bench.py --count $(BENCH_COUNT)
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL (postgres://… or sqlite:///…)."; exit 1; }
+	@command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null \
+		|| echo "wrk is not installed: throughput columns stay empty (apt-get install wrk)."; }
+	$(PY) scripts/bench.py --count $(BENCH_COUNT) --port $(BENCH_PORT) $(BENCH_ARGS)
 
 # Database backups (django-dbbackup), gzip-compressed, into DJANGO_BACKUP_DIR (default
 # ./backups); the newest DJANGO_BACKUP_KEEP are kept. `make restore` restores the newest one

@@ -1,19 +1,22 @@
-"""Cache for aggregates over the whole published catalogue (facet counts, home figures).
+"""Cache for what is derived from the whole published catalogue (facet counts, home figures,
+the API's conditional-GET state, whole anonymous pages).
 
-Each such aggregate scans every published record: tens of milliseconds apiece at 100,000
-records, several per page. They are cached under a catalogue version token that every write to
-the catalogue replaces (the receivers below: cache invalidation, not domain flow), so a change
-shows at once. The key also carries the current minute, because a scheduled record becomes
-public without any write: its arrival reaches the counts within a minute.
+Everything is cached under a catalogue version token that every write to the catalogue
+replaces (the receivers below: cache invalidation, not domain flow), so a change shows at once.
+A scheduled record becomes public without any write, so the version also remembers when the
+next scheduled publication comes due and is replaced at that moment: nothing is keyed by the
+clock, and nothing is recomputed while the catalogue stays the same.
 """
 
 import hashlib
 import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from .models import (
     ActivityCategory,
@@ -26,29 +29,69 @@ from .models import (
 )
 
 VERSION_KEY = "catalogue:version"
-TIMEOUT = 10 * 60
+# Entries are never stale (the version changes instead); the timeout only frees memory.
+TIMEOUT = 60 * 60
 
 
 def catalogue_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    return version
+    """The current version token (replaced by any write and when a scheduled record is due)."""
+    state = cache.get(VERSION_KEY)
+    if not _is_state(state):
+        fresh = _new_state()
+        cache.add(VERSION_KEY, fresh, _version_timeout())
+        state = cache.get(VERSION_KEY)
+        if not _is_state(state):  # a value of an older format, or a cache that keeps nothing
+            cache.set(VERSION_KEY, fresh, _version_timeout())
+            state = fresh
+    token, due = state
+    if due is not None and time.time() >= due:
+        # A scheduled record has just become public: every worker sees the same new token.
+        replacement = _new_state()
+        if cache.get(VERSION_KEY) == state:
+            cache.set(VERSION_KEY, replacement, _version_timeout())
+        current = cache.get(VERSION_KEY)
+        token, _due = current if _is_state(current) else replacement
+    return token
+
+
+def _version_timeout():
+    """None (kept until replaced) in a shared cache; in a per-process cache, the bound on how
+    long another worker may keep showing what a write has changed."""
+    return getattr(settings, "CATALOGUE_VERSION_TIMEOUT", None)
+
+
+def _is_state(value):
+    return isinstance(value, tuple) and len(value) == 2
 
 
 def new_catalogue_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    cache.set(VERSION_KEY, _new_state(), _version_timeout())
 
 
-def cached(name, parts, compute):
-    """`compute()`, cached for this catalogue version, minute and `parts` (e.g. the filters)."""
+def _new_state():
+    """(token, timestamp of the next scheduled publication or None)."""
+    return uuid.uuid4().hex, next_publication_due()
+
+
+def next_publication_due():
+    """When the next scheduled record turns public (one index lookup), as a timestamp."""
+    due = (
+        Commitment.objects.filter(status=Commitment.Status.PUBLISHED, publish_at__gt=timezone.now())
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    return due.timestamp() if due else None
+
+
+def cached(name, parts, compute, timeout=TIMEOUT):
+    """`compute()`, cached for this catalogue version and `parts` (e.g. the filters)."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"catalogue:{name}:{catalogue_version()}:{int(time.time() // 60)}:{digest}"
+    key = f"catalogue:{name}:{catalogue_version()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        cache.set(key, value, timeout)
     return value
 
 

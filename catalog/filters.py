@@ -6,7 +6,8 @@ filters (`active_filters()`); the API uses only the filtering part, unchanged.
 
 import django_filters
 from django import forms
-from django.db.models import Case, Count, Q, When
+from django.db import models
+from django.db.models import Count
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from .models import (
     MAX_YEAR,
     MIN_YEAR,
     ActivityCategory,
+    CategoryAssignment,
     Commitment,
     Institution,
     Organisation,
@@ -62,6 +64,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"),
         choices=Commitment.Kind.choices,
+        distinct=False,  # a column of the row itself: nothing to de-duplicate
         help_text=_("Kind of document; repeat for several (a record matches any of them)."),
     )
     body = django_filters.ModelMultipleChoiceFilter(
@@ -96,18 +99,16 @@ class CommitmentFilterSet(django_filters.FilterSet):
     )
     theme = django_filters.ModelMultipleChoiceFilter(
         label=_("Theme"),
-        field_name="themes__slug",
         to_field_name="slug",
         queryset=Theme.objects.all(),
-        distinct=True,
+        method="filter_theme",
         help_text=_("Theme slug; repeat for several (a record matches any of them)."),
     )
     category = django_filters.ModelMultipleChoiceFilter(
         label=_("Online-activity category"),
-        field_name="activity_categories__slug",
         to_field_name="slug",
         queryset=ActivityCategory.objects.all(),
-        distinct=True,
+        method="filter_category",
         help_text=_("Category slug; repeat for several (a record matches any of them)."),
     )
     organisation = django_filters.ModelChoiceFilter(
@@ -170,6 +171,20 @@ class CommitmentFilterSet(django_filters.FilterSet):
             ids = self._descendants[1]
         return queryset.filter(adopting_body__in=ids)
 
+    # A semi-join (`pk IN (SELECT commitment_id …)`) instead of JOIN + DISTINCT: no duplicate
+    # rows to remove, so no sort over every column and an exact, cheap COUNT.
+    def filter_theme(self, queryset, name, value):
+        if not value:
+            return queryset
+        links = Commitment.themes.through.objects.filter(theme__in=[theme.pk for theme in value])
+        return queryset.filter(pk__in=links.values("commitment_id"))
+
+    def filter_category(self, queryset, name, value):
+        if not value:
+            return queryset
+        links = CategoryAssignment.objects.filter(category__in=[obj.pk for obj in value])
+        return queryset.filter(pk__in=links.values("commitment_id"))
+
     def filter_noop(self, queryset, name, value):
         return queryset
 
@@ -192,30 +207,54 @@ class CommitmentFilterSet(django_filters.FilterSet):
         self.form.is_valid()
         return self.form.cleaned_data
 
-    def queryset_excluding(self, *names):
-        """The queryset filtered by every valid filter except `names` (and the ordering)."""
-        queryset = self.queryset.all()
-        for name, value in self.cleaned_data.items():
-            if name not in names and name != "ordering":
+    def filter_queryset(self, queryset):
+        """Every valid filter, the text search last and then the ordering.
+
+        Search reads a bounded number of candidates (see `search.search_commitments`), so it
+        must see the queryset already narrowed by the other filters.
+        """
+        return self._filtered(queryset, exclude=())
+
+    def _filtered(self, queryset, exclude):
+        data = self.cleaned_data
+        for name, value in data.items():
+            if name not in exclude and name not in ("search", "ordering"):
                 queryset = self.filters[name].filter(queryset, value)
+                assert isinstance(queryset, models.QuerySet), f"{name} returned no queryset"
+        if "search" not in exclude and "search" in data:
+            queryset = self.filters["search"].filter(queryset, data["search"])
+        if "ordering" not in exclude and "ordering" in data:
+            queryset = self.filters["ordering"].filter(queryset, data["ordering"])
         return queryset
+
+    def queryset_excluding(self, *names):
+        """The queryset filtered by every valid filter except `names` (and the ordering).
+
+        Memoised per set of filters applied, so the facets that ignore a filter nobody asked
+        for share one queryset (and one search).
+        """
+        data = self.cleaned_data
+        applied = frozenset(name for name in data if name not in names and name != "ordering")
+        memo = self.__dict__.setdefault("_excluding", {})
+        if applied not in memo:
+            memo[applied] = self._filtered(
+                self.queryset.all(), exclude=(*(set(data) - applied), "ordering")
+            )
+        return memo[applied]
 
     def _matching(self, facet):
         return self.queryset_excluding(*self.FACET_PARAMETERS[facet]).order_by().values("pk")
 
     def facets(self):
-        """Options of each facet with the number of matching records, one query per facet.
+        """Options of each facet with the number of matching records.
 
-        Options without matches are left out unless they are selected.
+        One grouped query per facet over the matching records (for a search, over its bounded
+        candidates), then the options in the editors' order (position, then name). Options
+        without matches are left out unless they are selected.
         """
         data = self.cleaned_data
         selected_kinds = set(data.get("kind") or [])
-        kind_counts = dict(
-            Commitment.objects.filter(pk__in=self._matching("kind"))
-            .values_list("kind")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+        kind_counts = _grouped(self._matching("kind"), "kind")
         facets = {
             "kind": [
                 _option(value, label, kind_counts.get(value, 0), value in selected_kinds)
@@ -224,21 +263,32 @@ class CommitmentFilterSet(django_filters.FilterSet):
             ]
         }
         organisation = data.get("organisation")
-        for facet, model, related, selected in (
-            ("theme", Theme, "commitments", data.get("theme")),
-            ("category", ActivityCategory, "commitments", data.get("category")),
-            ("organisation", Organisation, "commitments", [organisation] if organisation else []),
-            ("body", Institution, "commitments", data.get("body")),
+        for facet, selected in (
+            ("theme", data.get("theme")),
+            ("category", data.get("category")),
+            ("organisation", [organisation] if organisation else []),
+            ("body", data.get("body")),
         ):
+            source, link, fields = FACET_SOURCES[facet]
+            rows = (
+                source.objects.filter(**{f"{link}__in": self._matching(facet)})
+                .order_by()
+                .values(*fields)
+                .annotate(n=Count(link))
+            )
+            # (Records adopted by no body have no body option.)
+            terms = {row[fields[0]]: row for row in rows if row[fields[0]] is not None}
+            for obj in selected or []:
+                if obj.pk not in terms:
+                    terms[obj.pk] = {**_term_row(obj, fields), "n": 0}
             slugs = {obj.slug for obj in selected or []}
-            options = model.objects.annotate(
-                n=Count(related, filter=Q(**{f"{related}__in": self._matching(facet)}))
-            ).filter(Q(n__gt=0) | Q(slug__in=slugs))
+            options = sorted(terms.values(), key=FACET_SORT[facet])
             if facet == "body":
-                selected_first = Case(When(slug__in=slugs, then=0), default=1)
-                options = options.order_by(selected_first, "-n", "name")[:MAX_BODY_OPTIONS]
+                options.sort(key=lambda row: (row[fields[1]] not in slugs, -row["n"]))
+                options = options[:MAX_BODY_OPTIONS]
             facets[facet] = [
-                _option(obj.slug, str(obj), obj.n, obj.slug in slugs) for obj in options
+                _option(row[fields[1]], _label(row, fields), row["n"], row[fields[1]] in slugs)
+                for row in options
             ]
         return facets
 
@@ -282,6 +332,75 @@ class CommitmentFilterSet(django_filters.FilterSet):
         if data.get("organisation"):
             add("organisation", str(data["organisation"]))
         return chips
+
+
+# Where each facet counts from: (model, link to the commitment, fields: id, slug, name, then
+# what orders and labels the options). One GROUP BY per facet gives options and counts.
+FACET_SOURCES = {
+    "theme": (
+        Commitment.themes.through,
+        "commitment_id",
+        ("theme_id", "theme__slug", "theme__name", "theme__position"),
+    ),
+    "category": (
+        CategoryAssignment,
+        "commitment_id",
+        ("category_id", "category__slug", "category__name", "category__position"),
+    ),
+    "organisation": (
+        Commitment,
+        "pk",
+        (
+            "organisation_id",
+            "organisation__slug",
+            "organisation__name",
+            "organisation__is_primary",
+        ),
+    ),
+    "body": (
+        Commitment,
+        "pk",
+        (
+            "adopting_body_id",
+            "adopting_body__slug",
+            "adopting_body__name",
+            "adopting_body__position",
+            "adopting_body__acronym",
+        ),
+    ),
+}
+# Options in the editors' order (position, then name); the body facet is then sorted by count
+# (a stable sort, so equal counts keep this order).
+FACET_SORT = {
+    "theme": lambda row: (row["theme__position"], row["theme__name"]),
+    "category": lambda row: (row["category__position"], row["category__name"]),
+    "organisation": lambda row: (not row["organisation__is_primary"], row["organisation__name"]),
+    "body": lambda row: (row["adopting_body__name"],),
+}
+
+
+def _term_row(obj, fields):
+    """A selected term as a facet row (it has no matching record)."""
+    return {field: getattr(obj, field.split("__")[-1]) for field in fields[1:]} | {
+        fields[0]: obj.pk
+    }
+
+
+def _label(row, fields):
+    """The option's label, as the term's `str()` reads."""
+    name = row[fields[2]]
+    acronym = row.get("adopting_body__acronym")
+    return f"{name} ({acronym})" if acronym else name
+
+
+def _grouped(matching, field):
+    """{value of `field`: number of matching commitments} in one GROUP BY."""
+    return dict(
+        Commitment.objects.filter(pk__in=matching)
+        .order_by()
+        .values_list(field)
+        .annotate(n=Count("pk"))
+    )
 
 
 def _option(value, label, count, selected):

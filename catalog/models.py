@@ -726,6 +726,12 @@ class Commitment(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "publish_at"], name="commitment_visibility_idx"),
             models.Index(fields=["-year", "-adopted_on", "title"], name="commitment_newest_idx"),
+            # The home page's featured records: a few rows, found without scanning the rest.
+            models.Index(
+                fields=["-year", "-adopted_on", "title"],
+                condition=Q(is_featured=True),
+                name="commitment_featured_idx",
+            ),
         ]
 
     def __str__(self):

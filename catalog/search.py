@@ -15,8 +15,13 @@ SQLite: an FTS5 table (`catalog_search_fts`, rowid = commitment id) with bm25 ra
 
 On both, a query that looks like a symbol or a number ("mc dec 7/06", "1039") is compared with
 the normalised symbol and number keys, and those matches rank above any text match.
+
+On both, the cost is bounded: at most CANDIDATE_LIMIT + 1 candidates (the symbol matches, then
+the newest text matches) are read and ranked, so the most common word costs about what a rare
+one does; beyond the limit the count is shown as "1,000+".
 """
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -29,8 +34,17 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.backends.signals import connection_created
-from django.db.models import Case, F, FloatField, Func, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils.html import escape
@@ -61,6 +75,9 @@ MAX_TOKEN_CHARS = 40
 # ("confidance" ~ "confidence" is 0.57; the extension's default of 0.6 misses it).
 WORD_SIMILARITY_THRESHOLD = 0.5
 BATCH_SIZE = 500
+# Search ranks at most this many candidates (plus one, to know there are more): beyond it the
+# count is shown as "1,000+" and the candidates are the newest matches.
+CANDIDATE_LIMIT = 1000
 
 # Marks put around matches by the database, turned into <mark> after HTML-escaping the rest.
 START, STOP = "\x02", "\x03"
@@ -171,21 +188,120 @@ def _fts_match_text(tokens):
 def search_commitments(queryset, query):
     """The commitments of `queryset` that match `query`, most relevant first.
 
-    `queryset` decides visibility (pass `published()` or `for_listing()`); search only narrows
-    it. Each result carries `symbol_rank` and `text_rank` annotations.
+    `queryset` decides visibility (pass `published()` or `for_listing()`, already narrowed by
+    any other filter); search only narrows it further. Each result carries `symbol_rank` and
+    `text_rank` annotations.
+
+    The cost does not grow with the number of matches: at most `CANDIDATE_LIMIT + 1`
+    candidates are read (every symbol match, then the newest text matches, each through an
+    index), and only they are ranked. When there are more, the result holds
+    `CANDIDATE_LIMIT + 1` records and `is_capped(count)` says its count means "1,000+".
     """
     parsed = parse(query)
     if not parsed:
         return queryset.none() if (query or "").strip() else queryset
     symbol_rank, symbol_match = _symbol_rank(parsed)
-    queryset = queryset.annotate(symbol_rank=symbol_rank or Value(0, IntegerField()))
+    symbols = {}
+    if symbol_rank is not None:
+        symbols = dict(
+            queryset.filter(symbol_match)
+            .annotate(found_symbol_rank=symbol_rank)
+            .order_by("-found_symbol_rank", *NEWEST)
+            .values_list("pk", "found_symbol_rank")[: CANDIDATE_LIMIT + 1]
+        )
     if not parsed.tokens:
-        return queryset.filter(symbol_match).order_by("-symbol_rank", "-year", "title")
+        return _ranked(queryset, symbols, {})
     if connection.vendor == "postgresql":
-        return _search_postgresql(queryset, parsed, symbol_match)
+        return _ranked(queryset, symbols, _text_scores_postgresql(queryset, parsed))
     if fts5_available():
-        return _search_fts5(queryset, parsed, symbol_match)
-    return _search_substring(queryset, parsed, symbol_match)
+        return _ranked(queryset, symbols, _text_scores_fts5(queryset, parsed))
+    return _search_substring(
+        queryset, parsed, symbol_match, symbol_rank or Value(0, IntegerField())
+    )
+
+
+# The order in which candidates are taken when there are more than CANDIDATE_LIMIT matches:
+# the catalogue's own order, which an index serves.
+NEWEST = ("-year", "-adopted_on", "title")
+
+
+def is_capped(count):
+    """Whether a search result's count stands for "more than CANDIDATE_LIMIT"."""
+    return count is not None and count > CANDIDATE_LIMIT
+
+
+def _newest_ids(queryset):
+    return list(queryset.order_by(*NEWEST).values_list("pk", flat=True)[: CANDIDATE_LIMIT + 1])
+
+
+def _ranked(queryset, symbols, scores):
+    """`queryset` narrowed to the candidates, in relevance order: symbol rank, then text
+    score, then newest first (the order the candidates came in)."""
+    candidates = list(dict.fromkeys([*symbols, *scores]))[: CANDIDATE_LIMIT + 1]
+    newest = {pk: position for position, pk in enumerate(candidates)}
+    ordered = sorted(
+        candidates,
+        key=lambda pk: (-symbols.get(pk, 0), -(scores.get(pk) or 0.0), newest[pk]),
+    )
+    return (
+        among(queryset, ordered)
+        .annotate(
+            search_position=Mapped(F("pk"), {pk: i for i, pk in enumerate(ordered)}),
+            symbol_rank=Mapped(F("pk"), {pk: symbols.get(pk, 0) for pk in ordered}),
+            text_rank=Mapped(F("pk"), {pk: scores.get(pk) or 0.0 for pk in ordered}),
+        )
+        .order_by("search_position")
+    )
+
+
+class InIds(Func):
+    """`expression IN ids` as one parameter (an array on PostgreSQL, JSON on SQLite), so a
+    thousand candidates cost neither a thousand placeholders nor their planning time."""
+
+    output_field = BooleanField()
+    arity = 1
+
+    def __init__(self, expression, ids):
+        super().__init__(expression)
+        self.ids = [int(pk) for pk in ids]
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if not self.ids:
+            return "1 = 0", []
+        if connection.vendor == "postgresql":
+            return f"{sql} = ANY(%s::bigint[])", [*params, self.ids]
+        if connection.vendor == "sqlite":
+            return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
+        placeholders = ", ".join(["%s"] * len(self.ids))
+        return f"{sql} IN ({placeholders})", [*params, *self.ids]
+
+
+class Mapped(Func):
+    """The value `mapping` gives the row's `expression` (a primary key), one parameter for the
+    whole mapping: a jsonb constant on PostgreSQL, a JSON text on SQLite."""
+
+    arity = 1
+
+    def __init__(self, expression, mapping):
+        super().__init__(expression)
+        self.mapping = {str(key): value for key, value in mapping.items()}
+        kinds = {type(value) for value in mapping.values()}
+        self.is_float = float in kinds
+        self.output_field = FloatField() if self.is_float else IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        data = json.dumps(self.mapping)
+        if connection.vendor == "postgresql":
+            cast = "double precision" if self.is_float else "integer"
+            return f"((%s::jsonb ->> ({sql})::text)::{cast})", [data, *params]
+        return f"json_extract(%s, '$.\"' || {sql} || '\"')", [data, *params]
+
+
+def among(queryset, ids):
+    """`queryset` narrowed to the primary keys `ids`."""
+    return queryset.filter(InIds(F("pk"), ids))
 
 
 def _symbol_rank(parsed):
@@ -218,51 +334,58 @@ def _postgresql_query(tokens):
     )
 
 
-def _search_postgresql(queryset, parsed, symbol_match):
+def text_matches(queryset, query):
+    """PostgreSQL: the records of `queryset` whose vector matches the words of `query` (a
+    string or a parsed query), unranked; search reads the newest CANDIDATE_LIMIT + 1."""
+    parsed = parse(query) if isinstance(query, str) else query
+    return queryset.filter(search_document__vector=_postgresql_query(parsed.tokens)).order_by(
+        *NEWEST
+    )
+
+
+def _text_scores_postgresql(queryset, parsed):
+    """{pk: ts_rank_cd} of the newest CANDIDATE_LIMIT + 1 text matches (or, when the words
+    match nothing, of the records with words spelt alike, scored by word similarity)."""
     tsquery = _postgresql_query(parsed.tokens)
-    matches = queryset.filter(Q(search_document__vector=tsquery) | symbol_match)
-    if not matches.exists():
-        # Nothing matches the words as typed: look for words that are spelt alike. Only then,
-        # because word similarity is costly to compute on every row.
-        words = " ".join(parsed.tokens)
-        return (
-            queryset.annotate(
-                text_rank=TrigramWordSimilarity(Value(words), "search_document__words")
-            )
-            .filter(TrigramWordSimilar(F("search_document__words"), Value(words)))
-            .order_by("-symbol_rank", "-text_rank", "-year", "title")
+    ids = _newest_ids(text_matches(queryset, parsed))
+    if ids:
+        # Ranked apart from the scan, so the score is computed for the candidates only.
+        return dict(
+            SearchDocument.objects.filter(InIds(F("commitment_id"), ids))
+            .annotate(score=SearchRank(F("vector"), tsquery, cover_density=True))
+            .values_list("commitment_id", "score")
         )
-    return matches.annotate(
-        text_rank=SearchRank(F("search_document__vector"), tsquery, cover_density=True)
-    ).order_by("-symbol_rank", "-text_rank", "-year", "title")
-
-
-class _Bm25(Func):
-    """-bm25 of the commitment whose id is the expression (higher is better; NULL: no match)."""
-
-    template = (
-        f"(SELECT -bm25({FTS_TABLE}, {FTS_WEIGHTS}) FROM {FTS_TABLE} "
-        f"WHERE {FTS_TABLE} MATCH %%s AND rowid = %(expressions)s)"
+    # Nothing matches the words as typed: look for words that are spelt alike. Only then,
+    # because word similarity is costly to compute on every row.
+    words = " ".join(parsed.tokens)
+    similar = _newest_ids(
+        queryset.filter(TrigramWordSimilar(F("search_document__words"), Value(words)))
     )
-    output_field = FloatField()
-
-    def __init__(self, expression, match):
-        super().__init__(expression)
-        self.match = match
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = super().as_sql(compiler, connection, **extra)
-        return sql, (self.match, *params)
+    return dict(
+        SearchDocument.objects.filter(InIds(F("commitment_id"), similar))
+        .annotate(score=TrigramWordSimilarity(Value(words), "words"))
+        .values_list("commitment_id", "score")
+    )
 
 
-def _search_fts5(queryset, parsed, symbol_match):
+def _text_scores_fts5(queryset, parsed):
+    """{pk: -bm25} of the newest CANDIDATE_LIMIT + 1 matches in `queryset`.
+
+    FTS5 reads its matches newest-inserted first and scores only the rows it returns; the
+    scan stops after CANDIDATE_LIMIT + 1 of them that are in `queryset` (no per-row MATCH
+    subquery). The unary `+` keeps SQLite from handing the IN list to FTS5 as rowid
+    constraints, which would re-run the MATCH once per listed row.
+    """
     match = _fts_match_text(parsed.tokens)
-    in_index = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-    return (
-        queryset.annotate(text_rank=_Bm25(F("pk"), match))
-        .filter(Q(pk__in=in_index) | symbol_match)
-        .order_by("-symbol_rank", F("text_rank").desc(nulls_last=True), "-year", "title")
+    base_sql, base_params = queryset.order_by().values("pk").query.sql_with_params()
+    sql = (
+        f"SELECT rowid, -bm25({FTS_TABLE}, {FTS_WEIGHTS}) FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH %s AND +rowid IN ({base_sql}) "
+        f"ORDER BY rowid DESC LIMIT %s"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match, *base_params, CANDIDATE_LIMIT + 1])
+        return dict(cursor.fetchall())
 
 
 SUBSTRING_FIELDS = (
@@ -278,7 +401,7 @@ SUBSTRING_FIELDS = (
 )
 
 
-def _search_substring(queryset, parsed, symbol_match):
+def _search_substring(queryset, parsed, symbol_match, symbol_rank):
     every_word = Q()
     for token in parsed.tokens:
         any_field = Q()
@@ -291,10 +414,11 @@ def _search_substring(queryset, parsed, symbol_match):
         in_title &= Q(title__icontains=token)
     return (
         queryset.annotate(
+            symbol_rank=symbol_rank,
             text_rank=Case(When(in_title, then=Value(1.0)), default=Value(0.0)),
         )
         .filter(every_word | symbol_match)
-        .order_by("-symbol_rank", "-text_rank", "-year", "title")
+        .order_by("-symbol_rank", "-text_rank", *NEWEST)
     )
 
 
@@ -399,6 +523,7 @@ class Group:
     key: str
     results: list
     count: int
+    capped: bool = False  # the count stands for "more than CANDIDATE_LIMIT"
 
 
 def site_search(query, limit=20):
@@ -413,7 +538,7 @@ def site_search(query, limit=20):
     marked = snippets(page, query)
     for commitment in page:
         commitment.snippet = marked[commitment.pk]
-    groups = [Group("commitments", page, count)]
+    groups = [Group("commitments", page, count, is_capped(count))]
     vocabularies = (
         ("institutions", Institution.objects.all(), ("name", "acronym", "description")),
         ("themes", Theme.objects.all(), ("name", "description")),

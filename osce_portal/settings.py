@@ -66,10 +66,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Scheduled approvals come due before any page is answered, from the page cache too.
+    "catalog.editorial.middleware.DueChangesMiddleware",
+    # Whole anonymous public pages from the shared cache (catalog/pagecache.py). Above CSRF,
+    # auth and messages, so it sees the cookies and tokens they add; a middleware whose header
+    # must match the body (a CSP nonce) goes below it.
+    "catalog.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "catalog.editorial.middleware.DueChangesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: answers a locked-out login with the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -124,6 +129,10 @@ else:
             "LOCATION": "osce-portal",
         }
     }
+# How long a worker keeps its catalogue version (catalog/caching.py): for ever in a shared
+# cache, where every write replaces it for all; with per-process caches, the bound on how long
+# another worker may show what a write has changed.
+CATALOGUE_VERSION_TIMEOUT = None if REDIS_URL else env.int("CATALOGUE_VERSION_TIMEOUT", default=60)
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
 # one client address, that pair is locked for DJANGO_LOGIN_LOCKOUT_MINUTES. The lockout page
@@ -295,6 +304,16 @@ IMPORT_PREVIEW_SECONDS = env.int("IMPORT_PREVIEW_SECONDS", default=60 * 60)
 # empty turns throttling off) and how long shared caches may keep an answer, in seconds.
 API_ANON_THROTTLE_RATE = env.str("API_ANON_THROTTLE_RATE", default="60/minute")
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=300)
+
+# Page cache for anonymous visitors (catalog/pagecache.py). Pages are kept under the catalogue
+# version, so they are never stale on the site itself; a CDN or proxy may keep them for
+# PAGE_CACHE_S_MAXAGE seconds and serve them stale while it revalidates.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
+PAGE_CACHE_BROWSER_MAX_AGE = env.int("PAGE_CACHE_BROWSER_MAX_AGE", default=0)
+PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=60)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=300)
+PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/preview/", "/api/", "/static/", "/bench/"]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "OSCE Portal API",

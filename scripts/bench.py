@@ -1,22 +1,37 @@
 #!/usr/bin/env python3
-"""Benchmark search and the catalogue against a bare Django view (`make bench`).
+"""Benchmark the public pages and the API against a bare Django view (`make bench`).
 
-Needs PostgreSQL (DATABASE_URL). Fills the database to COUNT synthetic commitments (added to
-the seed catalogue with `manage.py seed_synthetic`; remove them with `--delete`), serves the
-site with gunicorn on 127.0.0.1, and measures the median of REQUESTS sequential requests for
-each page, reported as a ratio to the bare view served by the same gunicorn in the same run.
+Fills the database (DATABASE_URL: PostgreSQL or SQLite) to COUNT synthetic commitments (added
+to the seed catalogue with `manage.py seed_synthetic`; remove them with `--delete`), then serves
+the site with gunicorn on 127.0.0.1, debug off, once per server mode:
 
-Usage: DATABASE_URL=postgres://... python scripts/bench.py [--count 100000] [--requests 100]
+- cold: a dummy cache backend, so no page, facet count, count or ETag state is ever reused
+  and every request pays the full price, catalogue-wide aggregates included;
+- no page cache: the configured cache for the aggregates (computed once per catalogue
+  version), every page rendered;
+- cached: the configured cache (REDIS_URL when set, else each worker's memory) for everything,
+  so repeated requests come from the page cache.
+
+For each page it measures the median of REQUESTS sequential requests and, with wrk (Debian
+package `wrk`), the throughput under concurrency (`wrk -t2 -c8` for DURATION seconds), and
+reports both as ratios to the bare view measured by the same server in the same run. Rows
+with several addresses (the search rows) rotate through them.
+
+Usage: DATABASE_URL=... python scripts/bench.py [--count 100000] [--requests 50] [--duration 5]
+       [--servers "cold,no page cache,cached"]
 """
 
 import argparse
 import os
+import re
 import secrets
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -49,8 +64,42 @@ QUERIES = [
 ]
 
 
-def manage(*args, env):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+def rows():
+    q = urllib.parse.urlencode
+    return [
+        ("Bare Django view", ["/bench/bare/"]),
+        ("Home (`/`)", ["/"]),
+        ("Catalogue (`/commitments/`)", ["/commitments/"]),
+        (
+            "Catalogue, theme + kind",
+            ["/commitments/?theme=cyber-ict-security&kind=decision"],
+        ),
+        ("Search, most common word (`/search/?q=internet`)", ["/search/?q=internet"]),
+        ("Search, one match (`/search/?q=bishkek`)", ["/search/?q=bishkek"]),
+        ("Search, 20 queries (`/search/?q=…`)", [f"/search/?{q({'q': w})}" for w in QUERIES]),
+        (
+            "Catalogue search, 20 queries (`/commitments/?search=…`)",
+            [f"/commitments/?{q({'search': w})}" for w in QUERIES],
+        ),
+        ("Commitment page", ["/commitments/mc-dec-7-06/"]),
+        ("API list (`/api/v1/commitments/`)", ["/api/v1/commitments/"]),
+        (
+            "API search (`/api/v1/commitments/?search=internet`)",
+            ["/api/v1/commitments/?search=internet"],
+        ),
+    ]
+
+
+def manage(*args, env, capture=False):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
+    return result.stdout
 
 
 def count_synthetic(env):
@@ -58,15 +107,7 @@ def count_synthetic(env):
         "from catalog.models import Commitment;"
         "print(Commitment.objects.filter(slug__startswith='synthetic-').count())"
     )
-    output = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return int(output.strip().splitlines()[-1])
+    return int(manage("shell", "-c", code, env=env, capture=True).strip().splitlines()[-1])
 
 
 def free_port():
@@ -77,59 +118,71 @@ def free_port():
 
 def fetch(url):
     started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=60) as response:
+    with urllib.request.urlopen(url, timeout=120) as response:
         response.read()
         status = response.status
     return time.perf_counter() - started, status
 
 
-def median_ms(base, paths, requests):
-    for path in paths[:5]:  # warm-up: connections, caches, compiled templates
+def median_ms(base, paths, requests, warm_all):
+    # Warm-up: connections and compiled templates; with a cache, every address once, so the
+    # cached figures are those of cached answers only.
+    for path in paths if warm_all else paths[:2]:
         fetch(base + path)
     timings = []
     for number in range(requests):
-        elapsed, status = fetch(base + paths[number % len(paths)])
+        path = paths[number % len(paths)]
+        elapsed, status = fetch(base + path)
         if status != 200:
-            raise SystemExit(f"{paths[number % len(paths)]} answered {status}")
+            raise SystemExit(f"{path} answered {status}")
         timings.append(elapsed)
     return statistics.median(timings) * 1000
 
 
-def answers(url):
+LUA = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+
+def throughput(base, paths, duration, connections, threads):
+    """Requests per second from wrk, or None without wrk. Non-2xx answers fail the run."""
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA % ", ".join(f'"{path}"' for path in paths))
     try:
-        return fetch(url)[1] == 200
-    except urllib.error.HTTPError:
-        return False
+        output = subprocess.run(
+            [
+                wrk,
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "--timeout",
+                "60s",
+                "-s",
+                script.name,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=duration + 120,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    if "Non-2xx" in output:
+        raise SystemExit(f"wrk saw error answers for {paths[0]}:\n{output}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    return float(match.group(1)) if match else None
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=100_000, help="synthetic commitments")
-    parser.add_argument("--requests", type=int, default=100, help="requests per measurement")
-    parser.add_argument("--port", type=int, default=0, help="default: a free port")
-    parser.add_argument("--workers", type=int, default=2)
-    options = parser.parse_args()
-
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database; the benchmark runs there.")
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "off",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "off",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("load_seed", "--if-empty", "-v0", env=env)
-    missing = options.count - count_synthetic(env)
-    if missing > 0:
-        print(f"Creating {missing} synthetic commitments…", flush=True)
-        manage("seed_synthetic", "--count", str(missing), env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-    port = options.port or free_port()
-
+def serve(env, port, workers):
     server = subprocess.Popen(
         [
             sys.executable,
@@ -140,7 +193,9 @@ def main():
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            str(options.workers),
+            str(workers),
+            "--timeout",
+            "300",
             "--log-level",
             "warning",
             "bench_wsgi:application",
@@ -149,41 +204,119 @@ def main():
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        if server.poll() is not None:
+            raise SystemExit("gunicorn did not start")
+        try:
+            fetch(base + "/bench/bare/")
+            return server, base
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer")
+
+
+def measure(env, options, label):
+    server, base = serve(env, options.port, options.workers)
+    results = {}
     try:
-        for _ in range(100):
-            if server.poll() is not None:
-                raise SystemExit("gunicorn did not start")
-            try:
-                fetch(base + "/bench/bare/")
-                break
-            except OSError:
-                time.sleep(0.2)
-        catalogue = "/commitments/" if answers(base + "/commitments/") else "/bench/catalogue/"
-        search_paths = [f"/search/?{urllib.parse.urlencode({'q': q})}" for q in QUERIES]
-        filtered = [f"{catalogue}?{urllib.parse.urlencode({'search': q})}" for q in QUERIES]
-        rows = [
-            ("Bare Django view", ["/bench/bare/"]),
-            (f"Catalogue page ({catalogue})", [catalogue]),
-            (f"Catalogue search ({catalogue}?search=…)", filtered),
-            ("Search page (/search/?q=…)", search_paths),
-        ]
-        results = [(label, median_ms(base, paths, options.requests)) for label, paths in rows]
+        for name, paths in rows():
+            print(f"  {label}: {name}", file=sys.stderr, flush=True)
+            median = median_ms(base, paths, options.requests, warm_all=label != "cold")
+            rps = throughput(base, paths, options.duration, options.connections, options.threads)
+            results[name] = (median, rps)
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        server.wait(timeout=60)
+    return results
 
-    bare = results[0][1]
+
+def ratio(value, bare):
+    return f"{value / bare:.1f}×" if value and bare else "–"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000, help="synthetic commitments")
+    parser.add_argument("--requests", type=int, default=50, help="sequential requests per row")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per row")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--servers",
+        type=lambda value: [part.strip() for part in value.split(",")],
+        default=["cold", "no page cache", "cached"],
+        help="comma-separated: cold (a dummy cache: nothing reused), no page cache (aggregates "
+        "cached, pages rendered), cached (everything)",
+    )
+    options = parser.parse_args()
+    options.port = options.port or free_port()
+
+    database = os.environ.get("DATABASE_URL", "")
+    vendor = "PostgreSQL" if database.startswith("postgres") else "SQLite"
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "off",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "off",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "API_ANON_THROTTLE_RATE": "",  # the benchmark is one client sending many requests
+    }
+
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("load_seed", "--if-empty", "-v0", env=env)
+    missing = options.count - count_synthetic(env)
+    if missing > 0:
+        print(f"Creating {missing} synthetic commitments…", file=sys.stderr, flush=True)
+        manage("seed_synthetic", "--count", str(missing), env=env)
+    elif missing < 0:
+        print(
+            f"The database holds {-missing} more synthetic commitments than asked "
+            "(manage.py seed_synthetic --delete removes them all).",
+            file=sys.stderr,
+        )
+    manage("collectstatic", "--noinput", "-v0", env=env)
+
+    servers = {
+        "cold": {"BENCH_UNCACHED": "1"},
+        "no page cache": {"PAGE_CACHE_ENABLED": "off"},
+        "cached": {},
+    }
+    results = {
+        label: measure({**env, **servers[label]}, options, label) for label in options.servers
+    }
+
     total = count_synthetic(env)
     print()
     print(
-        f"{total:,} synthetic commitments + the seed catalogue on PostgreSQL; "
-        f"gunicorn, {options.workers} workers; median of {options.requests} requests."
+        f"{total:,} synthetic commitments + the seed catalogue on {vendor}; gunicorn, "
+        f"{options.workers} workers; medians of {options.requests} sequential requests; "
+        f"throughput from `wrk -t{options.threads} -c{options.connections} "
+        f"-d{options.duration}s`; ratios to the bare view of the same server."
     )
     print()
-    print("| Page | Median (ms) | Ratio to the bare view |")
-    print("|---|---:|---:|")
-    for label, median in results:
-        print(f"| {label} | {median:.1f} | {median / bare:.1f}× |")
+    header = "| Page |"
+    rule = "|---|"
+    for label in results:
+        header += f" {label} median (ms) | × bare | {label} req/s | bare ÷ page |"
+        rule += "---:|---:|---:|---:|"
+    print(header)
+    print(rule)
+    for name, _paths in rows():
+        line = f"| {name} |"
+        for measured in results.values():
+            bare_median, bare_rps = measured["Bare Django view"]
+            median, rps = measured[name]
+            line += (
+                f" {median:.1f} | {ratio(median, bare_median)} | "
+                f"{rps:,.0f} | {ratio(bare_rps, rps)} |"
+                if rps
+                else f" {median:.1f} | {ratio(median, bare_median)} | – | – |"
+            )
+        print(line)
 
 
 if __name__ == "__main__":

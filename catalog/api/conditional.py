@@ -8,6 +8,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, quote_etag
 from rest_framework.response import Response
 
+from .. import caching
 from ..models import ActivityCategory, Commitment, Institution, Organisation, Theme
 
 
@@ -53,7 +54,9 @@ class ConditionalGetMixin:
         return Response(self.get_serializer(instance).data)
 
     def _not_modified(self, request):
-        last_modified, fingerprint = catalogue_state()
+        # Cached under the catalogue version (replaced by every write and when a scheduled
+        # record comes due), so a list request no longer aggregates every table.
+        last_modified, fingerprint = caching.cached("api-state", (), catalogue_state)
         key = "|".join([fingerprint, request.get_full_path(), request.accepted_renderer.format])
         self._etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
         self._last_modified = last_modified

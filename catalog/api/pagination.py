@@ -1,12 +1,32 @@
 import re
 
+from django.core.paginator import Paginator as DjangoPaginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from .. import caching
+
 POSITIVE_INTEGER = re.compile(r"[0-9]+")
 # Longer numbers are valid but beyond any page or size; capping avoids converting huge strings.
 MAX_DIGITS = 18
+
+
+class CachedCountPaginator(DjangoPaginator):
+    """A paginator whose count is cached under the catalogue version for these filters."""
+
+    count_key = None
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return super().count
+        return caching.cached("api-count", self.count_key, lambda: DjangoPaginator.count.func(self))
+
+
+# The parameters that do not change which records match.
+NOT_FILTERS = ("page", "page_size", "format", "ordering")
 
 
 class CataloguePagination(PageNumberPagination):
@@ -21,6 +41,18 @@ class CataloguePagination(PageNumberPagination):
     page_query_param = "page"
     page_size_query_param = "page_size"
     last_page_strings = ()
+
+    def paginate_queryset(self, queryset, request, view=None):
+        filters = sorted(
+            (name, tuple(values))
+            for name, values in request.query_params.lists()
+            if name not in NOT_FILTERS
+        )
+        key = (queryset.model._meta.label, getattr(view, "basename", ""), filters)
+        self.django_paginator_class = type(
+            "KeyedPaginator", (CachedCountPaginator,), {"count_key": key}
+        )
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

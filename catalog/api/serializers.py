@@ -5,8 +5,11 @@ its API address (`url`) and its public page (`web_url`). Nested records are comp
 from prefetched data: the serializers never query.
 """
 
+import copy
+import hashlib
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import caching
 from ..models import (
     ActivityCategory,
     CategoryAssignment,
@@ -44,8 +48,40 @@ def _id_field():
     )
 
 
+# Stands for the slug in an address built once per request and field; slugs are letters,
+# digits, hyphens and underscores, so a plain replacement gives the same address as reverse().
+SLUG_PLACEHOLDER = "zzslugzz"
+
+
+def _per_request(context, key, build):
+    """A value built once per serialisation (the context is shared by nested serializers)."""
+    memo = context.setdefault("_url_templates", {})
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
+class SlugIdentityField(serializers.HyperlinkedIdentityField):
+    """The record's API address, reversed once per request and view, not once per record."""
+
+    def get_url(self, obj, view_name, request, format):
+        if obj.pk in (None, ""):
+            return None
+        template = _per_request(
+            self.context,
+            ("api", view_name, format),
+            lambda: self.reverse(
+                view_name,
+                kwargs={self.lookup_url_kwarg: SLUG_PLACEHOLDER},
+                request=request,
+                format=format,
+            ),
+        )
+        return template.replace(SLUG_PLACEHOLDER, getattr(obj, self.lookup_field))
+
+
 def _api_url_field(view_name):
-    return serializers.HyperlinkedIdentityField(
+    return SlugIdentityField(
         view_name=f"api:{view_name}-detail",
         lookup_field="slug",
         help_text=_("This record in the API."),
@@ -61,7 +97,13 @@ class WebURLField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return self.context["request"].build_absolute_uri(value.get_absolute_url())
+        def build():
+            placeholder = copy.copy(value)
+            placeholder.slug = SLUG_PLACEHOLDER
+            return self.context["request"].build_absolute_uri(placeholder.get_absolute_url())
+
+        template = _per_request(self.context, ("web", type(value)), build)
+        return template.replace(SLUG_PLACEHOLDER, value.slug)
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -213,6 +255,35 @@ class IncomingRelationSerializer(DescribedModelSerializer):
         fields = ["kind", "label", "note", "commitment"]
 
 
+class CachedRowsListSerializer(serializers.ListSerializer):
+    """A list whose rows are cached one by one under the catalogue version.
+
+    A commitment's representation depends only on the published catalogue (replaced as a
+    whole by the version on every write and every due publication), the site's address and
+    the `format` parameter its links keep, so those make the key. One `get_many` per page.
+    """
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        if request is None or not items:
+            return super().to_representation(items)
+        address = "|".join([request.build_absolute_uri("/"), request.GET.get("format", "")])
+        digest = hashlib.sha256(address.encode()).hexdigest()[:16]
+        prefix = f"api-row:{caching.catalogue_version()}:{digest}"
+        keys = {item.pk: f"{prefix}:{item.pk}" for item in items}
+        found = cache.get_many(list(keys.values()))
+        rows, missing = [], {}
+        for item in items:
+            row = found.get(keys[item.pk])
+            if row is None:
+                row = missing[keys[item.pk]] = self.child.to_representation(item)
+            rows.append(row)
+        if missing:
+            cache.set_many(missing, caching.TIMEOUT)
+        return rows
+
+
 class CommitmentSerializer(DescribedModelSerializer):
     id = _id_field()
     url = _api_url_field("commitment")
@@ -265,6 +336,7 @@ class CommitmentSerializer(DescribedModelSerializer):
 
     class Meta:
         model = Commitment
+        list_serializer_class = CachedRowsListSerializer
         fields = [
             "id",
             "url",

@@ -36,7 +36,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0010_institution_chairmanship_kind"),
+        ("catalog", "0015_featured_index"),
         ("axes", "0010_accessattemptexpiration"),
     ]
 

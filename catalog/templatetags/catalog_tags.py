@@ -274,3 +274,13 @@ def commitment_json_ld(context, commitment):
             linked["legislationIdentifier"] = target.symbol
         data.setdefault(LEGISLATION_RELATIONS[relation.kind], []).append(linked)
     return json_ld(data)
+
+
+@register.filter
+def result_count(count, capped=False):
+    """A number of results with thousands separators; "1,000+" when search capped it."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    from ..search import CANDIDATE_LIMIT
+
+    return f"{intcomma(CANDIDATE_LIMIT)}+" if capped else intcomma(count or 0)

@@ -1,5 +1,6 @@
 """Home, the filtered catalogue, its exports and the commitment pages."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Prefetch
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.views import View
@@ -117,20 +118,32 @@ class CommitmentListView(CleanQueryMixin, FilterView):
         return Commitment.objects.for_listing().newest_first()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         # Facet counts scan every matching record; cached per catalogue version and filters.
         filters = sorted(
             (name, tuple(values))
             for name, values in self.request.GET.lists()
             if name not in ("page", "ordering")
         )
-        context["facets"] = caching.cached("facets", filters, self.filterset.facets)
+        facets = caching.cached("facets", filters, self.filterset.facets)
+        # Every record has one kind, so the kind facet already holds the number of results:
+        # no COUNT over every matching record.
+        self.known_count = None
+        if not self.filterset.is_bound or self.filterset.is_valid():
+            kinds = facets["kind"]
+            chosen = [option for option in kinds if option["selected"]] or kinds
+            self.known_count = sum(option["count"] for option in chosen)
+        context = super().get_context_data(**kwargs)
+        context["facets"] = facets
         context["active_filters"] = self.filterset.active_filters()
         context["filters_invalid"] = self.filterset.is_bound and not self.filterset.is_valid()
         query = self.request.GET.copy()
         query.pop("page", None)
         context["export_query"] = query.urlencode()
         page = context["page_obj"]
+        # A search reads at most search.CANDIDATE_LIMIT + 1 candidates: more reads "1,000+".
+        context["count_capped"] = bool(
+            (self.filterset.cleaned_data.get("search") or "").strip()
+        ) and search.is_capped(page.paginator.count)
         context["page_range"] = page.paginator.get_elided_page_range(page.number)
         query = self.filterset.cleaned_data.get("search", "").strip()
         context["search_query"] = query
@@ -140,6 +153,24 @@ class CommitmentListView(CleanQueryMixin, FilterView):
                 commitment.snippet = marked.get(commitment.pk)
             context["also_matching"] = search.vocabulary_groups(query)
         return context
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
+        return KnownCountPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count=getattr(self, "known_count", None),
+        )
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (from cached facet counts) instead of asking the database."""
+
+    def __init__(self, *args, count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count
 
 
 class CommitmentExportView(View):

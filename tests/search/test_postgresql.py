@@ -27,7 +27,7 @@ def synthetic(synthetic_rows, seeded):
 
 
 def test_search_query_uses_the_gin_index_at_scale(synthetic):
-    plan = search.search_commitments(Commitment.objects.for_listing(), "Bucharest").explain()
+    plan = search.text_matches(Commitment.objects.for_listing(), "Bucharest")[:1001].explain()
     assert "search_vector_gin" in plan
     assert "Seq Scan on catalog_searchdocument" not in plan
 

@@ -151,7 +151,12 @@ class Command(BaseCommand):
         """Fresh planner statistics (and a flushed GIN pending list) after a bulk load."""
         if connection.vendor == "postgresql" and connection.get_autocommit():
             with connection.cursor() as cursor:
-                for table in ("catalog_commitment", "catalog_searchdocument"):
+                for table in (
+                    "catalog_commitment",
+                    "catalog_searchdocument",
+                    Commitment.themes.through._meta.db_table,
+                    CategoryAssignment._meta.db_table,
+                ):
                     cursor.execute(f"VACUUM ANALYZE {table}")
         else:  # inside a transaction, where VACUUM is not allowed
             with connection.cursor() as cursor:
