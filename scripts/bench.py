@@ -216,11 +216,19 @@ def serve(env, port, workers):
     raise SystemExit("gunicorn did not answer")
 
 
+def selected_rows(options):
+    return [
+        (name, paths)
+        for name, paths in rows()
+        if name == "Bare Django view" or not options.only or options.only.lower() in name.lower()
+    ]
+
+
 def measure(env, options, label):
     server, base = serve(env, options.port, options.workers)
     results = {}
     try:
-        for name, paths in rows():
+        for name, paths in selected_rows(options):
             print(f"  {label}: {name}", file=sys.stderr, flush=True)
             median = median_ms(base, paths, options.requests, warm_all=label != "cold")
             rps = throughput(base, paths, options.duration, options.connections, options.threads)
@@ -251,6 +259,7 @@ def main():
         help="comma-separated: cold (a dummy cache: nothing reused), no page cache (aggregates "
         "cached, pages rendered), cached (everything)",
     )
+    parser.add_argument("--only", help="only the rows whose name contains this (e.g. API)")
     options = parser.parse_args()
     options.port = options.port or free_port()
 
@@ -305,7 +314,7 @@ def main():
         rule += "---:|---:|---:|---:|"
     print(header)
     print(rule)
-    for name, _paths in rows():
+    for name, _paths in selected_rows(options):
         line = f"| {name} |"
         for measured in results.values():
             bare_median, bare_rps = measured["Bare Django view"]

@@ -6,10 +6,8 @@ from prefetched data: the serializers never query.
 """
 
 import copy
-import hashlib
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +15,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import caching
 from ..models import (
     ActivityCategory,
     CategoryAssignment,
@@ -255,35 +252,6 @@ class IncomingRelationSerializer(DescribedModelSerializer):
         fields = ["kind", "label", "note", "commitment"]
 
 
-class CachedRowsListSerializer(serializers.ListSerializer):
-    """A list whose rows are cached one by one under the catalogue version.
-
-    A commitment's representation depends only on the published catalogue (replaced as a
-    whole by the version on every write and every due publication), the site's address and
-    the `format` parameter its links keep, so those make the key. One `get_many` per page.
-    """
-
-    def to_representation(self, data):
-        items = list(data.all() if hasattr(data, "all") else data)
-        request = self.context.get("request")
-        if request is None or not items:
-            return super().to_representation(items)
-        address = "|".join([request.build_absolute_uri("/"), request.GET.get("format", "")])
-        digest = hashlib.sha256(address.encode()).hexdigest()[:16]
-        prefix = f"api-row:{caching.catalogue_version()}:{digest}"
-        keys = {item.pk: f"{prefix}:{item.pk}" for item in items}
-        found = cache.get_many(list(keys.values()))
-        rows, missing = [], {}
-        for item in items:
-            row = found.get(keys[item.pk])
-            if row is None:
-                row = missing[keys[item.pk]] = self.child.to_representation(item)
-            rows.append(row)
-        if missing:
-            cache.set_many(missing, caching.TIMEOUT)
-        return rows
-
-
 class CommitmentSerializer(DescribedModelSerializer):
     id = _id_field()
     url = _api_url_field("commitment")
@@ -336,7 +304,6 @@ class CommitmentSerializer(DescribedModelSerializer):
 
     class Meta:
         model = Commitment
-        list_serializer_class = CachedRowsListSerializer
         fields = [
             "id",
             "url",
