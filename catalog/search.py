@@ -504,7 +504,11 @@ def _marked(text):
 
 def _highlight(text, tokens, words=40):
     """A passage highlighted in Python, when the database gave none."""
-    text = Truncator(text or "").words(words)
+    return _mark_tokens(Truncator(text or "").words(words), tokens)
+
+
+def _mark_tokens(text, tokens):
+    """`text` HTML-escaped, with words starting with any of `tokens` in <mark>."""
     if not tokens:
         return escape(text)
     pattern = re.compile(
@@ -514,7 +518,7 @@ def _highlight(text, tokens, words=40):
 
 
 # --------------------------------------------------------------------------------------
-# Site search: commitments and the vocabularies, grouped
+# Vocabularies a search also looks in (the catalogue's 'also matching' panel)
 # --------------------------------------------------------------------------------------
 
 
@@ -526,31 +530,11 @@ class Group:
     capped: bool = False  # the count stands for "more than CANDIDATE_LIMIT"
 
 
-def site_search(query, limit=20):
-    """Results for the search page: commitments (ranked, with snippets), institutions, themes
-    and categories, each with its total count and at most `limit` rows."""
-    parsed = parse(query)
-    if not parsed:
-        return []
-    commitments = search_commitments(Commitment.objects.for_listing(), query)
-    page = list(commitments[:limit])
-    count = commitments.count()
-    marked = snippets(page, query)
-    for commitment in page:
-        commitment.snippet = marked[commitment.pk]
-    groups = [Group("commitments", page, count, is_capped(count))]
-    vocabularies = (
-        ("institutions", Institution.objects.all(), ("name", "acronym", "description")),
-        ("themes", Theme.objects.all(), ("name", "description")),
-        ("categories", ActivityCategory.objects.all(), ("name", "scope_note")),
-    )
-    for key, queryset, fields in vocabularies:
-        if parsed.tokens:
-            matches = queryset.filter(_every_word(parsed.tokens, fields))
-            groups.append(Group(key, list(matches[:limit]), matches.count()))
-        else:
-            groups.append(Group(key, [], 0))
-    return groups
+VOCABULARIES = (
+    ("institutions", Institution.objects.all(), ("name", "acronym", "description")),
+    ("themes", Theme.objects.all(), ("name", "description")),
+    ("categories", ActivityCategory.objects.all(), ("name", "scope_note")),
+)
 
 
 def _every_word(tokens, fields):
@@ -761,14 +745,9 @@ def vocabulary_groups(query, limit=8):
     parsed = parse(query)
     if not parsed.tokens:
         return []
-    vocabularies = (
-        ("institutions", Institution.objects.all(), ("name", "acronym", "description")),
-        ("themes", Theme.objects.all(), ("name", "description")),
-        ("categories", ActivityCategory.objects.all(), ("name", "scope_note")),
-    )
     groups = []
-    for key, queryset, fields in vocabularies:
-        matches = list(queryset.filter(_every_word(parsed.tokens, fields))[: limit + 1])
+    for key, queryset, fields in VOCABULARIES:
+        matches = list(queryset.all().filter(_every_word(parsed.tokens, fields))[: limit + 1])
         if matches:
             groups.append(Group(key, matches[:limit], len(matches)))
     return groups
@@ -776,10 +755,4 @@ def vocabulary_groups(query, limit=8):
 
 def highlight(text, query):
     """`text` HTML-escaped, with the words of `query` (as prefixes) in <mark>."""
-    tokens = parse(query).tokens
-    if not tokens:
-        return escape(text or "")
-    pattern = re.compile(
-        r"\b(" + "|".join(re.escape(token) for token in tokens) + r")\w*", re.IGNORECASE
-    )
-    return _marked(pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", text or ""))
+    return _mark_tokens(text or "", parse(query).tokens)

@@ -74,11 +74,13 @@ def rows():
             "Catalogue, theme + kind",
             ["/commitments/?theme=cyber-ict-security&kind=decision"],
         ),
-        ("Search, most common word (`/search/?q=internet`)", ["/search/?q=internet"]),
-        ("Search, one match (`/search/?q=bishkek`)", ["/search/?q=bishkek"]),
-        ("Search, 20 queries (`/search/?q=…`)", [f"/search/?{q({'q': w})}" for w in QUERIES]),
         (
-            "Catalogue search, 20 queries (`/commitments/?search=…`)",
+            "Search, most common word (`/commitments/?search=internet`)",
+            ["/commitments/?search=internet"],
+        ),
+        ("Search, one match (`/commitments/?search=bishkek`)", ["/commitments/?search=bishkek"]),
+        (
+            "Search, 20 queries (`/commitments/?search=…`)",
             [f"/commitments/?{q({'search': w})}" for w in QUERIES],
         ),
         ("Commitment page", ["/commitments/mc-dec-7-06/"]),
