@@ -284,6 +284,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "catalog.api.negotiation.StrictFormatNegotiation",
     # The throttle identifies clients with osce_portal.security.client_ip; this says the same.
     "NUM_PROXIES": TRUSTED_PROXIES,
 }

@@ -101,3 +101,11 @@ def test_browsable_api_is_served_to_browsers(client, commitment):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert commitment.slug in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["", "xml"])
+def test_a_format_not_offered_is_refused(client, commitment, value):
+    response = client.get("/api/v1/commitments/", {"format": value})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "The requested format is not offered here."}
