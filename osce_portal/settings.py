@@ -314,7 +314,7 @@ PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
 PAGE_CACHE_BROWSER_MAX_AGE = env.int("PAGE_CACHE_BROWSER_MAX_AGE", default=0)
 PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=60)
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=300)
-PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/preview/", "/api/", "/static/", "/bench/"]
+PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/preview/", "/api/", "/static/", "/health/", "/bench/"]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "OSCE Portal API",

@@ -41,7 +41,7 @@ def violations_on(page, url):
         "/",
         "/commitments/",
         "/commitments/pc-dec-1063/",
-        "/search/?q=terrorism",
+        "/commitments/?search=terrorism",
         "/matrix/",
         "/api/v1/commitments/",  # the browsable API
     ],

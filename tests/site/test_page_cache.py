@@ -17,7 +17,7 @@ PUBLIC_PAGES = [
     reverse("catalog:home"),
     CATALOGUE,
     CATALOGUE + "?kind=decision",
-    reverse("catalog:search") + "?q=decision",
+    CATALOGUE + "?search=decision",
     reverse("catalog:theme_list"),
     reverse("catalog:institution_list"),
 ]
