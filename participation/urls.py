@@ -6,4 +6,11 @@ app_name = "participation"
 
 urlpatterns = [
     path("compare/", views.CompareView.as_view(), name="compare"),
+    path("suggest/", views.SuggestView.as_view(), name="suggest"),
+    path("suggest/sent/", views.SuggestSentView.as_view(), name="suggest_sent"),
+    path(
+        "commitments/<slug:slug>/suggest/",
+        views.SuggestView.as_view(),
+        name="suggest_record",
+    ),
 ]

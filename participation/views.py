@@ -1,13 +1,17 @@
-"""Public participation pages: compare side by side."""
+"""Public participation pages: compare side by side, suggest a correction."""
 
-from django.shortcuts import render
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from catalog.models import Commitment
 from catalog.views.catalogue import CommitmentDetailView
 
+from . import ratelimit
 from .compare import MAX_RECORDS, MIN_RECORDS, comparison_rows
+from .forms import SuggestionForm
 
 PICKER_LENGTH = 20
 
@@ -80,4 +84,92 @@ class CompareView(View):
             "participation/compare_error.html",
             {"message": message, "missing": missing},
             status=status,
+        )
+
+
+class SuggestView(View):
+    """Suggest a correction: `/commitments/<slug>/suggest/` for a record, `/suggest/` in general.
+
+    No account. Refusals store nothing and answer 4xx with the reason: over the per-address
+    rate limit (429), the honeypot filled (400), invalid or oversized fields, too many links
+    (400). CSRF is checked by the middleware (403).
+    """
+
+    template_name = "participation/suggest.html"
+
+    def record(self, slug):
+        if slug is None:
+            return None
+        return get_object_or_404(Commitment.objects.published(), slug=slug)
+
+    def render_form(self, request, form, commitment, status=200, refusal=None):
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "commitment": commitment,
+                "refusal": refusal,
+                "retention_days": settings.SUGGESTION_RETENTION_DAYS,
+            },
+            status=status,
+        )
+
+    def get(self, request, slug=None):
+        return self.render_form(request, SuggestionForm(), self.record(slug))
+
+    def post(self, request, slug=None):
+        commitment = self.record(slug)
+        form = SuggestionForm(request.POST)
+        if ratelimit.hit("suggest", request):
+            minutes = max(1, settings.SUGGESTION_RATE_WINDOW // 60)
+            return self.render_form(
+                request,
+                form,
+                commitment,
+                status=429,
+                refusal=_(
+                    "Too many suggestions from your address: at most %(limit)d in %(minutes)d "
+                    "minutes. Nothing was stored; please try again later."
+                )
+                % {"limit": settings.SUGGESTION_RATE_LIMIT, "minutes": minutes},
+            )
+        if form.is_bot:
+            return self.render_form(
+                request,
+                SuggestionForm(),
+                commitment,
+                status=400,
+                refusal=_(
+                    "The field “Leave this field empty” was filled in, so the form looks as if a "
+                    "program sent it. Nothing was stored; please send it again with that field "
+                    "empty."
+                ),
+            )
+        if not form.is_valid():
+            return self.render_form(
+                request,
+                form,
+                commitment,
+                status=400,
+                refusal=_(
+                    "The suggestion was not sent; nothing was stored. See the messages below."
+                ),
+            )
+        suggestion = form.save(commit=False)
+        suggestion.commitment = commitment
+        suggestion.save()
+        return redirect(
+            reverse("participation:suggest_sent") + (f"?r={commitment.slug}" if commitment else ""),
+            permanent=False,
+        )
+
+
+class SuggestSentView(View):
+    def get(self, request):
+        commitment = Commitment.objects.published().filter(slug=request.GET.get("r", "")).first()
+        return render(
+            request,
+            "participation/suggest_sent.html",
+            {"commitment": commitment, "retention_days": settings.SUGGESTION_RETENTION_DAYS},
         )
