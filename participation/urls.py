@@ -8,6 +8,12 @@ urlpatterns = [
     path("compare/", views.CompareView.as_view(), name="compare"),
     path("suggest/", views.SuggestView.as_view(), name="suggest"),
     path("suggest/sent/", views.SuggestSentView.as_view(), name="suggest_sent"),
+    path("commitments/<slug:slug>/changes/", views.ChangesView.as_view(), name="changes"),
+    path(
+        "commitments/<slug:slug>/versions/<int:version_id>/",
+        views.VersionView.as_view(),
+        name="version",
+    ),
     path(
         "commitments/<slug:slug>/suggest/",
         views.SuggestView.as_view(),

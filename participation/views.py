@@ -1,15 +1,24 @@
 """Public participation pages: compare side by side, suggest a correction."""
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from catalog.models import Commitment
+from catalog.models import (
+    ActivityCategory,
+    Commitment,
+    Institution,
+    Organisation,
+    RelationKind,
+    Theme,
+)
 from catalog.views.catalogue import CommitmentDetailView
 
-from . import ratelimit
+from . import history, ratelimit
 from .compare import MAX_RECORDS, MIN_RECORDS, comparison_rows
 from .forms import SuggestionForm
 
@@ -172,4 +181,77 @@ class SuggestSentView(View):
             request,
             "participation/suggest_sent.html",
             {"commitment": commitment, "retention_days": settings.SUGGESTION_RETENTION_DAYS},
+        )
+
+
+def _published_record(slug):
+    return get_object_or_404(
+        Commitment.objects.published().select_related("organisation", "adopting_body"), slug=slug
+    )
+
+
+class ChangesView(View):
+    """`/commitments/<slug>/changes/`: the record's published versions, newest first."""
+
+    def get(self, request, slug):
+        commitment = _published_record(slug)
+        versions = list(reversed(history.published_versions(commitment)))
+        return render(
+            request,
+            "participation/changes.html",
+            {"commitment": commitment, "versions": versions},
+        )
+
+
+class VersionView(View):
+    """`/commitments/<slug>/versions/<id>/`: one published version, read-only, citable.
+
+    Only versions of a record that is public now, and only published versions (anything else
+    is a 404, the same as a missing one)."""
+
+    def get(self, request, slug, version_id):
+        commitment = _published_record(slug)
+        versions = history.published_versions(commitment)
+        version = next((v for v in versions if v.id == version_id), None)
+        if version is None:
+            raise Http404("No such published version.")
+        current = versions[-1]
+        record = history.as_record(commitment, version)
+        fields = version.fields
+        themes = list(Theme.objects.filter(pk__in=fields["themes"]).order_by("position", "name"))
+        inlines = version.inlines
+        evidence_rows = inlines[str(history.INLINES["categoryassignment"][0])]
+        categories = ActivityCategory.objects.in_bulk([r["category"] for r in evidence_rows])
+        relation_rows = inlines[str(history.INLINES["commitmentrelation"][0])]
+        targets = Commitment.objects.published().in_bulk([r["target"] for r in relation_rows])
+        kinds = dict(RelationKind.choices)
+        bodies = Institution.objects.in_bulk(
+            [pk for pk in (fields["adopting_body"],) if pk is not None]
+        )
+        organisations = Organisation.objects.in_bulk([fields["organisation"]])
+        return render(
+            request,
+            "participation/version.html",
+            {
+                "commitment": commitment,
+                "record": record,
+                "version": version,
+                "current": current,
+                "is_current": version.id == current.id,
+                "themes": themes,
+                "organisation": organisations.get(fields["organisation"]),
+                "adopting_body": bodies.get(fields["adopting_body"]),
+                "evidence": [
+                    (categories[r["category"]], r)
+                    for r in evidence_rows
+                    if r["category"] in categories
+                ],
+                "relations": [
+                    (kinds.get(r["kind"], r["kind"]), targets[r["target"]], r)
+                    for r in relation_rows
+                    if r["target"] in targets
+                ],
+                "sources": inlines[str(history.INLINES["source"][0])],
+                "accessed": timezone.localdate(),
+            },
         )
