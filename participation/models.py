@@ -65,3 +65,27 @@ class Suggestion(models.Model):
     @property
     def is_resolved(self):
         return self.status != self.Status.NEW
+
+
+class Subscription(models.Model):
+    """E-mail alerts on a saved catalogue filter (double opt-in).
+
+    `query` is the catalogue's query string; `nonce` goes into the signed confirmation and
+    unsubscribe links, so a link only ever works for this subscription."""
+
+    email = models.EmailField(_("e-mail address"))
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("End of the period the last digest covered.")
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("alert subscription")
+        verbose_name_plural = _("alert subscriptions")
+
+    def __str__(self):
+        return f"#{self.pk}"

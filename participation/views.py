@@ -1,12 +1,16 @@
 """Public participation pages: compare side by side, suggest a correction."""
 
+from django import forms
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 
 from catalog.models import (
     ActivityCategory,
@@ -18,9 +22,10 @@ from catalog.models import (
 )
 from catalog.views.catalogue import CommitmentDetailView
 
-from . import history, ratelimit
+from . import alerts, history, ratelimit
 from .compare import MAX_RECORDS, MIN_RECORDS, comparison_rows
 from .forms import SuggestionForm
+from .models import Subscription
 
 PICKER_LENGTH = 20
 
@@ -255,3 +260,103 @@ class VersionView(View):
                 "accessed": timezone.localdate(),
             },
         )
+
+
+class AlertForm(forms.Form):
+    email = forms.EmailField(label=_lazy("Your e-mail address"), max_length=254)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+
+def _alert_page(request, status=200, **context):
+    return render(request, "participation/alerts.html", context, status=status)
+
+
+class AlertSubscribeView(View):
+    """`/alerts/?<catalogue filters>`: subscribe to a saved filter (double opt-in)."""
+
+    def get(self, request):
+        query = request.GET.urlencode()
+        filters = alerts.describe(query)
+        if filters is None:
+            return _alert_page(
+                request,
+                400,
+                refusal=_("These filters are not valid, so they cannot be saved."),
+            )
+        return _alert_page(
+            request, form=AlertForm(initial={"query": query}), filters=filters, query=query
+        )
+
+    def post(self, request):
+        form = AlertForm(request.POST)
+        query = request.POST.get("query", "")
+        if ratelimit.hit("alerts", request):
+            return _alert_page(
+                request,
+                429,
+                refusal=_("Too many requests from your address. Nothing was stored; try later."),
+            )
+        filters = alerts.describe(query) if len(query) <= 2000 else None
+        if filters is None:
+            return _alert_page(
+                request,
+                400,
+                refusal=_(
+                    "These filters are not valid, so they cannot be saved. Nothing was stored."
+                ),
+            )
+        if not form.is_valid():
+            return _alert_page(
+                request,
+                400,
+                form=form,
+                filters=filters,
+                query=query,
+                refusal=_("Nothing was stored: enter a valid e-mail address."),
+            )
+        subscription = Subscription.objects.create(
+            email=form.cleaned_data["email"], query=query, nonce=alerts.new_nonce()
+        )
+        alerts.send_confirmation(subscription)
+        # The same answer whatever the address: nothing tells whether it is subscribed already.
+        return _alert_page(request, sent=True)
+
+
+class AlertConfirmView(View):
+    def get(self, request, token):
+        subscription = alerts.read_token(token, alerts.CONFIRM_SALT, alerts.CONFIRM_MAX_AGE)
+        if subscription is None:
+            return _alert_page(
+                request,
+                400,
+                refusal=_("This confirmation link is not valid or has expired. Nothing changed."),
+            )
+        if subscription.confirmed_at is not None:
+            return _alert_page(request, 400, refusal=_("This confirmation link was already used."))
+        Subscription.objects.filter(pk=subscription.pk).update(confirmed_at=timezone.now())
+        return _alert_page(request, confirmed=True, filters=alerts.describe(subscription.query))
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class AlertUnsubscribeView(View):
+    """GET shows a button; POST unsubscribes (also the mail clients' one-click POST, RFC 8058,
+    which carries no CSRF token: the signed link is the authority)."""
+
+    def subscription(self, token):
+        return alerts.read_token(token, alerts.UNSUBSCRIBE_SALT)
+
+    def get(self, request, token):
+        if self.subscription(token) is None:
+            return _alert_page(
+                request, 404, refusal=_("This link is not valid, or you are already unsubscribed.")
+            )
+        return _alert_page(request, unsubscribe_token=token)
+
+    def post(self, request, token):
+        subscription = self.subscription(token)
+        if subscription is None:
+            return _alert_page(
+                request, 404, refusal=_("This link is not valid, or you are already unsubscribed.")
+            )
+        subscription.delete()
+        return _alert_page(request, unsubscribed=True)

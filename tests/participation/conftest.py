@@ -22,7 +22,7 @@ class Inbox:
         return "250 Message accepted for delivery"
 
     def body(self, index=-1):
-        return self.messages[index].get_body(("plain",)).get_content()
+        return self.messages[index].get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
 @pytest.fixture
