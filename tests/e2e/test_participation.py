@@ -77,3 +77,24 @@ def test_a_refused_suggestion_says_why(site, any_page):
     assert info.value.status == 400
     expect(page.get_by_role("alert")).to_contain_text("Source (web address): Enter a valid URL.")
     assert Suggestion.objects.count() == 0
+
+
+def test_subscribe_to_alerts_from_the_catalogue(site, any_page, settings):
+    from participation.models import Subscription
+
+    page = any_page
+    page.goto(f"{site}/commitments/?kind=decision")
+    page.get_by_role(
+        "link", name="E-mail me when records matching these filters are published or changed"
+    ).click()
+    expect(page.get_by_text("Kind: Decision")).to_be_visible()
+    page.get_by_label("Your e-mail address").fill("not-an-address")
+    with page.expect_response(re.compile(r"/alerts/$")) as info:
+        page.get_by_role("button", name="Subscribe").click()
+    assert info.value.status == 400
+    expect(page.get_by_role("alert")).to_contain_text("enter a valid e-mail address")
+    page.get_by_label("Your e-mail address").fill("reader@example.org")
+    page.get_by_role("button", name="Subscribe").click()
+    expect(page.get_by_text("Check your inbox")).to_be_visible()
+    subscription = Subscription.objects.get()
+    assert (subscription.email, subscription.query) == ("reader@example.org", "kind=decision")
