@@ -153,3 +153,22 @@ def test_query_counts_do_not_grow_with_history(client, db):
         count(client, "/commitments/q/"),
     )
     assert small == large == (3, 8, 8)
+
+
+def test_pending_changes_and_notes_reach_no_new_surface(client, record):
+    other = CommitmentFactory(slug="other")
+    current = published_versions(record)[-1]
+    for url in [
+        "/compare/?r=rec&r=other",
+        "/compare/?r=rec",
+        "/commitments/rec/changes/",
+        f"/commitments/rec/versions/{current.id}/",
+        "/commitments/rec/",
+        "/alerts/",
+        "/commitments/rec/suggest/",
+    ]:
+        html = client.get(url).content.decode()
+        assert "Pending title not approved" not in html, url
+        assert "Secret note" not in html, url
+        assert "secret editorial comment" not in html, url
+    assert other.slug in client.get("/compare/?r=rec&r=other").content.decode()
