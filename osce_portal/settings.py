@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "dbbackup",
     "catalog",
+    "participation",
 ]
 
 MIDDLEWARE = [
@@ -356,3 +357,23 @@ LOGGING = {
     # django-axes logs every login at INFO; lockouts (WARNING) are what matters.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# E-mail: EMAIL_URL (django-environ: smtp://user:password@host:587, smtp+tls://…, smtp+ssl://…,
+# consolemail://) or, without it, the console backend in development and SMTP on localhost:25
+# otherwise. DEFAULT_FROM_EMAIL is the sender of every message the site sends.
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+vars().update(env.email_url_config(EMAIL_URL))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OSCE Portal <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The site's public address, for links in e-mails sent by management commands (no request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Suggested corrections: at most SUGGESTION_RATE_LIMIT sent per client address in
+# SUGGESTION_RATE_WINDOW seconds (counted in the cache: use Redis with several app servers),
+# at most SUGGESTION_MAX_LINKS web addresses in the text, and reply addresses erased
+# SUGGESTION_RETENTION_DAYS after resolution (manage.py erase_suggestion_addresses).
+SUGGESTION_RATE_LIMIT = env.int("SUGGESTION_RATE_LIMIT", default=5)
+SUGGESTION_RATE_WINDOW = env.int("SUGGESTION_RATE_WINDOW", default=3600)
+SUGGESTION_MAX_LINKS = env.int("SUGGESTION_MAX_LINKS", default=3)
+SUGGESTION_RETENTION_DAYS = env.int("SUGGESTION_RETENTION_DAYS", default=30)

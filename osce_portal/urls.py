@@ -41,5 +41,6 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", RobotsTxtView.as_view(), name="robots_txt"),
     path("api/v1/", include("catalog.api.urls")),
+    path("", include("participation.urls")),
     path("", include("catalog.urls")),
 ]

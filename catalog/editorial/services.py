@@ -729,3 +729,31 @@ def apply_due_changes(now=None, *, ask_database=True):
                 change.save()
     _schedule_changed()
     return applied
+
+
+# --- suggested corrections --------------------------------------------------------------
+
+
+def open_changes_from_suggestion(*, user, commitment, suggestion_label, suggestion_url):
+    """An editor starts work on a record from a reader's suggestion, in one step.
+
+    A published record gets pending changes (a copy of the live version, unless it already
+    has some), so the live record stays as it is until a publisher approves; a draft or a
+    record in review is edited directly. Either way the workflow log links the suggestion.
+    Returns the PendingChange, or None for an unpublished record."""
+    with transaction.atomic():
+        live = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        require(user, Action.EDIT, live.status, record=live)
+        change = None
+        if live.status == Status.PUBLISHED:
+            change = PendingChange.objects.filter(commitment=live).first()
+            if change is None:
+                change = save_pending(user=user, commitment=live, data=pending.snapshot(live))
+        _log(
+            live,
+            from_status=live.status,
+            user=user,
+            comment=_("Opened from suggested correction %(label)s: %(url)s")
+            % {"label": suggestion_label, "url": suggestion_url},
+        )
+    return change

@@ -6,6 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -144,8 +145,9 @@ def _adopted(commitment):
 
 
 @register.simple_tag(takes_context=True)
-def citation_text(context, commitment):
-    """A plain-text citation of the record, naming its page and last-reviewed date."""
+def citation_text(context, commitment, version=None, version_url=None):
+    """A plain-text citation of the record, naming its page and last-reviewed date; with a
+    published `version`, that version's date and permanent address; always the accessed date."""
     parts = [f"{_author(commitment)}."]
     title = commitment.title
     if commitment.symbol:
@@ -153,14 +155,25 @@ def citation_text(context, commitment):
     parts.append(f"{title}.")
     where = ", ".join(p for p in (commitment.place, _adopted(commitment)) if p)
     parts.append(f"{where}.")
-    url = context["request"].build_absolute_uri(commitment.get_absolute_url())
-    if commitment.last_reviewed_on:
+    url = context["request"].build_absolute_uri(version_url or commitment.get_absolute_url())
+    if version:
+        parts.append(
+            _("OSCE Portal record, version of %(date)s: %(url)s")
+            % {"date": date_format(timezone.localtime(version.date), "j F Y"), "url": url}
+        )
+        if commitment.last_reviewed_on:
+            parts.append(
+                _("Last reviewed %(date)s.")
+                % {"date": date_format(commitment.last_reviewed_on, "j F Y")}
+            )
+    elif commitment.last_reviewed_on:
         parts.append(
             _("OSCE Portal record, last reviewed %(date)s: %(url)s")
             % {"date": date_format(commitment.last_reviewed_on, "j F Y"), "url": url}
         )
     else:
         parts.append(_("OSCE Portal record: %(url)s") % {"url": url})
+    parts.append(_("Accessed %(date)s.") % {"date": date_format(timezone.localdate(), "j F Y")})
     return " ".join(parts)
 
 
@@ -169,8 +182,9 @@ def _bibtex(value):
 
 
 @register.simple_tag(takes_context=True)
-def citation_bibtex(context, commitment):
-    """A BibTeX @misc entry for the record."""
+def citation_bibtex(context, commitment, version=None, version_url=None):
+    """A BibTeX @misc entry for the record (with a `version`: its date and permanent address);
+    `urldate` is the accessed date."""
     fields = [
         ("author", "{" + _bibtex(_author(commitment)) + "}"),
         ("title", _bibtex(commitment.title)),
@@ -183,9 +197,20 @@ def citation_bibtex(context, commitment):
     if commitment.place:
         fields.append(("address", _bibtex(commitment.place)))
     fields.append(("howpublished", "OSCE Portal"))
-    fields.append(("url", context["request"].build_absolute_uri(commitment.get_absolute_url())))
+    fields.append(
+        (
+            "url",
+            context["request"].build_absolute_uri(version_url or commitment.get_absolute_url()),
+        )
+    )
+    fields.append(("urldate", timezone.localdate().isoformat()))
+    notes = []
+    if version:
+        notes.append(f"Version of {timezone.localtime(version.date).date().isoformat()}")
     if commitment.last_reviewed_on:
-        fields.append(("note", f"Last reviewed {commitment.last_reviewed_on.isoformat()}"))
+        notes.append(f"Last reviewed {commitment.last_reviewed_on.isoformat()}")
+    if notes:
+        fields.append(("note", "; ".join(notes)))
     body = ",\n".join(f"  {name:<12} = {{{value}}}" for name, value in fields)
     return f"@misc{{{commitment.slug},\n{body}\n}}"
 

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Prefetch
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -224,6 +225,15 @@ class CommitmentDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["relation_groups"] = relation_groups(self.object)
+        # The citable version: the newest published version (two queries, any history size).
+        from participation.history import published_versions
+
+        versions = published_versions(self.object)
+        if versions:
+            context["current_version"] = versions[-1]
+            context["current_version_url"] = reverse(
+                "participation:version", args=[self.object.slug, versions[-1].id]
+            )
         return context
 
 

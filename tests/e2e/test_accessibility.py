@@ -32,6 +32,11 @@ PAGES = {
     "matrix": "/matrix/",
     "filtered matrix": "/matrix/?classified=on&body=ministerial-council",
     "about": "/about/",
+    "compare": "/compare/?r=mc-dec-4-16&r=mc-dec-5-16&r=pc-dec-1063",
+    "compare with": "/compare/?r=mc-dec-7-06",
+    "suggest a correction": "/commitments/mc-dec-7-06/suggest/",
+    "changes to a record": "/commitments/mc-dec-7-06/changes/",
+    "e-mail alerts": "/alerts/?theme=cyber-ict-security",
     "not found": "/no-such-page/",
 }
 # Dark mode changes only colours: scan the page types with the most colour variety.

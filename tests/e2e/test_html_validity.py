@@ -34,6 +34,9 @@ EXTRA_PAGES = {
     "invalid timeline": "/timeline/?theme=no-such-theme",
     "invalid matrix": "/matrix/?body=no-such-body",
     "organisation of a partner": "/organisations/un/",
+    "compare error": "/compare/?r=mc-dec-7-06&r=no-such-record",
+    "suggestion sent": "/suggest/sent/?r=mc-dec-7-06",
+    "general suggestion": "/suggest/",
 }
 
 
@@ -46,8 +49,13 @@ def fetch(url):
 
 
 def test_every_page_type_is_valid_html(site, tmp_path):
+    from catalog.models import Commitment
+    from participation.history import published_versions
+
+    version = published_versions(Commitment.objects.get(slug="mc-dec-7-06"))[-1]
+    pages = {**PAGES, **EXTRA_PAGES, "version": f"/commitments/mc-dec-7-06/versions/{version.id}/"}
     files = {}
-    for index, (name, path) in enumerate({**PAGES, **EXTRA_PAGES}.items()):
+    for index, (name, path) in enumerate(pages.items()):
         target = tmp_path / f"page-{index}.html"
         target.write_bytes(fetch(site + path))
         files[str(target)] = name

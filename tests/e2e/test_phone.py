@@ -47,7 +47,7 @@ def test_first_catalogue_result_is_on_the_first_screen(site, phone):
     assert first <= FIRST_RESULT_MAX_Y
     expect(phone.locator(".commitment-row").first.get_by_role("link")).to_be_in_viewport()
     # The filters are folded behind one control.
-    expect(phone.get_by_role("checkbox").first).to_be_hidden()
+    expect(phone.locator("#filters").get_by_role("checkbox").first).to_be_hidden()
 
 
 def test_folded_filters_say_how_many_are_active_and_chips_stay_visible(site, phone):

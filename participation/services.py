@@ -1,0 +1,95 @@
+"""Resolving suggested corrections: status, reply by e-mail, erasing addresses."""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.editorial.policy import Refused, Role, role_of
+
+from .models import Suggestion
+
+
+def can_handle(user):
+    """Editors and publishers work through the suggestions queue."""
+    return role_of(user) in (Role.EDITOR, Role.PUBLISHER)
+
+
+def resolve(*, user, suggestion, status, reply=""):
+    """Mark a suggestion accepted, rejected or a duplicate and reply to its address, if any.
+
+    The reply is sent once, after the transaction commits; an SMTP failure is raised to the
+    caller with the resolution kept (the reply can be sent again by resolving again)."""
+    if not can_handle(user):
+        raise Refused(_("Only editors and publishers may resolve suggestions."))
+    if status not in (
+        Suggestion.Status.ACCEPTED,
+        Suggestion.Status.REJECTED,
+        Suggestion.Status.DUPLICATE,
+    ):
+        raise Refused(_("Choose accepted, rejected or duplicate."))
+    with transaction.atomic():
+        suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+        suggestion.status = status
+        suggestion.reply = (reply or "").strip()
+        suggestion.resolved_at = timezone.now()
+        suggestion.resolved_by = user
+        suggestion.save()
+    if suggestion.email and suggestion.reply_sent_at is None:
+        send_reply(suggestion)
+    return suggestion
+
+
+def send_reply(suggestion):
+    about = (
+        _("your suggested correction to “%(title)s” (%(url)s)")
+        % {
+            "title": suggestion.commitment.display_title,
+            "url": settings.SITE_URL + suggestion.commitment.get_absolute_url(),
+        }
+        if suggestion.commitment
+        else _("your suggestion about the catalogue")
+    )
+    outcome = {
+        Suggestion.Status.ACCEPTED: _("The editors accepted it; the record will be corrected."),
+        Suggestion.Status.REJECTED: _("The editors checked it and did not change the record."),
+        Suggestion.Status.DUPLICATE: _("The editors already had the same suggestion."),
+    }[suggestion.status]
+    lines = [
+        _("Thank you for %(about)s.") % {"about": about},
+        "",
+        outcome,
+    ]
+    if suggestion.reply:
+        lines += ["", suggestion.reply]
+    lines += [
+        "",
+        _("Your e-mail address will be erased %(days)d days from now.")
+        % {"days": settings.SUGGESTION_RETENTION_DAYS},
+        "",
+        _("You wrote:"),
+        suggestion.problem,
+    ]
+    EmailMessage(
+        subject=_("Your suggestion to the OSCE Portal: %(status)s")
+        % {"status": suggestion.get_status_display()},
+        body="\n".join(lines),
+        to=[suggestion.email],
+    ).send()
+    Suggestion.objects.filter(pk=suggestion.pk).update(reply_sent_at=timezone.now())
+
+
+def erase_addresses(now=None):
+    """Erase the reply address of every suggestion resolved SUGGESTION_RETENTION_DAYS ago or
+    earlier. Returns how many were erased."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.SUGGESTION_RETENTION_DAYS)
+    return (
+        Suggestion.objects.exclude(email="")
+        .exclude(status=Suggestion.Status.NEW)
+        .filter(resolved_at__lte=cutoff)
+        .update(email="", email_erased_at=now)
+    )
