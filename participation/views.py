@@ -10,6 +10,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from catalog.models import (
@@ -322,6 +323,9 @@ class AlertSubscribeView(View):
         return _alert_page(request, sent=True)
 
 
+# A signed, one-time link: never stored by the page cache or any shared cache, so a replay
+# reaches the view and is refused.
+@method_decorator(never_cache, name="dispatch")
 class AlertConfirmView(View):
     def get(self, request, token):
         subscription = alerts.read_token(token, alerts.CONFIRM_SALT, alerts.CONFIRM_MAX_AGE)
@@ -338,6 +342,7 @@ class AlertConfirmView(View):
 
 
 @method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(never_cache, name="dispatch")
 class AlertUnsubscribeView(View):
     """GET shows a button; POST unsubscribes (also the mail clients' one-click POST, RFC 8058,
     which carries no CSRF token: the signed link is the authority)."""
