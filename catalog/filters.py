@@ -234,7 +234,11 @@ class CommitmentFilterSet(django_filters.FilterSet):
         for share one queryset (and one search).
         """
         data = self.cleaned_data
-        applied = frozenset(name for name in data if name not in names and name != "ordering")
+        applied = frozenset(
+            name
+            for name in data
+            if name not in names and name != "ordering" and _has_value(data[name])
+        )
         memo = self.__dict__.setdefault("_excluding", {})
         if applied not in memo:
             memo[applied] = self._filtered(
@@ -405,3 +409,13 @@ def _grouped(matching, field):
 
 def _option(value, label, count, selected):
     return {"value": value, "label": label, "count": count, "selected": selected}
+
+
+def _has_value(value):
+    """Whether a cleaned filter value narrows anything (empty fields are no-ops), so facets
+    that differ only by filters nobody asked for share one queryset and one search."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, (list, tuple, set, frozenset, models.QuerySet)):
+        return len(value) > 0
+    return True
