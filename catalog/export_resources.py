@@ -16,25 +16,9 @@ from . import exports
 from .models import ActivityCategory, Institution, Organisation, Theme
 from .resources import CommitmentResource, InstitutionResource
 
-# Column order: the catalogue's own columns first, in the public exports' order.
-COMMITMENT_EXPORT_COLUMNS = [
-    "slug",
-    "symbol",
-    "symbol_status",
-    "number",
-    "title",
-    "short_title",
-    "kind",
-    "organisation",
-    "adopting_body",
-    "year",
-    "adopted_on",
-    "meeting",
-    "place",
-    "themes",
-    "categories",
-    "summary",
-    "last_reviewed_on",
+# Column order: the public exports' columns first (less the public page's address), then the
+# fields only editors see.
+COMMITMENT_EXPORT_COLUMNS = [column for column in exports.COMMITMENT_COLUMNS if column != "url"] + [
     "key_quotation",
     "keywords",
     "external_references",
