@@ -47,6 +47,7 @@ from django.db.models import (
 )
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -254,12 +255,28 @@ def _ranked(queryset, symbols, scores):
     )
 
 
-class InIds(Func):
+class _WithConstant(Func):
+    """A function of one expression and a large constant (a thousand ids or positions).
+
+    Django identifies an expression by its constructor arguments and hashes or compares it
+    many times while it builds a query; for a thousand-entry constant that cost more than the
+    query itself. The constant is never changed once built and every copy of the expression
+    shares it, so the constant object itself identifies it.
+    """
+
+    arity = 1
+
+    @cached_property
+    def identity(self):
+        (expression, constant), _kwargs = self._constructor_args
+        return (type(self), expression, id(constant))
+
+
+class InIds(_WithConstant):
     """`expression IN ids` as one parameter (an array on PostgreSQL, JSON on SQLite), so a
     thousand candidates cost neither a thousand placeholders nor their planning time."""
 
     output_field = BooleanField()
-    arity = 1
 
     def __init__(self, expression, ids):
         super().__init__(expression)
@@ -277,11 +294,9 @@ class InIds(Func):
         return f"{sql} IN ({placeholders})", [*params, *self.ids]
 
 
-class Mapped(Func):
+class Mapped(_WithConstant):
     """The value `mapping` gives the row's `expression` (a primary key), one parameter for the
     whole mapping: a jsonb constant on PostgreSQL, a JSON text on SQLite."""
-
-    arity = 1
 
     def __init__(self, expression, mapping):
         super().__init__(expression)
@@ -302,6 +317,22 @@ class Mapped(Func):
 def among(queryset, ids):
     """`queryset` narrowed to the primary keys `ids`."""
     return queryset.filter(InIds(F("pk"), ids))
+
+
+def page_of(queryset, start, stop):
+    """`queryset[start:stop]`, reading only those rows when `queryset` is a search result in
+    relevance order.
+
+    A search result holds up to CANDIDATE_LIMIT + 1 candidates whose order is already known
+    here; slicing it in SQL would fetch and sort every candidate's row to return twenty. The
+    page's candidates are the records at those positions, so narrowing to them gives the
+    same rows in the same order.
+    """
+    position = queryset.query.annotations.get("search_position")
+    if not isinstance(position, Mapped) or tuple(queryset.query.order_by) != ("search_position",):
+        return queryset[start:stop]
+    ids = [int(pk) for pk, at in position.mapping.items() if start <= at < stop]
+    return among(queryset, ids)
 
 
 def _symbol_rank(parsed):

@@ -7,13 +7,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from .. import caching
+from ..pagination import CataloguePaginator
 
 POSITIVE_INTEGER = re.compile(r"[0-9]+")
 # Longer numbers are valid but beyond any page or size; capping avoids converting huge strings.
 MAX_DIGITS = 18
 
 
-class CachedCountPaginator(DjangoPaginator):
+class CachedCountPaginator(CataloguePaginator):
     """A paginator whose count is cached under the catalogue version for these filters."""
 
     count_key = None

@@ -1,6 +1,5 @@
 """Home, the filtered catalogue, its exports and the commitment pages."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Prefetch
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
@@ -20,6 +19,7 @@ from ..models import (
     Theme,
     published_commitment_count,
 )
+from ..pagination import CataloguePaginator
 
 HOME_LIST_LENGTH = 6
 
@@ -165,7 +165,7 @@ class CommitmentListView(CleanQueryMixin, FilterView):
         )
 
 
-class KnownCountPaginator(Paginator):
+class KnownCountPaginator(CataloguePaginator):
     """A paginator told its count (from cached facet counts) instead of asking the database."""
 
     def __init__(self, *args, count=None, **kwargs):

@@ -49,3 +49,20 @@ def postgresql(db):
     """Skips the test unless it runs on PostgreSQL."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture(scope="module")
+def synthetic_rows(catalogue, django_db_blocker):
+    """3,000 synthetic commitments on PostgreSQL, committed so that ANALYZE sees them as in
+    production (removed after the module)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+    with django_db_blocker.unblock():
+        call_command("seed_synthetic", count=3000, verbosity=0)
+        yield
+        call_command("seed_synthetic", delete=True, verbosity=0)
+
+
+@pytest.fixture
+def synthetic(synthetic_rows, seeded):
+    """The seed catalogue and the synthetic rows, inside the test's transaction."""

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from catalog import search
 from catalog.models import Commitment
+from catalog.pagination import CataloguePaginator
 from tests.factories import CommitmentFactory, InstitutionFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,29 @@ def test_search_results_query_count_does_not_grow_with_the_results(client):
     many = _queries(client, "glaciers")
     assert few == many
     assert many <= 20
+
+
+@pytest.mark.parametrize("query", ["terrorist", "cyber", "mc dec"])
+def test_each_page_of_a_search_holds_its_share_of_the_ranking_and_reads_only_it(seeded, query):
+    results = search.search_commitments(Commitment.objects.for_listing(), query)
+    ranking = [commitment.slug for commitment in results]
+    assert len(ranking) > 6, "the query must fill several pages of 3"
+    paginator = CataloguePaginator(results, 3)
+    pages = []
+    for number in paginator.page_range:
+        with CaptureQueriesContext(connection) as queries:
+            rows = list(paginator.page(number).object_list)
+        assert len(queries) == 1
+        # The page's query names its own candidates only: no slicing over all of them.
+        assert "LIMIT" not in queries[0]["sql"].upper()
+        pages.append([commitment.slug for commitment in rows])
+    assert [slug for page in pages for slug in page] == ranking
+    assert all(len(page) == 3 for page in pages[:-1])
+
+
+def test_a_search_reordered_by_date_is_paginated_in_sql(seeded):
+    results = search.search_commitments(Commitment.objects.for_listing(), "terrorist")
+    newest = results.order_by("-year", "-adopted_on", "title")
+    paginator = CataloguePaginator(newest, 3)
+    first = [commitment.slug for commitment in paginator.page(1).object_list]
+    assert first == [commitment.slug for commitment in newest[:3]]

@@ -7,7 +7,6 @@ come from an index scan that stops after CANDIDATE_LIMIT + 1 rows.
 """
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,22 +15,6 @@ from catalog.filters import CommitmentFilterSet
 from catalog.models import Commitment
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(scope="module")
-def synthetic_rows(catalogue, django_db_blocker):
-    """3,000 synthetic commitments, committed so that ANALYZE sees them like production."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
-    with django_db_blocker.unblock():
-        call_command("seed_synthetic", count=3000, verbosity=0)
-        yield
-        call_command("seed_synthetic", delete=True, verbosity=0)
-
-
-@pytest.fixture
-def synthetic(synthetic_rows, seeded):
-    """The seed catalogue and the synthetic rows, inside the test's transaction."""
 
 
 def explain(sql, params):

@@ -1,29 +1,11 @@
 """What only PostgreSQL provides: the GIN index at scale, trigram typo matching, headlines."""
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
 
 from catalog import search
 from catalog.models import Commitment
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(scope="module")
-def synthetic_rows(catalogue, django_db_blocker):
-    """3,000 synthetic commitments, committed so that VACUUM ANALYZE sees them like production."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
-    with django_db_blocker.unblock():
-        call_command("seed_synthetic", count=3000, verbosity=0)
-        yield
-        call_command("seed_synthetic", delete=True, verbosity=0)
-
-
-@pytest.fixture
-def synthetic(synthetic_rows, seeded):
-    """The seed catalogue and the synthetic rows, inside the test's transaction."""
 
 
 def test_search_query_uses_the_gin_index_at_scale(synthetic):
