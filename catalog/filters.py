@@ -211,9 +211,14 @@ class CommitmentFilterSet(django_filters.FilterSet):
         """Every valid filter, the text search last and then the ordering.
 
         Search reads a bounded number of candidates (see `search.search_commitments`), so it
-        must see the queryset already narrowed by the other filters.
+        must see the queryset already narrowed by the other filters. The filtered set is the
+        facets' memo entry for "every filter" (`queryset` is always `self.queryset.all()`), so
+        the list and the facets that ignore no requested filter share one search.
         """
-        return self._filtered(queryset, exclude=())
+        filtered = self.queryset_excluding()
+        if "ordering" in self.cleaned_data:
+            filtered = self.filters["ordering"].filter(filtered, self.cleaned_data["ordering"])
+        return filtered
 
     def _filtered(self, queryset, exclude):
         data = self.cleaned_data
@@ -414,7 +419,7 @@ def _option(value, label, count, selected):
 def _has_value(value):
     """Whether a cleaned filter value narrows anything (empty fields are no-ops), so facets
     that differ only by filters nobody asked for share one queryset and one search."""
-    if value is None or value == "":
+    if value is None or value == "" or value is False:  # an unticked include_sub_bodies
         return False
     if isinstance(value, (list, tuple, set, frozenset, models.QuerySet)):
         return len(value) > 0

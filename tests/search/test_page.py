@@ -116,7 +116,11 @@ def test_search_never_shows_unpublished_commitments(client):
 def _queries(client, query):
     with CaptureQueriesContext(connection) as context:
         assert client.get(CATALOGUE, {"search": query}).status_code == 200
-    return len(context.captured_queries)
+    return sum(
+        1
+        for query in context.captured_queries
+        if not query["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))
+    )
 
 
 def test_search_results_query_count_does_not_grow_with_the_results(client):
@@ -129,7 +133,10 @@ def test_search_results_query_count_does_not_grow_with_the_results(client):
         CommitmentFactory(title="Decision on glaciers", adopting_body=body, themes=themes)
     many = _queries(client, "glaciers")
     assert few == many
-    assert many <= 20
+    # The candidates and their scores (once, shared by the list and the facets: on SQLite one
+    # query, on PostgreSQL two), five grouped facet counts, the page's rows, their passages
+    # and the three vocabularies for "also matching".
+    assert many == {"sqlite": 11, "postgresql": 12}[connection.vendor]
 
 
 @pytest.mark.parametrize("query", ["terrorist", "cyber", "mc dec"])
