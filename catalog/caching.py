@@ -13,10 +13,11 @@ import time
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .models import (
     ActivityCategory,
@@ -29,6 +30,7 @@ from .models import (
 )
 
 VERSION_KEY = "catalogue:version"
+FRAGMENTS = "fragments"  # the cache alias of rendered fragments (settings.CACHES)
 # Entries are never stale (the version changes instead); the timeout only frees memory.
 TIMEOUT = 60 * 60
 
@@ -82,6 +84,32 @@ def next_publication_due():
         .first()
     )
     return due.timestamp() if due else None
+
+
+def request_version(request):
+    """The catalogue version, read once per request, so every fragment of a page belongs to
+    the same catalogue (and a page of twenty rows costs one read of the shared cache)."""
+    if request is None:
+        return catalogue_version()
+    version = getattr(request, "_catalogue_version", None)
+    if version is None:
+        version = request._catalogue_version = catalogue_version()
+    return version
+
+
+def fragment(name, parts, render, request=None):
+    """`render()` (HTML), kept in this worker's fragment cache for this catalogue version,
+    language and `parts`."""
+    if FRAGMENTS not in settings.CACHES:  # a configuration without it renders every time
+        return render()
+    digest = hashlib.sha256(repr((get_language(), parts)).encode()).hexdigest()[:32]
+    key = f"fragment:{name}:{request_version(request)}:{digest}"
+    fragments = caches[FRAGMENTS]
+    html = fragments.get(key)
+    if html is None:
+        html = render()
+        fragments.set(key, html, TIMEOUT)
+    return html
 
 
 def cached(name, parts, compute, timeout=TIMEOUT):

@@ -15,6 +15,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osce_portal.settings")
 django.setup(set_prefix=False)
 settings.ROOT_URLCONF = "bench_urls"
 if os.environ.get("BENCH_UNCACHED"):
-    # Nothing is ever reused: every request pays for its facets, counts, ETag state and page.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    # Nothing is ever reused: every request pays for its facets, counts, ETag state,
+    # rendered fragments and page.
+    dummy = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    settings.CACHES = {"default": dummy, "fragments": dummy}
 application = get_wsgi_application()

@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "catalogue.json"
@@ -23,6 +23,8 @@ def empty_cache():
     The cache then also says that no approval is scheduled (true in a fresh test database),
     so the first request of a test does not ask the database (see DueChangesMiddleware)."""
     cache.clear()
+    if "fragments" in settings.CACHES:
+        caches["fragments"].clear()
     from catalog.editorial.services import assume_nothing_due
 
     assume_nothing_due()

@@ -12,9 +12,39 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from catalog import search
+from catalog import caching, search
 
 register = template.Library()
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        parts = tuple(variable.resolve(context) for variable in self.vary_on)
+        return caching.fragment(
+            self.name, parts, lambda: self.nodelist.render(context), context.get("request")
+        )
+
+
+@register.tag
+def fragment(parser, token):
+    """`{% fragment "name" value … %}…{% endfragment %}`: the enclosed HTML, rendered once per
+    catalogue version, language and values (plain values: strings, numbers, booleans) and
+    then reused by this worker. Everything the enclosed part shows must come from the
+    catalogue or from the values."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% fragment %} needs a name")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(
+        nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]]
+    )
+
 
 # Characters that could close the <script> element or open a comment inside it.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}

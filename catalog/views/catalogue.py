@@ -135,6 +135,7 @@ class CommitmentListView(CleanQueryMixin, FilterView):
             self.known_count = sum(option["count"] for option in chosen)
         context = super().get_context_data(**kwargs)
         context["facets"] = facets
+        context["facets_key"] = filters
         context["active_filters"] = self.filterset.active_filters()
         context["filters_invalid"] = self.filterset.is_bound and not self.filterset.is_valid()
         query = self.request.GET.copy()

@@ -1,0 +1,60 @@
+"""Rendered fragments (result rows, the facet block, header and footer) are reused by a worker
+for one catalogue version only: a change shows at once, and rows of different searches never
+mix."""
+
+import pytest
+from django.urls import reverse
+
+from catalog import caching
+from catalog.models import Commitment
+from tests.factories import CommitmentFactory, InstitutionFactory
+
+URL = reverse("catalog:commitment_list")
+
+pytestmark = pytest.mark.django_db
+
+
+def html(client, params=None):
+    response = client.get(URL, params or {})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_renamed_body_shows_in_every_row_at_once(client):
+    body = InstitutionFactory(name="Council of Old Names")
+    CommitmentFactory.create_batch(2, adopting_body=body)
+    rows = '<span class="body">{}</span>'
+    assert html(client).count(rows.format("Council of Old Names")) == 2
+    body.name = "Council of New Names"
+    body.save()
+    page = html(client)
+    assert page.count(rows.format("Council of New Names")) == 2
+    assert "Council of Old Names" not in page  # in no row, nor in the body facet
+
+
+def test_a_row_is_rendered_once_per_catalogue_version(client):
+    record = CommitmentFactory(title="Decision on rendering once")
+    assert "Decision on rendering once" in html(client)
+    # A change that bypasses the catalogue's writes (and so keeps its version) is not seen on
+    # another page showing the row: the row comes from the fragment cache...
+    Commitment.objects.filter(pk=record.pk).update(title="Decision on rendering twice")
+    assert "Decision on rendering once" in html(client, {"ordering": "title"})
+    # ...until the catalogue version changes, as every write through the site makes it.
+    caching.new_catalogue_version()
+    page = html(client, {"ordering": "title"})
+    assert "Decision on rendering twice" in page
+    assert "Decision on rendering once" not in page
+
+
+def test_rows_of_different_searches_keep_their_own_marks(client):
+    CommitmentFactory(title="Decision on cyber security")
+    assert "<mark>cyber</mark> security" in html(client, {"search": "cyber"})
+    page = html(client, {"search": "security"})
+    assert "cyber <mark>security</mark>" in page
+    assert "<mark>cyber</mark>" not in page
+
+
+def test_pages_render_without_a_fragment_cache(client, settings):
+    settings.CACHES = {"default": settings.CACHES["default"]}
+    CommitmentFactory(title="Decision rendered every time")
+    assert "Decision rendered every time" in html(client)
