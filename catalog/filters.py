@@ -227,7 +227,16 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
                 assert isinstance(queryset, models.QuerySet), f"{name} returned no queryset"
         if "search" not in exclude and "search" in data:
-            queryset = self.filters["search"].filter(queryset, data["search"])
+            # The filters that narrowed `queryset` identify the search's candidates (every
+            # queryset of this FilterSet is the published catalogue), so they are cached.
+            narrowing = [
+                (name, _cache_part(data[name]))
+                for name in sorted(data)
+                if name not in exclude
+                and name not in ("search", "ordering")
+                and _has_value(data[name])
+            ]
+            queryset = search_commitments(queryset, data["search"], cache_parts=narrowing)
         if "ordering" not in exclude and "ordering" in data:
             queryset = self.filters["ordering"].filter(queryset, data["ordering"])
         return queryset
@@ -414,6 +423,15 @@ def _grouped(matching, field):
 
 def _option(value, label, count, selected):
     return {"value": value, "label": label, "count": count, "selected": selected}
+
+
+def _cache_part(value):
+    """A cleaned filter value as plain data for a cache key (records by primary key)."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set, frozenset, models.QuerySet)):
+        return tuple(sorted(str(_cache_part(item)) for item in value))
+    return value
 
 
 def _has_value(value):

@@ -187,7 +187,7 @@ def _fts_match_text(tokens):
 # --------------------------------------------------------------------------------------
 
 
-def search_commitments(queryset, query):
+def search_commitments(queryset, query, cache_parts=None):
     """The commitments of `queryset` that match `query`, most relevant first.
 
     `queryset` decides visibility (pass `published()` or `for_listing()`, already narrowed by
@@ -198,28 +198,40 @@ def search_commitments(queryset, query):
     candidates are read (every symbol match, then the newest text matches, each through an
     index), and only they are ranked. When there are more, the result holds
     `CANDIDATE_LIMIT + 1` records and `is_capped(count)` says its count means "1,000+".
+
+    With `cache_parts` (what, besides visibility, narrowed `queryset`: the other filters),
+    the candidates and their scores are cached under the catalogue version like the facet
+    counts computed from them, so a repeated search costs one query (its page of rows).
     """
     parsed = parse(query)
     if not parsed:
         return queryset.none() if (query or "").strip() else queryset
     symbol_rank, symbol_match = _symbol_rank(parsed)
-    symbols = {}
-    if symbol_rank is not None:
-        symbols = dict(
-            queryset.filter(symbol_match)
-            .annotate(found_symbol_rank=symbol_rank)
-            .order_by("-found_symbol_rank", *NEWEST)
-            .values_list("pk", "found_symbol_rank")[: CANDIDATE_LIMIT + 1]
+    if parsed.tokens and connection.vendor != "postgresql" and not fts5_available():
+        return _search_substring(
+            queryset, parsed, symbol_match, symbol_rank or Value(0, IntegerField())
         )
-    if not parsed.tokens:
-        return _ranked(queryset, symbols, {})
-    if connection.vendor == "postgresql":
-        return _ranked(queryset, symbols, _text_scores_postgresql(queryset, parsed))
-    if fts5_available():
-        return _ranked(queryset, symbols, _text_scores_fts5(queryset, parsed))
-    return _search_substring(
-        queryset, parsed, symbol_match, symbol_rank or Value(0, IntegerField())
-    )
+
+    def candidates():
+        symbols = {}
+        if symbol_rank is not None:
+            symbols = dict(
+                queryset.filter(symbol_match)
+                .annotate(found_symbol_rank=symbol_rank)
+                .order_by("-found_symbol_rank", *NEWEST)
+                .values_list("pk", "found_symbol_rank")[: CANDIDATE_LIMIT + 1]
+            )
+        if not parsed.tokens:
+            return symbols, {}
+        if connection.vendor == "postgresql":
+            return symbols, _text_scores_postgresql(queryset, parsed)
+        return symbols, _text_scores_fts5(queryset, parsed)
+
+    if cache_parts is None:
+        symbols, scores = candidates()
+    else:
+        symbols, scores = caching.cached("search", (cache_parts, parsed), candidates)
+    return _ranked(queryset, symbols, scores)
 
 
 # The order in which candidates are taken when there are more than CANDIDATE_LIMIT matches:

@@ -163,3 +163,32 @@ def test_a_search_reordered_by_date_is_paginated_in_sql(seeded):
     paginator = CataloguePaginator(newest, 3)
     first = [commitment.slug for commitment in paginator.page(1).object_list]
     assert first == [commitment.slug for commitment in newest[:3]]
+
+
+def test_a_repeated_search_reuses_its_candidates_and_counts(client):
+    for _ in range(3):
+        CommitmentFactory(title="Decision on glaciers")
+    assert _queries(client, "glaciers") == {"sqlite": 11, "postgresql": 12}[connection.vendor]
+    # Another order of the same search (another address, so not the page cache): only the
+    # page's rows and their passages are read.
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(CATALOGUE, {"search": "glaciers", "ordering": "title"})
+    assert response.status_code == 200
+    assert len([q for q in context.captured_queries if q["sql"].startswith("SELECT")]) == 2
+
+
+def test_a_cached_search_shows_a_new_publication_at_once(client):
+    CommitmentFactory(title="Decision on glaciers")
+    assert page(client, "glaciers").count('class="commitment-row"') == 1
+    CommitmentFactory(title="Second decision on glaciers")
+    assert page(client, "glaciers").count('class="commitment-row"') == 2
+
+
+def test_searches_narrowed_by_different_filters_keep_their_own_candidates(client):
+    north, south = ThemeFactory(slug="north"), ThemeFactory(slug="south")
+    CommitmentFactory(title="Decision on northern glaciers", themes=[north])
+    CommitmentFactory(title="Decision on southern glaciers", themes=[south])
+    for theme, title in ((north, "northern"), (south, "southern")):
+        html = client.get(CATALOGUE, {"search": "glaciers", "theme": theme.slug}).content.decode()
+        assert html.count('class="commitment-row"') == 1
+        assert f"Decision on {title}" in html
