@@ -318,6 +318,15 @@ class Mapped(_WithConstant):
         self.is_float = float in kinds
         self.output_field = FloatField() if self.is_float else IntegerField()
 
+    def narrowed(self, keys):
+        """A copy holding only the entries of `keys` (the rows a query can still return)."""
+        mapping = {key: self.mapping[key] for key in map(str, keys)}
+        copy = self.copy()
+        copy.mapping = mapping
+        copy._constructor_args = ((self._constructor_args[0][0], mapping), {})
+        copy.__dict__.pop("identity", None)
+        return copy
+
     def as_sql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
         data = json.dumps(self.mapping)
@@ -345,7 +354,13 @@ def page_of(queryset, start, stop):
     if not isinstance(position, Mapped) or tuple(queryset.query.order_by) != ("search_position",):
         return queryset[start:stop]
     ids = [int(pk) for pk, at in position.mapping.items() if start <= at < stop]
-    return among(queryset, ids)
+    page = among(queryset, ids)
+    # The page's rows need their own positions and ranks only: twenty entries each instead
+    # of a thousand to send with the query.
+    for name, annotation in page.query.annotations.items():
+        if isinstance(annotation, Mapped):
+            page.query.annotations[name] = annotation.narrowed(ids)
+    return page
 
 
 def _symbol_rank(parsed):

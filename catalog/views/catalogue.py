@@ -118,7 +118,7 @@ class CommitmentListView(CleanQueryMixin, FilterView):
     paginate_by = 20
 
     def get_queryset(self):
-        return Commitment.objects.for_listing().newest_first()
+        return Commitment.objects.for_rows().newest_first()
 
     def get_context_data(self, **kwargs):
         # Facet counts scan every matching record; cached per catalogue version and filters.
