@@ -205,9 +205,25 @@ class CommitmentDetailView(DetailView):
 
     template_name = "catalog/commitment_detail.html"
     context_object_name = "commitment"
+    # The record and what its page shows follow from the catalogue alone: cached under its
+    # version. Previews (subclasses) show what the catalogue does not, and never use it.
+    cache_page_data = True
 
     def get_queryset(self):
         return self.with_page_data(Commitment.objects.published())
+
+    def get_object(self, queryset=None):
+        if not self.cache_page_data or queryset is not None:
+            return super().get_object(queryset)
+        # A missing record raises Http404 inside: nothing is cached for it.
+        self.page_data = caching.cached(
+            "record-page", self.kwargs[self.slug_url_kwarg], self.load_page_data
+        )
+        return self.page_data["object"]
+
+    def load_page_data(self):
+        record = super().get_object()
+        return {"object": record, **self.page_context(record)}
 
     @staticmethod
     def with_page_data(queryset):
@@ -227,15 +243,25 @@ class CommitmentDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["relation_groups"] = relation_groups(self.object)
-        # The citable version: the newest published version (two queries, any history size).
+        cached = getattr(self, "page_data", None)
+        if cached is not None and cached["object"] is self.object:
+            context.update((key, value) for key, value in cached.items() if key != "object")
+        else:
+            context.update(self.page_context(self.object))
+        return context
+
+    @staticmethod
+    def page_context(record):
+        """The relations by kind and the citable version (the newest published one: two
+        queries, any history size)."""
         from participation.history import published_versions
 
-        versions = published_versions(self.object)
+        context = {"relation_groups": relation_groups(record)}
+        versions = published_versions(record)
         if versions:
             context["current_version"] = versions[-1]
             context["current_version_url"] = reverse(
-                "participation:version", args=[self.object.slug, versions[-1].id]
+                "participation:version", args=[record.slug, versions[-1].id]
             )
         return context
 

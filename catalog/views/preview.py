@@ -16,6 +16,8 @@ class CommitmentPreviewView(CommitmentDetailView):
     even reveal that an unpublished record exists.
     """
 
+    cache_page_data = False
+
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if not (user.is_active and user.is_staff and user.has_perm("catalog.view_commitment")):

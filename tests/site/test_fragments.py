@@ -1,8 +1,10 @@
-"""Rendered fragments (result rows, the facet block, header and footer) are reused by a worker
-for one catalogue version only: a change shows at once, and rows of different searches never
-mix."""
+"""Rendered fragments (result rows, the facet block, header and footer) and the data of a
+record's page are reused for one catalogue version only: a change shows at once, and rows of
+different searches never mix."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog import caching
@@ -58,3 +60,28 @@ def test_pages_render_without_a_fragment_cache(client, settings):
     settings.CACHES = {"default": settings.CACHES["default"]}
     CommitmentFactory(title="Decision rendered every time")
     assert "Decision rendered every time" in html(client)
+
+
+def count_queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len([query for query in queries if query["sql"].startswith("SELECT")])
+
+
+def test_a_record_page_is_built_from_the_database_once_per_catalogue_version(client):
+    record = CommitmentFactory(title="Decision on a cached page")
+    assert count_queries(client, record.get_absolute_url()) > 0
+    # Another address of the same page (not the page cache): no query at all.
+    assert count_queries(client, record.get_absolute_url(), {"from": "list"}) == 0
+
+
+def test_a_record_page_follows_an_edit_and_an_unpublication_at_once(client):
+    record = CommitmentFactory(title="Decision before the edit")
+    assert "Decision before the edit" in client.get(record.get_absolute_url()).content.decode()
+    record.title = "Decision after the edit"
+    record.save()
+    assert "Decision after the edit" in client.get(record.get_absolute_url()).content.decode()
+    record.status = Commitment.Status.ARCHIVED
+    record.save()
+    assert client.get(record.get_absolute_url()).status_code == 404

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from catalog.caching import new_catalogue_version
 from catalog.editorial import services
 
 
@@ -12,5 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, verbosity, **options):
         created = services.record_initial_history()
+        if created:
+            # Record pages show their newest version: the cached ones predate these.
+            new_catalogue_version()
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Initial revisions created: {created}."))
