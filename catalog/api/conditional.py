@@ -44,14 +44,25 @@ class ConditionalGetMixin:
     """
 
     def list(self, request, *args, **kwargs):
-        return self._not_modified(request) or super().list(request, *args, **kwargs)
+        return self._not_modified(request) or self.get_list_response()
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()  # 404 first: a missing record is never "not modified"
         return self._not_modified(request) or self.get_response_for(instance)
 
+    def get_list_response(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(self.represent(queryset, many=True))
+        return self.get_paginated_response(self.represent(page, many=True))
+
     def get_response_for(self, instance):
-        return Response(self.get_serializer(instance).data)
+        return Response(self.represent(instance))
+
+    def represent(self, data, many=False):
+        """The representation of one record or a page of them: the serializer's."""
+        return self.get_serializer(data, many=many).data
 
     def _not_modified(self, request):
         # Cached under the catalogue version (replaced by every write and when a scheduled

@@ -31,6 +31,7 @@ from .filtering import StrictFilterBackend
 from .pagination import CataloguePagination
 from .permissions import ReadOnly
 from .renderers import CSVRenderer
+from .representations import CommitmentRepresentation
 from .throttling import AnonymousClientThrottle
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
@@ -98,6 +99,11 @@ class CommitmentViewSet(CatalogueViewSet):
     filter_backends = [StrictFilterBackend]
     filterset_class = CommitmentFilterSet
     csv_columns = exports.API_CSV_COLUMNS["commitments"]
+
+    def represent(self, data, many=False):
+        # What the serializer gives, built without its per-field machinery (representations.py).
+        representation = CommitmentRepresentation(self.get_serializer_context())
+        return representation.many(data) if many else representation.one(data)
 
     def get_queryset(self):
         return (
