@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from .. import caching
 from ..models import ActivityCategory, Commitment, Institution, Organisation, Theme
+from . import answers
 
 
 def catalogue_state():
@@ -40,15 +41,29 @@ class ConditionalGetMixin:
 
     Validators are computed before the expensive queries, so a 304 costs a handful of cheap
     aggregates. The ETag covers the data's state, the full address (filters, page) and the
-    format, so each representation has its own.
+    format, so each representation has its own. Anonymous answers are kept whole once
+    rendered (answers.py), after the throttle and the 304 have had their say.
     """
 
     def list(self, request, *args, **kwargs):
-        return self._not_modified(request) or self.get_list_response()
+        not_modified = self._not_modified(request)
+        if not_modified:
+            return not_modified
+        parts = answers.key_parts(request)
+        if parts is None:
+            return self.get_list_response()
+        return answers.answer(self, request, parts, self.get_list_response)
 
     def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()  # 404 first: a missing record is never "not modified"
-        return self._not_modified(request) or self.get_response_for(instance)
+        parts = answers.key_parts(request)
+        if parts is None:
+            instance = self.get_object()  # 404 first: a missing record is never "not modified"
+            return self._not_modified(request) or self.get_response_for(instance)
+        # A kept answer means the record is there; without one it is looked up (404) first.
+        answer = answers.answer(
+            self, request, parts, lambda: self.get_response_for(self.get_object())
+        )
+        return self._not_modified(request) or answer
 
     def get_list_response(self):
         queryset = self.filter_queryset(self.get_queryset())
