@@ -2,12 +2,16 @@
 
 The site's page cache (catalog/pagecache.py) leaves the API alone, because the API's
 throttling and conditional GET run in the view. This cache sits inside the view instead: the
-view has already authenticated the request, checked its permission, counted it against the
-anonymous throttle (a 429 is never answered from here) and, for lists, answered 304 to a client
-whose copy is current. What it keeps is the rendered body of a successful GET (or HEAD) of a
-list or a record, with the headers rendering and pagination set (Content-Type, Link,
-X-Total-Count); ETag, Last-Modified, Cache-Control and Vary are added per request as for any
+view has already authenticated the request, checked its permission and counted it against the
+anonymous throttle (a 429 is never answered from here); a client whose copy is current gets its
+304 whether the answer is kept or not. What it keeps is the rendered body of a successful GET
+(or HEAD) of a list or a record, with the headers rendering and pagination set (Content-Type,
+Link, X-Total-Count); Cache-Control, Vary and the validators are set per request as for any
 answer.
+
+The validators (ETag, Last-Modified) computed for the answer are kept with it: they depend on
+the same catalogue version, so a kept answer is matched against `If-None-Match` and
+`If-Modified-Since` without looking up the catalogue state again.
 
 The key is the catalogue version (`caching.cached`: every write and every scheduled record
 coming due replaces it, so a publish or a withdrawal is visible on the next request), the
@@ -47,25 +51,37 @@ def key_parts(request):
     )
 
 
-def answer(view, request, parts, respond):
-    """The answer for `parts`: from the cache, or `respond()` (a DRF Response) rendered and kept.
+class Unkept(Exception):
+    """Raised by `compute()` with an answer that is given but not kept (a 304)."""
 
-    An exception raised by `respond()` (404, 400) propagates and nothing is kept.
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
+def answer(view, request, parts, compute):
+    """`(validators, response)` for `parts`: kept, or from `compute()` (which gives the
+    validators and a DRF Response, rendered here and kept with them).
+
+    An exception raised by `compute()` (404, 400, `Unkept`) propagates and nothing is kept.
     """
-    status, headers, content = caching.cached(
-        "api-answer", parts, lambda: _render(view, request, respond()), settings.PAGE_CACHE_TIMEOUT
+    validators, status, headers, content = caching.cached(
+        "api-answer",
+        parts,
+        lambda: _rendered(view, request, *compute()),
+        settings.PAGE_CACHE_TIMEOUT,
     )
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
-    return response
+    return validators, response
 
 
-def _render(view, request, response):
+def _rendered(view, request, validators, response):
     # What APIView.finalize_response and the handler do to a Response, done here so the body
     # can be kept; the headers set so far are the body's own.
     response.accepted_renderer = request.accepted_renderer
     response.accepted_media_type = request.accepted_media_type
     response.renderer_context = view.get_renderer_context()
     response.render()
-    return response.status_code, list(response.items()), response.content
+    return validators, response.status_code, list(response.items()), response.content

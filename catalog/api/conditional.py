@@ -41,29 +41,40 @@ class ConditionalGetMixin:
 
     Validators are computed before the expensive queries, so a 304 costs a handful of cheap
     aggregates. The ETag covers the data's state, the full address (filters, page) and the
-    format, so each representation has its own. Anonymous answers are kept whole once
-    rendered (answers.py), after the throttle and the 304 have had their say.
+    format, so each representation has its own. Anonymous answers are kept whole with their
+    validators (answers.py), after the throttle; a kept one still answers 304 when current.
     """
 
     def list(self, request, *args, **kwargs):
-        not_modified = self._not_modified(request)
-        if not_modified:
-            return not_modified
-        parts = answers.key_parts(request)
-        if parts is None:
-            return self.get_list_response()
-        return answers.answer(self, request, parts, self.get_list_response)
+        return self._answer(request, lambda: None, lambda _nothing: self.get_list_response())
 
     def retrieve(self, request, *args, **kwargs):
+        # 404 first: a missing record is never "not modified".
+        return self._answer(request, self.get_object, self.get_response_for)
+
+    def _answer(self, request, find, respond):
+        """`respond(find())`, unless the client's copy is current (304) or the anonymous
+        answer is kept (answers.py)."""
         parts = answers.key_parts(request)
         if parts is None:
-            instance = self.get_object()  # 404 first: a missing record is never "not modified"
-            return self._not_modified(request) or self.get_response_for(instance)
-        # A kept answer means the record is there; without one it is looked up (404) first.
-        answer = answers.answer(
-            self, request, parts, lambda: self.get_response_for(self.get_object())
-        )
-        return self._not_modified(request) or answer
+            found = find()
+            return self._not_modified(request) or respond(found)
+
+        def compute():
+            found = find()
+            not_modified = self._not_modified(request)
+            if not_modified:
+                raise answers.Unkept(not_modified)
+            return (self._etag, self._last_modified), respond(found)
+
+        try:
+            validators, response = answers.answer(self, request, parts, compute)
+        except answers.Unkept as unkept:
+            return unkept.response
+        # A kept answer carries the validators of its catalogue version, which are those of
+        # this request: the 304 costs no further lookup.
+        self._etag, self._last_modified = validators
+        return self._conditional_response(request) or response
 
     def get_list_response(self):
         queryset = self.filter_queryset(self.get_queryset())
@@ -86,6 +97,10 @@ class ConditionalGetMixin:
         key = "|".join([fingerprint, request.get_full_path(), request.accepted_renderer.format])
         self._etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
         self._last_modified = last_modified
+        return self._conditional_response(request)
+
+    def _conditional_response(self, request):
+        last_modified = self._last_modified
         timestamp = int(last_modified.timestamp()) if last_modified else None
         return get_conditional_response(request, etag=self._etag, last_modified=timestamp)
 

@@ -2,6 +2,7 @@
 after the throttle and the conditional GET, never for signed-in users."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -191,3 +192,17 @@ def test_nothing_is_kept_with_the_page_cache_off(client, commitment, settings):
     retitle_unnoticed(commitment, "Seen at once")
 
     assert results(client.get(LIST_URL))[0]["title"] == "Seen at once"
+
+
+@pytest.mark.parametrize("url", [LIST_URL, f"{LIST_URL}countering-internet-use/"])
+def test_a_304_is_answered_before_rendering_and_never_kept(client, commitment, url):
+    etag = client.get(url)["ETag"]
+    cache.clear()  # nothing kept, nor the catalogue state
+
+    response = client.get(url, headers={"If-None-Match": etag})
+    again, queries = get(client, url)
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert again.status_code == 200
+    assert queries > KEPT_ANSWER_QUERIES
