@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from .. import caching
 from ..models import ActivityCategory, Commitment, Institution, Organisation, Theme
+from . import answers
 
 
 def catalogue_state():
@@ -40,18 +41,54 @@ class ConditionalGetMixin:
 
     Validators are computed before the expensive queries, so a 304 costs a handful of cheap
     aggregates. The ETag covers the data's state, the full address (filters, page) and the
-    format, so each representation has its own.
+    format, so each representation has its own. Anonymous answers are kept whole with their
+    validators (answers.py), after the throttle; a kept one still answers 304 when current.
     """
 
     def list(self, request, *args, **kwargs):
-        return self._not_modified(request) or super().list(request, *args, **kwargs)
+        return self._answer(request, lambda: None, lambda _nothing: self.get_list_response())
 
     def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()  # 404 first: a missing record is never "not modified"
-        return self._not_modified(request) or self.get_response_for(instance)
+        # 404 first: a missing record is never "not modified".
+        return self._answer(request, self.get_object, self.get_response_for)
+
+    def _answer(self, request, find, respond):
+        """`respond(find())`, unless the client's copy is current (304) or the anonymous
+        answer is kept (answers.py)."""
+        parts = answers.key_parts(request)
+        if parts is None:
+            found = find()
+            return self._not_modified(request) or respond(found)
+
+        def compute():
+            found = find()
+            not_modified = self._not_modified(request)
+            if not_modified:
+                raise answers.Unkept(not_modified)
+            return (self._etag, self._last_modified), respond(found)
+
+        try:
+            validators, response = answers.answer(self, request, parts, compute)
+        except answers.Unkept as unkept:
+            return unkept.response
+        # A kept answer carries the validators of its catalogue version, which are those of
+        # this request: the 304 costs no further lookup.
+        self._etag, self._last_modified = validators
+        return self._conditional_response(request) or response
+
+    def get_list_response(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(self.represent(queryset, many=True))
+        return self.get_paginated_response(self.represent(page, many=True))
 
     def get_response_for(self, instance):
-        return Response(self.get_serializer(instance).data)
+        return Response(self.represent(instance))
+
+    def represent(self, data, many=False):
+        """The representation of one record or a page of them: the serializer's."""
+        return self.get_serializer(data, many=many).data
 
     def _not_modified(self, request):
         # Cached under the catalogue version (replaced by every write and when a scheduled
@@ -60,6 +97,10 @@ class ConditionalGetMixin:
         key = "|".join([fingerprint, request.get_full_path(), request.accepted_renderer.format])
         self._etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
         self._last_modified = last_modified
+        return self._conditional_response(request)
+
+    def _conditional_response(self, request):
+        last_modified = self._last_modified
         timestamp = int(last_modified.timestamp()) if last_modified else None
         return get_conditional_response(request, etag=self._etag, last_modified=timestamp)
 

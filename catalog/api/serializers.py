@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse as reverse_with_format
 
 from ..models import (
     ActivityCategory,
@@ -64,17 +65,31 @@ class SlugIdentityField(serializers.HyperlinkedIdentityField):
     def get_url(self, obj, view_name, request, format):
         if obj.pk in (None, ""):
             return None
-        template = _per_request(
-            self.context,
-            ("api", view_name, format),
-            lambda: self.reverse(
-                view_name,
-                kwargs={self.lookup_url_kwarg: SLUG_PLACEHOLDER},
-                request=request,
-                format=format,
-            ),
-        )
+        template = api_url_template(self.context, view_name, request, format)
         return template.replace(SLUG_PLACEHOLDER, getattr(obj, self.lookup_field))
+
+
+def api_url_template(context, view_name, request, format):
+    """The API address of a record of `view_name`, with SLUG_PLACEHOLDER for its slug."""
+    return _per_request(
+        context,
+        ("api", view_name, format),
+        lambda: reverse_with_format(
+            view_name, kwargs={"slug": SLUG_PLACEHOLDER}, request=request, format=format
+        ),
+    )
+
+
+def web_url_template(context, record):
+    """The absolute address of the public page of a record of `record`'s type, with
+    SLUG_PLACEHOLDER for its slug."""
+
+    def build():
+        placeholder = copy.copy(record)
+        placeholder.slug = SLUG_PLACEHOLDER
+        return context["request"].build_absolute_uri(placeholder.get_absolute_url())
+
+    return _per_request(context, ("web", type(record)), build)
 
 
 def _api_url_field(view_name):
@@ -94,13 +109,7 @@ class WebURLField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        def build():
-            placeholder = copy.copy(value)
-            placeholder.slug = SLUG_PLACEHOLDER
-            return self.context["request"].build_absolute_uri(placeholder.get_absolute_url())
-
-        template = _per_request(self.context, ("web", type(value)), build)
-        return template.replace(SLUG_PLACEHOLDER, value.slug)
+        return web_url_template(self.context, value).replace(SLUG_PLACEHOLDER, value.slug)
 
 
 @extend_schema_field(OpenApiTypes.URI)

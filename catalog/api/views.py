@@ -10,6 +10,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
 from rest_framework.routers import APIRootView as BaseAPIRootView
 
 from .. import exports
@@ -31,6 +32,7 @@ from .filtering import StrictFilterBackend
 from .pagination import CataloguePagination
 from .permissions import ReadOnly
 from .renderers import CSVRenderer
+from .representations import CommitmentRepresentation
 from .throttling import AnonymousClientThrottle
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
@@ -64,9 +66,12 @@ class CatalogueViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors (and OPTIONS metadata) stay JSON even when CSV was asked for, so a client can
         # read what went wrong.
-        if isinstance(
-            getattr(request, "accepted_renderer", None), CSVRenderer
-        ) and not CSVRenderer.can_render(getattr(response, "data", None)):
+        # (A kept answer, replayed as a plain HttpResponse, is already rendered.)
+        if (
+            isinstance(response, Response)
+            and isinstance(getattr(request, "accepted_renderer", None), CSVRenderer)
+            and not CSVRenderer.can_render(response.data)
+        ):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
@@ -98,6 +103,11 @@ class CommitmentViewSet(CatalogueViewSet):
     filter_backends = [StrictFilterBackend]
     filterset_class = CommitmentFilterSet
     csv_columns = exports.API_CSV_COLUMNS["commitments"]
+
+    def represent(self, data, many=False):
+        # What the serializer gives, built without its per-field machinery (representations.py).
+        representation = CommitmentRepresentation(self.get_serializer_context())
+        return representation.many(data) if many else representation.one(data)
 
     def get_queryset(self):
         return (

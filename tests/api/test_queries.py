@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalog.models import Commitment, Institution, Theme
 from tests.factories import (
     ActivityCategoryFactory,
     CategoryAssignmentFactory,
@@ -94,9 +95,40 @@ def test_a_repeated_list_request_neither_aggregates_nor_counts_again(
     """The conditional-GET state and the count are cached under the catalogue version."""
     url = f"/api/v1/{endpoint}/"
     cold = count_queries(client, url, 5)
-    # The version lookup, the five state aggregates and the COUNT are not repeated.
-    assert count_queries(client, url, 5, warm=True) == cold - 7
+    # Another page size is another answer: the version lookup, the five state aggregates and
+    # the COUNT are not repeated, the page is fetched.
     assert count_queries(client, url, 7, warm=True) == cold - 7
+    assert count_queries(client, url, 9, warm=True) == cold - 7
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("query", [{}, {"format": "csv"}])
+def test_a_repeated_anonymous_answer_costs_only_the_savepoint_pair(
+    client, catalogue_of_10, endpoint, query
+):
+    """The answer itself is kept (catalog/api/answers.py)."""
+    url = f"/api/v1/{endpoint}/"
+    client.get(url, query)
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url, query).status_code == 200
+    assert len(context.captured_queries) == 2
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "expected", "kept"),
+    [("commitments", 14, 2), ("institutions", 10, 2), ("themes", 9, 2)],
+)
+def test_detail_query_count_is_pinned(client, catalogue_of_10, endpoint, expected, kept):
+    model = {"commitments": Commitment, "institutions": Institution, "themes": Theme}[endpoint]
+    url = f"/api/v1/{endpoint}/{model.objects.order_by('pk').last().slug}/"
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).status_code == 200
+
+    assert (len(cold.captured_queries), len(again.captured_queries)) == (expected, kept)
 
 
 def test_list_rows_follow_a_change_at_once(client, db):

@@ -1,0 +1,208 @@
+"""Anonymous API answers are kept whole under the catalogue version (catalog/api/answers.py),
+after the throttle and the conditional GET, never for signed-in users."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Commitment
+from tests.api.conftest import ids, results
+from tests.factories import CommitmentFactory
+
+LIST_URL = "/api/v1/commitments/"
+# The request's savepoint pair (ATOMIC_REQUESTS): all a kept answer costs the database.
+KEPT_ANSWER_QUERIES = 2
+
+
+def get(client, url, *args, **kwargs):
+    """The response and how many queries it ran."""
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, *args, **kwargs)
+    return response, len(context.captured_queries)
+
+
+def retitle_unnoticed(commitment, title):
+    """Change a record without the signals that replace the catalogue version, so an answer
+    computed since shows the new title and a kept one the old."""
+    Commitment.objects.filter(pk=commitment.pk).update(title=title)
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("editor", password="x" * 12))
+    return client
+
+
+@pytest.mark.parametrize("url", [LIST_URL, f"{LIST_URL}countering-internet-use/"])
+def test_a_repeated_anonymous_answer_is_the_kept_one(client, commitment, url):
+    first, _queries = get(client, url)
+    retitle_unnoticed(commitment, "Changed behind the cache's back")
+
+    again, queries = get(client, url)
+
+    assert queries == KEPT_ANSWER_QUERIES
+    assert again.content == first.content
+    assert "Changed" not in again.content.decode()
+    for header in ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "Allow"):
+        assert again[header] == first[header]
+
+
+def test_a_kept_list_keeps_its_pagination_headers(client, commitment):
+    CommitmentFactory(slug="second", year=1999)
+    first = client.get(LIST_URL, {"page_size": 1})
+
+    again, queries = get(client, LIST_URL, {"page_size": 1})
+
+    assert queries == KEPT_ANSWER_QUERIES
+    assert (
+        again["Link"]
+        == first["Link"]
+        == ('<http://testserver/api/v1/commitments/?page=2&page_size=1>; rel="next"')
+    )
+    assert again["X-Total-Count"] == "2"
+
+
+def test_a_publish_shows_in_the_list_at_once(client, commitment):
+    draft = CommitmentFactory(slug="new-decision", year=2030, draft=True)
+    assert ids(client.get(LIST_URL)) == ["countering-internet-use"]
+
+    draft.status = Commitment.Status.PUBLISHED
+    draft.save()
+
+    assert ids(client.get(LIST_URL)) == ["new-decision", "countering-internet-use"]
+    assert client.get(f"{LIST_URL}new-decision/").status_code == 200
+
+
+def test_an_unpublish_shows_in_the_list_and_the_record_at_once(client, commitment):
+    detail = f"{LIST_URL}{commitment.slug}/"
+    assert ids(client.get(LIST_URL)) == ["countering-internet-use"]
+    assert client.get(detail).status_code == 200
+
+    commitment.status = Commitment.Status.ARCHIVED
+    commitment.save()
+
+    assert ids(client.get(LIST_URL)) == []
+    assert client.get(detail).status_code == 404
+
+
+def test_a_staff_session_never_gets_a_kept_answer(client, commitment, django_user_model):
+    client.get(LIST_URL)  # anonymous: kept
+    retitle_unnoticed(commitment, "Corrected by staff")
+    client.force_login(django_user_model.objects.create_user("editor", password="x" * 12))
+
+    response, queries = get(client, LIST_URL)
+
+    assert results(response)[0]["title"] == "Corrected by staff"
+    assert queries > KEPT_ANSWER_QUERIES
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_staff_session_never_fills_the_cache(staff_client, client, commitment):
+    assert results(staff_client.get(LIST_URL))[0]["title"] == commitment.title
+    retitle_unnoticed(commitment, "Corrected since")
+    staff_client.logout()
+
+    assert results(client.get(LIST_URL))[0]["title"] == "Corrected since"
+
+
+def test_the_throttle_counts_kept_answers(client, commitment, settings):
+    settings.API_ANON_THROTTLE_RATE = "3/minute"
+    client.get(LIST_URL)
+    kept = [get(client, LIST_URL) for _ in range(2)]
+
+    refused = client.get(LIST_URL)
+
+    assert [(response.status_code, queries) for response, queries in kept] == [
+        (200, KEPT_ANSWER_QUERIES),
+        (200, KEPT_ANSWER_QUERIES),
+    ]
+    assert refused.status_code == 429
+    assert "Retry-After" in refused
+
+
+@pytest.mark.parametrize("url", [LIST_URL, f"{LIST_URL}countering-internet-use/"])
+def test_a_current_etag_still_answers_304_when_the_answer_is_kept(client, commitment, url):
+    etag = client.get(url)["ETag"]
+    client.get(url)
+
+    response, queries = get(client, url, headers={"If-None-Match": etag})
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert queries == KEPT_ANSWER_QUERIES
+
+
+def test_a_missing_record_stays_404_with_a_current_etag(client, commitment):
+    etag = client.get(f"{LIST_URL}{commitment.slug}/")["ETag"]
+
+    response = client.get(f"{LIST_URL}no-such-record/", headers={"If-None-Match": etag})
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "headers"),
+    [
+        ({"format": "json"}, {}),  # the links keep ?format=json
+        ({"format": "csv"}, {}),
+        ({}, {"Accept": "text/csv"}),
+        ({}, {"Accept": "application/json; indent=4"}),
+        ({}, {"Host": "api.example.org"}),  # absolute links name the host
+        ({}, {"X-Forwarded-Proto": "https"}),
+    ],
+)
+def test_each_address_format_and_host_has_its_own_answer(
+    client, commitment, settings, query, headers
+):
+    settings.ALLOWED_HOSTS = ["testserver", "api.example.org"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    plain = client.get(LIST_URL)
+    fresh = client.get(LIST_URL, query, headers=headers)
+    assert fresh.content != plain.content
+
+    again, queries = get(client, LIST_URL, query, headers=headers)
+
+    assert queries == KEPT_ANSWER_QUERIES
+    assert again.content == fresh.content
+    assert again["Content-Type"] == fresh["Content-Type"]
+
+
+def test_the_browsable_api_is_never_kept(client, commitment):
+    client.get(LIST_URL, headers={"Accept": "text/html"})
+
+    response, queries = get(client, LIST_URL, headers={"Accept": "text/html"})
+
+    assert response["Content-Type"].startswith("text/html")
+    assert queries > KEPT_ANSWER_QUERIES
+
+
+def test_errors_are_never_kept(client, commitment):
+    assert client.get(LIST_URL, {"kind": "foo"}).status_code == 400
+    response, queries = get(client, LIST_URL, {"page": 9})
+
+    assert response.status_code == 404
+    assert client.get(LIST_URL, {"page": 9}).status_code == 404
+    assert queries > KEPT_ANSWER_QUERIES
+
+
+def test_nothing_is_kept_with_the_page_cache_off(client, commitment, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    client.get(LIST_URL)
+    retitle_unnoticed(commitment, "Seen at once")
+
+    assert results(client.get(LIST_URL))[0]["title"] == "Seen at once"
+
+
+@pytest.mark.parametrize("url", [LIST_URL, f"{LIST_URL}countering-internet-use/"])
+def test_a_304_is_answered_before_rendering_and_never_kept(client, commitment, url):
+    etag = client.get(url)["ETag"]
+    cache.clear()  # nothing kept, nor the catalogue state
+
+    response = client.get(url, headers={"If-None-Match": etag})
+    again, queries = get(client, url)
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert again.status_code == 200
+    assert queries > KEPT_ANSWER_QUERIES
