@@ -153,3 +153,14 @@ def test_snippets_walk_only_the_pages_rowid_span(synthetic):
         for commitment in page
     }
     assert all("<mark>" in text for text in marked.values())
+
+
+def test_short_prefixes_have_their_own_index(synthetic):
+    # The last word is a prefix: "terr" reads the 4-character prefix index instead of merging
+    # every word that starts with it (terrorism, territorial, …), and finds the same records.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [search.FTS_TABLE])
+        (sql,) = cursor.fetchone()
+    assert "prefix = '3 4'" in sql
+    page, _queries = search_queries("terr")
+    assert len(page) == 20 and all(commitment.text_rank > 0 for commitment in page)
