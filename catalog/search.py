@@ -307,6 +307,16 @@ def among(queryset, ids):
     return queryset.filter(InIds(F("pk"), ids))
 
 
+def candidates_of(queryset):
+    """The candidate ids of a search result (a queryset `search_commitments` ranked), or None
+    for any other queryset. Every candidate was drawn from the queryset the search was given,
+    so they already satisfy its filters."""
+    position = queryset.query.annotations.get("search_position")
+    if isinstance(position, Mapped):
+        return [int(pk) for pk in position.mapping]
+    return None
+
+
 def _symbol_rank(parsed):
     """(rank, condition): rank 3 for the whole symbol, 2 for the number, 1 for part of a
     symbol, 0 otherwise; (None, an empty condition) for word queries."""

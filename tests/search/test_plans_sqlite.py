@@ -3,16 +3,22 @@
 Each test reads the real plan from EXPLAIN QUERY PLAN: a word's candidates come from the FTS5
 scan with a primary-key probe of each match, never from the set of every published id; symbol
 candidates are read from the search documents' keys, never by joining every published
-commitment to its document; the snippet query walks only the page's rowid span. The results
+commitment to its document; the snippet query walks only the page's rowid span; the facets of a
+search count its candidates by id. The results
 stay those of the plain definition, capped count included.
 """
+
+from collections import Counter
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from catalog import search
+from catalog.filters import CommitmentFilterSet
 from catalog.models import Commitment
 
 
@@ -164,3 +170,33 @@ def test_short_prefixes_have_their_own_index(synthetic):
     assert "prefix = '3 4'" in sql
     page, _queries = search_queries("terr")
     assert len(page) == 20 and all(commitment.text_rank > 0 for commitment in page)
+
+
+def test_facets_of_a_filtered_search_count_its_candidates_by_id(synthetic):
+    params = {"search": "internet", "theme": ["cyber-ict-security"]}
+    filterset = CommitmentFilterSet(
+        QueryDict(urlencode(params, doseq=True)),
+        queryset=Commitment.objects.for_listing().newest_first(),
+    )
+    with CaptureQueriesContext(connection) as captured:
+        facets = filterset.facets()
+    grouped = [entry["sql"] for entry in captured.captured_queries if "GROUP BY" in entry["sql"]]
+    assert len(grouped) == 5  # one per facet
+    for sql in grouped:
+        # Not the theme filter's list of every record of the theme, rebuilt per facet.
+        assert not any("(theme_id=?)" in detail for detail in plan(sql)), plan(sql)
+    # The counts are those of the search's candidates (the filtered search's for every facet
+    # but the theme's own, which ignores the theme filter).
+    themed = Commitment.objects.for_listing().filter(themes__slug="cyber-ict-security")
+    candidates = search.search_commitments(themed, "internet").values_list("pk", flat=True)
+    kinds = Counter(
+        Commitment.objects.filter(pk__in=list(candidates)).values_list("kind", flat=True)
+    )
+    assert {option["value"]: option["count"] for option in facets["kind"]} == kinds
+    unthemed = search.search_commitments(Commitment.objects.for_listing(), "internet")
+    themes = Counter(
+        Commitment.themes.through.objects.filter(
+            commitment_id__in=list(unthemed.values_list("pk", flat=True))
+        ).values_list("theme__slug", flat=True)
+    )
+    assert {option["value"]: option["count"] for option in facets["theme"]} == themes
