@@ -233,6 +233,16 @@ def is_capped(count):
     return count is not None and count > CANDIDATE_LIMIT
 
 
+def candidates_of(queryset):
+    """The candidate ids of a search result (a queryset `search_commitments` ranked), or None
+    for any other queryset. Every candidate was drawn from the queryset the search was given,
+    so they already satisfy its filters."""
+    position = queryset.query.annotations.get("search_position")
+    if isinstance(position, Mapped):
+        return [int(pk) for pk in position.mapping]
+    return None
+
+
 def _newest_ids(queryset):
     return list(queryset.order_by(*NEWEST).values_list("pk", flat=True)[: CANDIDATE_LIMIT + 1])
 
@@ -305,16 +315,6 @@ class Mapped(Func):
 def among(queryset, ids):
     """`queryset` narrowed to the primary keys `ids`."""
     return queryset.filter(InIds(F("pk"), ids))
-
-
-def candidates_of(queryset):
-    """The candidate ids of a search result (a queryset `search_commitments` ranked), or None
-    for any other queryset. Every candidate was drawn from the queryset the search was given,
-    so they already satisfy its filters."""
-    position = queryset.query.annotations.get("search_position")
-    if isinstance(position, Mapped):
-        return [int(pk) for pk in position.mapping]
-    return None
 
 
 def _symbol_rank(parsed):
