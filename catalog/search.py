@@ -202,8 +202,6 @@ def search_commitments(queryset, query):
     if not parsed:
         return queryset.none() if (query or "").strip() else queryset
     symbol_rank, symbol_match = _symbol_rank(parsed)
-    if symbol_rank is not None and connection.vendor == "sqlite":
-        symbol_match = _symbol_match_sqlite(parsed)
     symbols = {}
     if symbol_rank is not None:
         symbols = dict(
@@ -334,6 +332,8 @@ def _symbol_rank(parsed):
         default=Value(0),
         output_field=IntegerField(),
     )
+    if connection.vendor == "sqlite":
+        return rank, _symbol_match_sqlite(parsed)
     match = Q()
     for condition, _value in conditions:
         match |= condition
