@@ -6,11 +6,12 @@ filters (`active_filters()`); the API uses only the filtering part, unchanged.
 
 import django_filters
 from django import forms
-from django.db import models
-from django.db.models import Count
+from django.db import connection, models
+from django.db.models import Count, F
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from . import search
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -261,7 +262,15 @@ class CommitmentFilterSet(django_filters.FilterSet):
         return memo[applied]
 
     def _matching(self, facet):
-        return self.queryset_excluding(*self.FACET_PARAMETERS[facet]).order_by().values("pk")
+        queryset = self.queryset_excluding(*self.FACET_PARAMETERS[facet])
+        if connection.vendor == "sqlite":
+            ids = search.candidates_of(queryset)
+            if ids is not None:
+                # SQLite builds the id list of every `IN (subquery)` filter (a theme's every
+                # record) in each query that has one; a search's candidates already satisfy
+                # the filters, so its facets count them by id alone.
+                return Commitment.objects.filter(search.InIds(F("pk"), ids)).values("pk")
+        return queryset.order_by().values("pk")
 
     def facets(self):
         """Options of each facet with the number of matching records.

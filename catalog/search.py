@@ -45,6 +45,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils.functional import cached_property
@@ -244,6 +245,16 @@ def is_capped(count):
     return count is not None and count > CANDIDATE_LIMIT
 
 
+def candidates_of(queryset):
+    """The candidate ids of a search result (a queryset `search_commitments` ranked), or None
+    for any other queryset. Every candidate was drawn from the queryset the search was given,
+    so they already satisfy its filters."""
+    position = queryset.query.annotations.get("search_position")
+    if isinstance(position, Mapped):
+        return [int(pk) for pk in position.mapping]
+    return None
+
+
 def _newest_ids(queryset):
     return list(queryset.order_by(*NEWEST).values_list("pk", flat=True)[: CANDIDATE_LIMIT + 1])
 
@@ -380,6 +391,8 @@ def _symbol_rank(parsed):
         default=Value(0),
         output_field=IntegerField(),
     )
+    if connection.vendor == "sqlite":
+        return rank, _symbol_match_sqlite(parsed)
     match = Q()
     for condition, _value in conditions:
         match |= condition
@@ -430,21 +443,48 @@ def _text_scores_postgresql(queryset, parsed):
 def _text_scores_fts5(queryset, parsed):
     """{pk: -bm25} of the newest CANDIDATE_LIMIT + 1 matches in `queryset`.
 
-    FTS5 reads its matches newest-inserted first and scores only the rows it returns; the
-    scan stops after CANDIDATE_LIMIT + 1 of them that are in `queryset` (no per-row MATCH
-    subquery). The unary `+` keeps SQLite from handing the IN list to FTS5 as rowid
-    constraints, which would re-run the MATCH once per listed row.
+    FTS5 reads its matches newest-inserted first and scores only the rows it returns; each
+    match is checked against `queryset` by a primary-key probe of the commitment (a
+    correlated EXISTS), so the scan stops after CANDIDATE_LIMIT + 1 visible matches and the
+    visible set is never built (an `IN (<queryset>)` made SQLite collect every published id,
+    100,000 of them at scale, for each search, however rare the word).
     """
     match = _fts_match_text(parsed.tokens)
-    base_sql, base_params = queryset.order_by().values("pk").query.sql_with_params()
+    visible = (
+        queryset.filter(pk=RawSQL(f"{FTS_TABLE}.rowid", (), output_field=IntegerField()))
+        .order_by()
+        .values("pk")
+    )
+    base_sql, base_params = visible.query.sql_with_params()
     sql = (
         f"SELECT rowid, -bm25({FTS_TABLE}, {FTS_WEIGHTS}) FROM {FTS_TABLE} "
-        f"WHERE {FTS_TABLE} MATCH %s AND +rowid IN ({base_sql}) "
+        f"WHERE {FTS_TABLE} MATCH %s AND EXISTS ({base_sql}) "
         f"ORDER BY rowid DESC LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [match, *base_params, CANDIDATE_LIMIT + 1])
         return dict(cursor.fetchall())
+
+
+def _symbol_match_sqlite(parsed):
+    """SQLite: the condition of `_symbol_rank` as a list of ids read from the search documents
+    alone: the whole symbol and the number through their indexes, part of a symbol by a scan
+    of the symbol key index (narrow), never by joining every published commitment to its
+    (wide) document as the ORM's join would."""
+    table = SearchDocument._meta.db_table
+    conditions, params = [], []
+    if parsed.symbol_key:
+        conditions.append("symbol_key = %s")
+        params.append(parsed.symbol_key)
+    if parsed.number_key:
+        conditions.append("number_key = %s")
+        params.append(parsed.number_key)
+    if len(parsed.symbol_key) >= 3:
+        # Only rowid and symbol_key are read, so SQLite scans the index, not the table.
+        conditions.append(f"rowid IN (SELECT rowid FROM {table} WHERE instr(symbol_key, %s) > 0)")
+        params.append(parsed.symbol_key)
+    sql = f"SELECT commitment_id FROM {table} WHERE {' OR '.join(conditions)}"
+    return Q(pk__in=RawSQL(sql, params))
 
 
 SUBSTRING_FIELDS = (
@@ -539,12 +579,16 @@ def snippets(commitments, query):
             .values_list("pk", "headline")
         )
     elif parsed.tokens and connection.vendor == "sqlite" and fts5_available():
-        placeholders = ", ".join(["%s"] * len(ids))
+        # The rowid range bounds FTS5's walk of the matches to the page's span; the unary `+`
+        # keeps SQLite from handing the list to FTS5 as rowid constraints, which would re-run
+        # the MATCH once per listed row.
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid, snippet({FTS_TABLE}, {FTS_SUMMARY_COLUMN}, %s, %s, '…', 30) "
-                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})",
-                [START, STOP, _fts_match_text(parsed.tokens), *ids],
+                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                f"AND rowid >= %s AND rowid <= %s "
+                f"AND +rowid IN (SELECT value FROM json_each(%s))",
+                [START, STOP, _fts_match_text(parsed.tokens), min(ids), max(ids), json.dumps(ids)],
             )
             raw = dict(cursor.fetchall())
     result = {}
