@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .expressions import Mapped
+
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
@@ -533,18 +535,30 @@ def published_commitment_count(lookup):
     """Annotation: how many published commitments point at the outer row through `lookup`.
 
     `lookup` goes from Commitment to the annotated model ("themes", "activity_categories",
-    "adopting_body", "organisation"). A correlated subquery over `published()`, so the one
-    definition of "public" decides every count, in a fixed number of queries.
+    "adopting_body", "organisation"). The counts come from one grouped query over
+    `published()` (so the one definition of "public" decides every count), cached under the
+    catalogue version, and the annotation reads each row's count from them: a subquery per
+    row scanned every commitment for each theme, seconds at 100,000 records.
     """
-    counts = (
+    from . import caching  # caching imports the models
+
+    counts = caching.cached("published-counts", lookup, lambda: published_counts(lookup))
+    return Coalesce(Mapped(models.F("pk"), counts), 0)
+
+
+def published_counts(lookup):
+    """{id of the related row: how many published commitments point at it} for `lookup`.
+
+    Each link joins a commitment to a row at most once (a foreign key, or a link table unique
+    on the pair), so a plain COUNT is exact."""
+    rows = (
         Commitment.objects.published()
-        .filter(**{lookup: models.OuterRef("pk")})
+        .filter(**{f"{lookup}__isnull": False})
         .order_by()
-        .values(lookup)
-        .annotate(count=models.Count("pk", distinct=True))
-        .values("count")
+        .values_list(lookup)
+        .annotate(count=models.Count("pk"))
     )
-    return Coalesce(models.Subquery(counts), 0)
+    return dict(rows)
 
 
 CommitmentManager = SlugNaturalKeyManager.from_queryset(CommitmentQuerySet)

@@ -87,9 +87,12 @@ class HomeView(TemplateView):
                 first_year=Min("year"),
                 last_year=Max("year"),
             ),
-            "themes": list(
-                Theme.objects.annotate(n=published_commitment_count("themes")).filter(n__gt=0)
-            ),
+            # Filtered here: `.filter(n__gt=0)` would run the count a second time per theme.
+            "themes": [
+                theme
+                for theme in Theme.objects.annotate(n=published_commitment_count("themes"))
+                if theme.n > 0
+            ],
             "categories": list(
                 ActivityCategory.objects.annotate(
                     n=published_commitment_count("activity_categories")

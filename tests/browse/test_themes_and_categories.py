@@ -17,6 +17,17 @@ def test_theme_list_counts_only_published_commitments(client, linked, hidden):
     assert "1 commitment<" in section_of(html, linked["theme"].get_absolute_url())
 
 
+def test_theme_list_counts_follow_a_publication_at_once(client, linked, hidden):
+    url = reverse("catalog:theme_list")
+    theme = linked["theme"].get_absolute_url()
+    assert "1 commitment<" in section_of(client.get(url).content.decode(), theme)
+    draft = hidden[0]  # linked to the theme already, and not counted
+    assert draft.status == "draft"
+    draft.status = "published"
+    draft.save()
+    assert "2 commitments<" in section_of(client.get(url).content.decode(), theme)
+
+
 def test_theme_page_links_to_the_catalogue_filtered_by_the_theme(client, linked):
     html = client.get(linked["theme"].get_absolute_url()).content.decode()
     assert 'href="/commitments/?theme=shared-theme"' in html
