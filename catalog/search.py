@@ -225,11 +225,12 @@ def search_commitments(queryset, query, cache_parts=None):
             return symbols, _text_scores_postgresql(queryset, parsed)
         return symbols, _text_scores_fts5(queryset, parsed)
 
+    def ranking():
+        return _ranking(*candidates())
+
     if cache_parts is None:
-        symbols, scores = candidates()
-    else:
-        symbols, scores = caching.cached("search", (cache_parts, parsed), candidates)
-    return _ranked(queryset, symbols, scores)
+        return _ranked(queryset, ranking())
+    return _ranked(queryset, caching.cached("search", (cache_parts, parsed), ranking))
 
 
 # The order in which candidates are taken when there are more than CANDIDATE_LIMIT matches:
@@ -256,9 +257,9 @@ def _newest_ids(queryset):
     return list(queryset.order_by(*NEWEST).values_list("pk", flat=True)[: CANDIDATE_LIMIT + 1])
 
 
-def _ranked(queryset, symbols, scores):
-    """`queryset` narrowed to the candidates, in relevance order: symbol rank, then text
-    score, then newest first (the order the candidates came in)."""
+def _ranking(symbols, scores):
+    """(candidates in relevance order, {pk: symbol rank}, {pk: text score}): symbol rank,
+    then text score, then newest first (the order the candidates came in)."""
     candidates = list(dict.fromkeys([*symbols, *scores]))[: CANDIDATE_LIMIT + 1]
     newest = {pk: position for position, pk in enumerate(candidates)}
     ordered = sorted(
@@ -266,11 +267,21 @@ def _ranked(queryset, symbols, scores):
         key=lambda pk: (-symbols.get(pk, 0), -(scores.get(pk) or 0.0), newest[pk]),
     )
     return (
+        ordered,
+        {pk: symbols.get(pk, 0) for pk in ordered},
+        {pk: scores.get(pk) or 0.0 for pk in ordered},
+    )
+
+
+def _ranked(queryset, ranking):
+    """`queryset` narrowed to the candidates of `ranking` (`_ranking`), in its order."""
+    ordered, symbol_ranks, text_ranks = ranking
+    return (
         among(queryset, ordered)
         .annotate(
             search_position=Mapped(F("pk"), {pk: i for i, pk in enumerate(ordered)}),
-            symbol_rank=Mapped(F("pk"), {pk: symbols.get(pk, 0) for pk in ordered}),
-            text_rank=Mapped(F("pk"), {pk: scores.get(pk) or 0.0 for pk in ordered}),
+            symbol_rank=Mapped(F("pk"), symbol_ranks),
+            text_rank=Mapped(F("pk"), text_ranks),
         )
         .order_by("search_position")
     )

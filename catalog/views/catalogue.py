@@ -3,6 +3,8 @@
 from django.db.models import Count, Max, Min, Prefetch
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, lazy
+from django.utils.safestring import SafeString, mark_safe
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -155,9 +157,12 @@ class CommitmentListView(CleanQueryMixin, FilterView):
         query = self.filterset.cleaned_data.get("search", "").strip()
         context["search_query"] = query
         if query and not context["filters_invalid"]:
-            marked = search.snippets(page.object_list, query)
-            for commitment in page.object_list:
-                commitment.snippet = marked.get(commitment.pk)
+            # Passages are asked for (one query for the page) only if a row is rendered: a
+            # row of this search already in the fragment cache needs none.
+            rows = list(page.object_list)
+            marked = SimpleLazyObject(lambda: search.snippets(rows, query))
+            for commitment in rows:
+                commitment.snippet = lazy_passage(marked, commitment.pk)
             context["also_matching"] = search.vocabulary_groups(query)
         return context
 
@@ -169,6 +174,12 @@ class CommitmentListView(CleanQueryMixin, FilterView):
             allow_empty_first_page=allow_empty_first_page,
             count=getattr(self, "known_count", None),
         )
+
+
+def lazy_passage(marked, pk):
+    """The marked passage of record `pk` from `marked` ({pk: safe HTML}, lazy), computed when
+    the template first reads it."""
+    return lazy(lambda: marked.get(pk) or mark_safe(""), SafeString)()
 
 
 class KnownCountPaginator(CataloguePaginator):
