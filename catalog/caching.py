@@ -15,7 +15,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -129,6 +129,15 @@ def _catalogue_changed(**kwargs):
     new_catalogue_version()
     transaction.on_commit(new_catalogue_version)
 
+
+def _migrated(sender, **kwargs):
+    # Every deploy runs migrate: a new version, so no value cached by an older release (whose
+    # format may differ) is ever read by this one.
+    if sender.name == "catalog":
+        new_catalogue_version()
+
+
+post_migrate.connect(_migrated, dispatch_uid="cache-after-migrate")
 
 for _model in (
     Commitment,

@@ -230,7 +230,7 @@ def search_commitments(queryset, query, cache_parts=None):
 
     if cache_parts is None:
         return _ranked(queryset, ranking())
-    return _ranked(queryset, caching.cached("search", (cache_parts, parsed), ranking))
+    return _ranked(queryset, caching.cached("search-ranking", (cache_parts, parsed), ranking))
 
 
 # The order in which candidates are taken when there are more than CANDIDATE_LIMIT matches:

@@ -1,10 +1,12 @@
 """Catalogue-wide aggregates (facet counts, home figures) are cached, but never stale."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from catalog import caching
 from tests.factories import CommitmentFactory, ThemeFactory
 
 from .helpers import facet
@@ -82,3 +84,10 @@ def test_cached_counts_do_not_depend_on_the_clock(client):
     assert caching.cached("probe", (), lambda: calls.append(1) or len(calls)) == 1
     assert caching.cached("probe", (), lambda: calls.append(1) or len(calls)) == 1
     assert caching.catalogue_version() == caching.catalogue_version()
+
+
+def test_a_migrate_run_starts_a_new_catalogue_version():
+    """Every deploy runs migrate: values cached by an older release are never read again."""
+    before = caching.catalogue_version()
+    call_command("migrate", verbosity=0)
+    assert caching.catalogue_version() != before
