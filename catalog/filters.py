@@ -344,17 +344,17 @@ class CommitmentFilterSet(django_filters.FilterSet):
         if data.get("search", "").strip():
             add("search", f"“{data['search'].strip()}”")
         kinds = dict(Commitment.Kind.choices)
-        for value in data.get("kind") or []:
+        for value in _chosen(data.get("kind")):
             add("kind", kinds[value], value)
-        for body in data.get("body") or []:
+        for body in _chosen(data.get("body")):
             add("body", str(body), body.slug)
-        if data.get("body") and data.get("include_sub_bodies"):
+        if _chosen(data.get("body")) and data.get("include_sub_bodies"):
             add("include_sub_bodies", _("yes"))
         for name in ("year_from", "year_to"):
             if data.get(name) is not None:
                 add(name, str(int(data[name])) if data[name] == int(data[name]) else data[name])
         for name in ("theme", "category"):
-            for obj in data.get(name) or []:
+            for obj in _chosen(data.get(name)):
                 add(name, str(obj), obj.slug)
         if data.get("organisation"):
             add("organisation", str(data["organisation"]))
@@ -443,11 +443,18 @@ def _cache_part(value):
     return value
 
 
+def _chosen(value):
+    """The values of a repeatable filter ([] when none were chosen, without a query)."""
+    return value if _has_value(value) else []
+
+
 def _has_value(value):
     """Whether a cleaned filter value narrows anything (empty fields are no-ops), so facets
     that differ only by filters nobody asked for share one queryset and one search."""
     if value is None or value == "" or value is False:  # an unticked include_sub_bodies
         return False
+    if isinstance(value, models.QuerySet) and value.query.is_empty():
+        return False  # a choice left empty: known without compiling (or running) a query
     if isinstance(value, (list, tuple, set, frozenset, models.QuerySet)):
         return len(value) > 0
     return True

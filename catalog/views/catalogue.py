@@ -176,10 +176,13 @@ class CommitmentListView(CleanQueryMixin, FilterView):
         )
 
 
-def lazy_passage(marked, pk):
-    """The marked passage of record `pk` from `marked` ({pk: safe HTML}, lazy), computed when
-    the template first reads it."""
-    return lazy(lambda: marked.get(pk) or mark_safe(""), SafeString)()
+def _passage(marked, pk):
+    return marked.get(pk) or mark_safe("")
+
+
+# The marked passage of record `pk` from `marked` ({pk: safe HTML}, lazy), computed when the
+# template first reads it. (Built once: each call of lazy() makes a new proxy class.)
+lazy_passage = lazy(_passage, SafeString)
 
 
 class KnownCountPaginator(CataloguePaginator):
