@@ -112,6 +112,24 @@ def fragment(name, parts, render, request=None):
     return html
 
 
+def cached_many(name, parts, keys, load, timeout=TIMEOUT):
+    """{key: value} for `keys` (plain values, e.g. (id, updated_at) pairs), each cached for
+    this catalogue version and `parts` in one read of the shared cache; `load(missing_keys)`
+    gives {key: value} for those not cached."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    prefix = f"catalogue:{name}:{catalogue_version()}:{digest}:"
+    names = {f"{prefix}{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}": key for key in keys}
+    found = cache.get_many(list(names))
+    values = {names[name]: value for name, value in found.items()}
+    missing = [key for key in keys if key not in values]
+    if missing:
+        loaded = load(missing)
+        by_key = {key: name for name, key in names.items()}
+        cache.set_many({by_key[key]: value for key, value in loaded.items()}, timeout)
+        values.update(loaded)
+    return values
+
+
 def cached(name, parts, compute, timeout=TIMEOUT):
     """`compute()`, cached for this catalogue version and `parts` (e.g. the filters)."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

@@ -11,7 +11,9 @@ added here too; that test fails until it is.
 Like the serializers, this never queries: it reads what the view's queryset prefetched.
 """
 
+from django.utils import translation
 from rest_framework import serializers as drf
+from rest_framework.settings import api_settings
 
 from ..models import INVERSE_RELATION_LABELS, Commitment, RelationKind
 from .serializers import SLUG_PLACEHOLDER, api_url_template, web_url_template
@@ -49,6 +51,17 @@ class CommitmentRepresentation:
 
     def many(self, commitments):
         return [self.one(commitment) for commitment in commitments]
+
+    def cache_parts(self):
+        """What a record's representation depends on besides the catalogue: the host and
+        scheme of its absolute addresses, the format they keep (`?format=` or a suffix) and
+        the language of its labels."""
+        return (
+            self.request.build_absolute_uri("/"),
+            self.format,
+            self.request.query_params.get(api_settings.URL_FORMAT_OVERRIDE),
+            translation.get_language(),
+        )
 
     # Addresses and labels, each built once per representation -------------------------------
 

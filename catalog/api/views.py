@@ -13,7 +13,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.routers import APIRootView as BaseAPIRootView
 
-from .. import exports
+from .. import caching, exports
 from ..filters import CommitmentFilterSet
 from ..models import (
     ActivityCategory,
@@ -108,6 +108,26 @@ class CommitmentViewSet(CatalogueViewSet):
         # What the serializer gives, built without its per-field machinery (representations.py).
         representation = CommitmentRepresentation(self.get_serializer_context())
         return representation.many(data) if many else representation.one(data)
+
+    def get_list_response(self):
+        """The page is chosen on the records' ids alone; each record's representation comes
+        from the cache (under the catalogue version, for the record as last saved, its
+        addresses' base and format and the language), and only the records missing from it
+        are loaded with everything they nest."""
+        records = Commitment.objects.published().only("pk", "updated_at").newest_first()
+        page = self.paginate_queryset(self.filter_queryset(records))
+        if page is None:
+            return super().get_list_response()
+        keys = [(record.pk, record.updated_at.isoformat()) for record in page]
+        representation = CommitmentRepresentation(self.get_serializer_context())
+
+        def load(missing):
+            wanted = dict(missing)
+            full = self.get_queryset().filter(pk__in=wanted)
+            return {(record.pk, wanted[record.pk]): representation.one(record) for record in full}
+
+        found = caching.cached_many("api-commitment", representation.cache_parts(), keys, load)
+        return self.get_paginated_response([found[key] for key in keys if key in found])
 
     def get_queryset(self):
         return (

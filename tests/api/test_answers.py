@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from catalog.models import Commitment
 from tests.api.conftest import ids, results
@@ -24,8 +25,9 @@ def get(client, url, *args, **kwargs):
 
 def retitle_unnoticed(commitment, title):
     """Change a record without the signals that replace the catalogue version, so an answer
-    computed since shows the new title and a kept one the old."""
-    Commitment.objects.filter(pk=commitment.pk).update(title=title)
+    computed since shows the new title and a kept one the old. (It is saved anew, as any
+    edit is: the record's own cached representation is not the kept answer.)"""
+    Commitment.objects.filter(pk=commitment.pk).update(title=title, updated_at=timezone.now())
 
 
 @pytest.fixture

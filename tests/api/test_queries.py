@@ -65,7 +65,7 @@ def test_query_count_does_not_depend_on_page_size(client, catalogue_of_10, endpo
 @pytest.mark.parametrize(
     ("endpoint", "expected"),
     [
-        ("commitments", 15),
+        ("commitments", 16),
         ("institutions", 12),
         ("organisations", 12),
         ("themes", 11),
@@ -75,7 +75,8 @@ def test_query_count_does_not_depend_on_page_size(client, catalogue_of_10, endpo
 def test_query_count_is_pinned(client, catalogue_of_10, endpoint, expected):
     # With a cold cache: each includes the request's savepoint pair, the catalogue version's
     # next-scheduled-publication lookup and five aggregates for the ETag; the vocabularies
-    # also the one grouped query of their published counts.
+    # also the one grouped query of their published counts; the commitments the page's ids,
+    # then the records not cached yet with everything they nest (the page query, 5 more).
     assert count_queries(client, f"/api/v1/{endpoint}/", 100) == expected
 
 
@@ -145,3 +146,22 @@ def test_list_rows_follow_a_change_at_once(client, db):
     rows = client.get(url, {"format": "json"}).json()["results"]
     assert rows[0]["url"].endswith("?format=json")
     assert not client.get(url).json()["results"][0]["url"].endswith("?format=json")
+
+
+def test_a_rendered_list_of_cached_records_reads_only_the_page_of_ids(
+    client, catalogue_of_10, settings
+):
+    """With the answers not kept, the records' representations still are (per version)."""
+    settings.PAGE_CACHE_ENABLED = False
+    url = "/api/v1/commitments/"
+    first = client.get(url, {"page_size": 100}).json()
+    with CaptureQueriesContext(connection) as context:
+        again = client.get(url, {"page_size": 100, "ordering": "title"}).json()
+    selects = [
+        query["sql"] for query in context.captured_queries if query["sql"].startswith("SELECT")
+    ]
+    assert len(selects) == 1  # the page of ids: the count and the state are cached too
+    assert sorted(row["id"] for row in again["results"]) == sorted(
+        row["id"] for row in first["results"]
+    )
+    assert again["results"] == sorted(first["results"], key=lambda row: row["title"])
