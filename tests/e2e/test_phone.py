@@ -110,6 +110,9 @@ def test_forms_send_no_empty_parameters_with_javascript(site, page):
     with page.expect_request(lambda request: "/commitments/?" in request.url) as first:
         page.get_by_role("checkbox", name=re.compile("^Youth")).check()
     assert first.value.url.endswith("/commitments/?theme=youth")
+    # The next address only once that page has loaded: a goto while the form's navigation is
+    # in flight interrupts one of them.
+    page.wait_for_url(f"{site}/commitments/?theme=youth")
     page.goto(f"{site}/timeline/")
     page.get_by_label("Theme").select_option("youth")
     with page.expect_request(lambda request: "/timeline/?" in request.url) as second:
