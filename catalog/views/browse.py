@@ -449,8 +449,9 @@ def chronology(commitments, milestones):
     )
 
 
-class TimelineFilterForm(forms.Form):
-    """The chronology's own controls; their names are the catalogue's query parameters."""
+class CatalogueChoicesForm(forms.Form):
+    """A theme and an adopting body to narrow a view, each one at most; the names are the
+    catalogue's query parameters (the shared FilterSet applies them)."""
 
     theme = forms.ModelChoiceField(
         label=_("Theme"),
@@ -459,13 +460,6 @@ class TimelineFilterForm(forms.Form):
         required=False,
         empty_label=_("All themes"),
     )
-    category = forms.ModelChoiceField(
-        label=_("Online-activity category"),
-        queryset=ActivityCategory.objects.order_by("position", "name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All categories"),
-    )
     body = forms.ModelChoiceField(
         label=_("Adopting body"),
         queryset=Institution.objects.order_by("organisation__name", "position", "name"),
@@ -473,7 +467,21 @@ class TimelineFilterForm(forms.Form):
         required=False,
         empty_label=_("All bodies"),
     )
+
+
+class TimelineFilterForm(CatalogueChoicesForm):
+    """The chronology's own controls; their names are the catalogue's query parameters."""
+
+    category = forms.ModelChoiceField(
+        label=_("Online-activity category"),
+        queryset=ActivityCategory.objects.order_by("position", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All categories"),
+    )
     include_sub_bodies = forms.BooleanField(label=_("Include sub-bodies"), required=False)
+
+    field_order = ["theme", "category", "body", "include_sub_bodies"]
 
 
 class TimelineView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
@@ -536,24 +544,10 @@ class TimelineView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
 # --------------------------------------------------------------------------------------
 
 
-class MatrixFilterForm(forms.Form):
-    """The matrix's controls. `theme` and `body` are the catalogue's parameters (the shared
-    FilterSet applies them); `classified` keeps only rows with at least one mark."""
+class MatrixFilterForm(CatalogueChoicesForm):
+    """The matrix's controls: a theme and a body, and `classified`, which keeps only rows with
+    at least one mark."""
 
-    theme = forms.ModelChoiceField(
-        label=_("Theme"),
-        queryset=Theme.objects.order_by("position", "name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All themes"),
-    )
-    body = forms.ModelChoiceField(
-        label=_("Adopting body"),
-        queryset=Institution.objects.order_by("organisation__name", "position", "name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All bodies"),
-    )
     classified = forms.BooleanField(label=_("Only classified commitments"), required=False)
 
 
