@@ -86,6 +86,11 @@ def next_publication_due():
     return due.timestamp() if due else None
 
 
+def _digest(parts):
+    """A short, stable name for plain values (filters, a query, a record's key)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 def request_version(request):
     """The catalogue version, read once per request, so every fragment of a page belongs to
     the same catalogue (and a page of twenty rows costs one read of the shared cache)."""
@@ -102,8 +107,7 @@ def fragment(name, parts, render, request=None):
     language and `parts`."""
     if FRAGMENTS not in settings.CACHES:  # a configuration without it renders every time
         return render()
-    digest = hashlib.sha256(repr((get_language(), parts)).encode()).hexdigest()[:32]
-    key = f"fragment:{name}:{request_version(request)}:{digest}"
+    key = f"fragment:{name}:{request_version(request)}:{_digest((get_language(), parts))}"
     fragments = caches[FRAGMENTS]
     html = fragments.get(key)
     if html is None:
@@ -116,9 +120,8 @@ def cached_many(name, parts, keys, load, timeout=TIMEOUT):
     """{key: value} for `keys` (plain values, e.g. (id, updated_at) pairs), each cached for
     this catalogue version and `parts` in one read of the shared cache; `load(missing_keys)`
     gives {key: value} for those not cached."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    prefix = f"catalogue:{name}:{catalogue_version()}:{digest}:"
-    names = {f"{prefix}{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}": key for key in keys}
+    prefix = f"catalogue:{name}:{catalogue_version()}:{_digest(parts)}:"
+    names = {f"{prefix}{_digest(key)}": key for key in keys}
     found = cache.get_many(list(names))
     values = {names[name]: value for name, value in found.items()}
     missing = [key for key in keys if key not in values]
@@ -132,8 +135,7 @@ def cached_many(name, parts, keys, load, timeout=TIMEOUT):
 
 def cached(name, parts, compute, timeout=TIMEOUT):
     """`compute()`, cached for this catalogue version and `parts` (e.g. the filters)."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"catalogue:{name}:{catalogue_version()}:{digest}"
+    key = f"catalogue:{name}:{catalogue_version()}:{_digest(parts)}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.core.management import call_command
 
@@ -28,3 +29,20 @@ def empty_cache():
     from catalog.editorial.services import assume_nothing_due
 
     assume_nothing_due()
+
+
+def make_staff(django_user_model, username, group_name):
+    """A staff user in one of the editorial groups ("Editor", "Publisher")."""
+    user = django_user_model.objects.create_user(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return make_staff(django_user_model, "erin", "Editor")
+
+
+@pytest.fixture
+def publisher(db, django_user_model):
+    return make_staff(django_user_model, "paul", "Publisher")

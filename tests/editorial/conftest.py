@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.forms import CheckboxInput, MultiWidget
 
 from tests.factories import (
@@ -9,22 +8,6 @@ from tests.factories import (
     SourceFactory,
     ThemeFactory,
 )
-
-
-def make_staff(django_user_model, username, group_name):
-    user = django_user_model.objects.create_user(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-@pytest.fixture
-def editor(db, django_user_model):
-    return make_staff(django_user_model, "erin", "Editor")
-
-
-@pytest.fixture
-def publisher(db, django_user_model):
-    return make_staff(django_user_model, "paul", "Publisher")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def second_editor(django_user_model):
-    from tests.editorial.conftest import make_staff
+    from tests.conftest import make_staff
 
     return make_staff(django_user_model, "ella", "Editor")
 

@@ -10,7 +10,8 @@ from reversion.models import Version
 
 from catalog.editorial import services
 from catalog.models import Commitment, PendingChange, StatusChange
-from tests.editorial.conftest import change_url, load_form, make_staff, messages_of
+from tests.conftest import make_staff
+from tests.editorial.conftest import change_url, load_form, messages_of
 from tests.editorial.helpers import commitment_snapshot
 from tests.factories import (
     ActivityCategoryFactory,

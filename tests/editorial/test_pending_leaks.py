@@ -55,7 +55,7 @@ def answers(urls):
 
 
 def test_pending_changes_leak_to_no_public_surface(seed, django_user_model):
-    from tests.editorial.conftest import make_staff
+    from tests.conftest import make_staff
 
     editor = make_staff(django_user_model, "erin", "Editor")
     published = Commitment.objects.published()

@@ -16,7 +16,8 @@ from reversion.models import Revision, Version
 from catalog.editorial import pending, policy
 from catalog.editorial.policy import ALLOW, DENY, PENDING, Action, Role
 from catalog.models import Commitment, PendingChange
-from tests.editorial.conftest import change_url, form_data, make_staff
+from tests.conftest import make_staff
+from tests.editorial.conftest import change_url, form_data
 from tests.editorial.helpers import commitment_snapshot, database_snapshot
 from tests.factories import CommitmentFactory, InstitutionFactory
 

@@ -3,7 +3,6 @@ import email.policy
 import os
 
 import pytest
-from django.contrib.auth.models import Group
 
 SMTP_PORT = int(os.environ.get("TEST_SMTP_PORT", "22025"))
 REDIS_TEST_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
@@ -67,19 +66,3 @@ def redis_cache(settings):
     cache.clear()
     yield cache
     cache.clear()
-
-
-def make_staff(django_user_model, username, group_name):
-    user = django_user_model.objects.create_user(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-@pytest.fixture
-def editor(db, django_user_model):
-    return make_staff(django_user_model, "erin", "Editor")
-
-
-@pytest.fixture
-def publisher(db, django_user_model):
-    return make_staff(django_user_model, "paul", "Publisher")
