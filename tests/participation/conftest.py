@@ -5,7 +5,8 @@ import os
 import pytest
 
 SMTP_PORT = int(os.environ.get("TEST_SMTP_PORT", "22025"))
-REDIS_TEST_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
+# Never the REDIS_URL a developer's site uses: the tests empty this database.
+REDIS_TEST_URL = os.environ.get("OSCE_TEST_REDIS_URL") or "redis://127.0.0.1:6379/10"
 
 
 class Inbox:
@@ -45,7 +46,7 @@ def smtp(settings):
 
 @pytest.fixture
 def redis_cache(settings):
-    """The shared cache on a real Redis (db 12 by default, REDIS_URL in CI); skipped without."""
+    """The shared cache on a real Redis (OSCE_TEST_REDIS_URL, db 10 by default); skipped without."""
     import redis
 
     try:
