@@ -1,6 +1,7 @@
 """Browser tests: Playwright for Python driving Debian's Chromium against `live_server`.
 
-Skipped when Chromium or Playwright is missing. Playwright's sync API runs an event loop in
+Skipped when Chromium is missing, except in CI (OSCE_REQUIRE_TOOLS: then they fail); `make test`
+installs it as root (scripts/install-test-tools). Playwright's sync API runs an event loop in
 this thread, so Django's guard against ORM calls from async code is lifted for these tests.
 """
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from tests import resources
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -20,6 +23,18 @@ LAUNCH_ARGS = [
 ]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def skip_module(message):
+    """Skip a test module whose tool is missing; in CI, fail instead (OSCE_REQUIRE_TOOLS)."""
+    if resources.tools_required():
+        raise pytest.UsageError(message)
+    pytest.skip(message, allow_module_level=True)
+
+
+def require_chromium():
+    if not CHROMIUM.exists():
+        skip_module(f"Chromium is not installed at {CHROMIUM} (scripts/install-test-tools)")
 
 
 @pytest.fixture(scope="session")
