@@ -1,4 +1,7 @@
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -7,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test.utils import override_settings
+from hypothesis import configuration as hypothesis_configuration
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "catalogue.json"
 
@@ -14,6 +18,11 @@ SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "catalogue.json"
 # from the environment (pyproject.toml): a developer's Redis database, which every test would
 # empty, is never the cache. Should that ever fail, refuse to run. Tests that need Redis use
 # OSCE_TEST_REDIS_URL (tests/resources.py).
+# Hypothesis (under schemathesis) keeps its examples and caches in ./.hypothesis by default.
+_hypothesis_home = tempfile.mkdtemp(prefix="osce-portal-hypothesis-")
+atexit.register(shutil.rmtree, _hypothesis_home, ignore_errors=True)
+hypothesis_configuration.set_hypothesis_home_dir(_hypothesis_home)
+
 if settings.REDIS_URL or os.environ.get("REDIS_URL"):
     raise pytest.UsageError(
         "REDIS_URL is set: the tests would empty that Redis database (is pytest-env installed? "
