@@ -51,9 +51,32 @@ def browser():
 
 @pytest.fixture
 def site(live_server, transactional_db):
-    """The live site holding the real seed catalogue."""
+    """The live site holding the real seed catalogue, loaded for this test alone (it may write;
+    the database is emptied after it)."""
     call_command("load_seed", verbosity=0)
     return live_server.url
+
+
+@pytest.fixture(scope="module")
+def module_site(live_server, django_db_setup, django_db_blocker):
+    """The live site for a module of tests that only read; emptied after the module, as a
+    transactional test's database is."""
+    yield live_server.url
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def seeded_site(module_site, django_db_blocker):
+    """The live site holding the seed catalogue, for a test that only reads: loaded once for
+    the module (committed, so the live server's thread sees it), and again only when a test
+    that writes has emptied the database in between."""
+    from catalog.models import Commitment
+
+    with django_db_blocker.unblock():
+        if not Commitment.objects.exists():
+            call_command("load_seed", verbosity=0)
+    return module_site
 
 
 @pytest.fixture

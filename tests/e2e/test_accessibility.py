@@ -11,6 +11,13 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
+
+@pytest.fixture
+def site(seeded_site):
+    """These tests only read: the seed catalogue is loaded once for the module."""
+    return seeded_site
+
+
 PAGES = {
     "home": "/",
     "catalogue": "/commitments/?theme=terrorist-use-of-internet&year_from=2010",

@@ -15,6 +15,13 @@ from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
+
+@pytest.fixture
+def site(seeded_site):
+    """These tests only read: the seed catalogue is loaded once for the module."""
+    return seeded_site
+
+
 THEME = re.compile(r"^Countering the use of the internet for terrorist purposes")
 RECORD = "Decision No. 1063: OSCE Consolidated Framework for the Fight against Terrorism"
 RELATED = "Bucharest Plan of Action for Combating Terrorism"

@@ -9,6 +9,13 @@ pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.e2e
 
+
+@pytest.fixture
+def site(seeded_site):
+    """These tests only read: the seed catalogue is loaded once for the module."""
+    return seeded_site
+
+
 PAGES = [
     "/",
     "/commitments/",

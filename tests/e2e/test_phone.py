@@ -21,6 +21,13 @@ from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
+
+@pytest.fixture
+def site(seeded_site):
+    """These tests only read: the seed catalogue is loaded once for the module."""
+    return seeded_site
+
+
 PHONE = {"width": 375, "height": 667}
 FIRST_RESULT_MAX_Y = 450
 KEY_FACTS_MAX_Y = 600
