@@ -133,9 +133,10 @@ def pytest_sessionfinish(session, exitstatus):
     if before is None:
         return
     after = project_files()
-    written = sorted(str(path) for path in after.keys() - before.keys())
-    written += [str(p) for p in WATCHED if p in after and after[p] != before.get(p)]
-    written += [str(p) for p in WATCHED if p in before and p not in after]
+    written = {str(path) for path in after.keys() - before.keys()}
+    written |= {str(p) for p in WATCHED if p in after and after[p] != before.get(p)}
+    written |= {str(p) for p in WATCHED if p in before and p not in after}
+    written = sorted(written)
     if written:
         session.config.get_terminal_writer().line(
             "The test run wrote into the project's folders (tests may write only to "

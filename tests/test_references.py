@@ -65,6 +65,8 @@ def test_make_check_deploy_runs_the_deploy_checks_with_production_like_settings(
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "REDIS_URL", "MAKEFLAGS", "MFLAGS"))
     }
+    # The checks open the database; without DATABASE_URL that would create db.sqlite3 here.
+    environment["DATABASE_URL"] = "sqlite://:memory:"
     result = subprocess.run(
         ["make", "-s", "check-deploy"],
         cwd=ROOT,

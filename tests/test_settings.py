@@ -15,8 +15,14 @@ PRODUCTION_ENV = {
 }
 
 
+# `manage.py check` opens the database: without DATABASE_URL that would create db.sqlite3 in
+# the project. These checks need no data.
+NO_DATABASE_FILE = "sqlite://:memory:"
+
+
 def manage(*args, env=None):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment["DATABASE_URL"] = NO_DATABASE_FILE
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -91,6 +97,7 @@ def test_env_example_secret_is_refused_by_name():
 def settings_value(expression, env):
     """Evaluate an expression on the settings module as production would load it."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment["DATABASE_URL"] = NO_DATABASE_FILE
     environment.update({**PRODUCTION_ENV, **env, "DJANGO_SETTINGS_MODULE": "osce_portal.settings"})
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
