@@ -15,19 +15,11 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .models import (
-    ActivityCategory,
-    CategoryAssignment,
-    Commitment,
-    CommitmentRelation,
-    Institution,
-    Organisation,
-    Theme,
-)
+from .models import ActivityCategory, Commitment, Institution, Organisation, Theme
 
 VERSION_KEY = "catalogue:version"
 FRAGMENTS = "fragments"  # the cache alias of rendered fragments (settings.CACHES)
@@ -159,17 +151,7 @@ def _migrated(sender, **kwargs):
 
 post_migrate.connect(_migrated, dispatch_uid="cache-after-migrate")
 
-for _model in (
-    Commitment,
-    CategoryAssignment,
-    CommitmentRelation,
-    Institution,
-    Organisation,
-    Theme,
-    ActivityCategory,
-):
+# Reference data written by the admin directly (until it goes through services too).
+for _model in (Institution, Organisation, Theme, ActivityCategory):
     post_save.connect(_catalogue_changed, sender=_model, dispatch_uid=f"cache-save-{_model}")
     post_delete.connect(_catalogue_changed, sender=_model, dispatch_uid=f"cache-del-{_model}")
-m2m_changed.connect(
-    _catalogue_changed, sender=Commitment.themes.through, dispatch_uid="cache-themes"
-)

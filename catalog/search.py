@@ -2,8 +2,8 @@
 
 The site search page, the catalogue's text filter and the API's `search` parameter all call
 `search_commitments()`. Each commitment has a `SearchDocument` row (symbol and number keys, the
-words for typo matching) kept current by `refresh()`, which the receivers at the bottom of this
-module call whenever a commitment, its themes, its categories or a linked name changes.
+words for typo matching) kept current by `refresh()`, which `catalog.changes` calls for exactly
+the commitments a write changed (a commitment, its themes, its categories, a linked name).
 
 PostgreSQL: a weighted tsvector (A symbol and title, B number and quotation, C summary, D body,
 themes, categories and keywords) with a GIN index, English stemming plus an unstemmed `simple`
@@ -43,7 +43,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -53,7 +53,6 @@ from . import caching
 from .expressions import InIds, Mapped
 from .models import (
     ActivityCategory,
-    CategoryAssignment,
     Commitment,
     Institution,
     SearchDocument,
@@ -721,39 +720,8 @@ def forget(commitment_ids):
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", ids)
 
 
-# Index maintenance, like cache invalidation, follows every save path (admin, imports,
-# reverts, loaddata) without each of them having to remember it.
-
-
-@receiver(post_save, sender=Commitment, dispatch_uid="search_commitment_saved")
-def _commitment_saved(sender, instance, **kwargs):
-    refresh([instance.pk])
-
-
-@receiver(post_delete, sender=Commitment, dispatch_uid="search_commitment_deleted")
-def _commitment_deleted(sender, instance, **kwargs):
-    forget([instance.pk])
-
-
-@receiver(m2m_changed, sender=Commitment.themes.through, dispatch_uid="search_themes_changed")
-def _themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not reverse:
-        if action in ("post_add", "post_remove", "post_clear"):
-            refresh([instance.pk])
-    elif action == "pre_clear":
-        instance._search_cleared = list(instance.commitments.values_list("pk", flat=True))
-    elif action in ("post_add", "post_remove"):
-        refresh(pk_set)
-    elif action == "post_clear":
-        refresh(getattr(instance, "_search_cleared", []))
-
-
-@receiver(post_save, sender=CategoryAssignment, dispatch_uid="search_category_assigned")
-@receiver(post_delete, sender=CategoryAssignment, dispatch_uid="search_category_unassigned")
-def _category_assignment_changed(sender, instance, origin=None, **kwargs):
-    if isinstance(origin, Commitment) or getattr(origin, "model", None) is Commitment:
-        return  # the commitment itself is being deleted
-    refresh([instance.commitment_id])
+# Reference data written by the admin directly still refreshes the records that carry its
+# names (until reference data goes through services too).
 
 
 @receiver(post_save, sender=Institution, dispatch_uid="search_institution_saved")

@@ -15,6 +15,10 @@ def seed(db):
     once, in tests/test_seed.py.
     """
     call_command("loaddata", SEED_FIXTURE, verbosity=0)
+    # loaddata writes behind the services' back: build the search index, as load_seed does.
+    from catalog import search
+
+    search.refresh()
 
 
 @pytest.fixture(autouse=True)

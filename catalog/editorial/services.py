@@ -1,10 +1,13 @@
 """The editorial service layer: the only code that changes a commitment's content or state.
 
-Every function takes explicit keyword arguments (`user`, `comment`, …), asks the one policy
-(`policy.require`) for every record it writes, and runs in one transaction with one
-django-reversion revision per record and a workflow-log entry (`StatusChange`) for every
-record whose status changes. The admin, the import resources and the management commands
-call these functions and hold no editorial rules of their own.
+Every function takes plain data as keyword arguments (`user`, `fields`, `themes`, `comment`,
+…; never a form), asks the one policy (`policy.require`) for every record it writes, and runs
+in one `changes.atomic()` transaction with one django-reversion revision per record, a
+workflow-log entry (`StatusChange`) for every record whose status changes (and for every other
+record a write changes along the way), and `changes.record()` of what it changed, so the
+search index, the public state and the follow-up tasks follow in one step. The admin, the
+import resources and the management commands call these functions and hold no editorial
+rules of their own.
 """
 
 import contextlib
@@ -19,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
-from .. import caching, search
+from .. import changes
 from ..models import Commitment, CommitmentRelation, PendingChange, StatusChange
 from . import history, pending
 from .policy import (
@@ -59,7 +62,7 @@ def same_moment(first, second):
 @contextlib.contextmanager
 def _revision(*, user, comment):
     """One transaction, one revision (the caller adds exactly one record to it)."""
-    with transaction.atomic(), reversion.create_revision():
+    with changes.atomic(), reversion.create_revision():
         if user is not None:
             reversion.set_user(user)
         reversion.set_comment(comment)
@@ -93,11 +96,9 @@ def describe(from_status, commitment, comment=""):
     return f"{text}: {comment.strip()}" if comment and comment.strip() else text
 
 
-def _after_live_change(ids):
-    """Search index and cached aggregates follow every live change."""
-    search.refresh(ids)
-    caching.new_catalogue_version()
-    transaction.on_commit(caching.new_catalogue_version)
+def _changed(ids, *statuses):
+    """Record live changes of these commitments (public when a status given is published)."""
+    changes.record(commitments=ids, public=changes.is_public_status(*statuses))
 
 
 def _check_status_change(
@@ -154,92 +155,103 @@ def check_form_change(
     return outcome
 
 
-# --- the change and add forms ----------------------------------------------------------
+# --- creating and editing a record -------------------------------------------------------
 
 
-def save_form(*, user, form, formsets, comment="", correction=False):
-    """Save the admin change or add form of a commitment (with its inline formsets).
+def save_commitment(
+    *,
+    user,
+    commitment=None,
+    status=None,
+    publish_at=KEEP,
+    fields=None,
+    themes=None,
+    sources=None,
+    category_assignments=None,
+    outgoing_relations=None,
+    comment="",
+    correction=False,
+):
+    """Create a commitment (`commitment=None`) or edit one, from plain data.
+
+    `fields` maps content field names to values (a related record or its id); `themes` lists
+    themes (records or ids); `sources`, `category_assignments` and `outgoing_relations` list
+    rows as {field name: value}. What is not given keeps its current value (a new record: its
+    default); rows given replace the record's rows, matched by their natural key (source: url;
+    evidence: category; relation: target and kind), so rows that did not change keep their ids.
+    `status` and `publish_at` are the record's workflow fields (not given: unchanged).
 
     A new record or an editable one is written at once; an edit of a published record
     becomes pending changes (the live record is untouched) unless a publisher makes an
-    explicit immediate correction (`correction=True`, comment required).
+    explicit immediate correction (`correction=True`, comment required). Raises Refused when
+    the policy forbids it and ValidationError when the version is invalid (nothing written).
     """
-    instance = form.instance
-    with transaction.atomic():
+    parts = {
+        name: value
+        for name, value in (
+            ("fields", fields),
+            ("themes", themes),
+            ("sources", sources),
+            ("category_assignments", category_assignments),
+            ("outgoing_relations", outgoing_relations),
+        )
+        if value is not None
+    }
+    given = pending.normalise(parts)
+    with changes.atomic():
         live = (
-            Commitment.objects.select_for_update().filter(pk=instance.pk).first()
-            if instance.pk
+            Commitment.objects.select_for_update().filter(pk=_pk(commitment)).first()
+            if commitment is not None
             else None
         )
+        if commitment is not None and live is None:
+            raise Refused(_("This record no longer exists."))
         old_status = live.status if live else None
         old_publish_at = live.publish_at if live else None
+        new_status = status if status is not None else (old_status or Status.DRAFT)
+        new_publish_at = old_publish_at if publish_at is KEEP else publish_at
         outcome = check_form_change(
             user,
             old_status=old_status,
-            new_status=instance.status,
+            new_status=new_status,
             old_publish_at=old_publish_at,
-            new_publish_at=instance.publish_at,
+            new_publish_at=new_publish_at,
             comment=comment,
             correction=correction,
         )
+        change = PendingChange.objects.filter(commitment=live).first() if live else None
+        before = change.data if change else (pending.snapshot(live) if live else {})
+        data = pending.merged(before, given)
         if outcome is PENDING:
-            for formset in formsets:
-                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            save_pending(user=user, commitment=live, data=pending.from_forms(form, formsets))
+            save_pending(user=user, commitment=live, data=data)
             return Result(live, PENDING)
-        # The form showed the pending version (inlines as new rows around a stand-in): its
-        # rows replace the live ones by natural key, and the pending changes are used up.
-        from_pending = live is not None and any(
-            getattr(formset, "instance", None) is not None and formset.instance.pk is None
-            for formset in formsets
-        )
-        data = pending.from_forms(form, formsets) if from_pending else None
+        record = live or Commitment(created_by=user)
+        record.status, record.publish_at, record.updated_by = new_status, new_publish_at, user
         with _revision(user=user, comment=""):
-            if live is None:
-                instance.created_by = user
-            instance.updated_by = user
-            instance.save()
-            form.save_m2m()
-            if from_pending:
-                pending.apply_inlines(instance, data)
-                for formset in formsets:
-                    formset.new_objects, formset.changed_objects = [], []
-                    formset.deleted_objects = []
-            else:
-                for formset in formsets:
-                    formset.instance = instance
-                    formset.save()
-            if live is not None:
-                PendingChange.objects.filter(commitment=instance).delete()
-            reversion.add_to_revision(instance)
-            status_changed = old_status != instance.status
-            schedule_changed = not same_moment(old_publish_at, instance.publish_at)
+            pending.apply(record, data)
+            if change is not None:
+                change.delete()
+            reversion.add_to_revision(record)
+            status_changed = old_status != record.status
+            schedule_changed = not same_moment(old_publish_at, record.publish_at)
             text = comment
             if correction:
                 text = _("Immediate correction: %(comment)s") % {"comment": comment.strip()}
             if status_changed or schedule_changed or (text or "").strip():
-                _log(instance, from_status=old_status, user=user, comment=text)
+                _log(record, from_status=old_status, user=user, comment=text)
+            labels = pending.changed_labels(before, data) if live else []
+            message = (_("Changed %(fields)s.") % {"fields": ", ".join(labels)}) if labels else ""
             reversion.set_comment(
-                (
-                    form_change_message(form, formsets) + " " + describe(old_status, instance, text)
-                ).strip()
+                (message + " " + describe(old_status, record, text)).strip()
                 if (status_changed or schedule_changed or text)
-                else form_change_message(form, formsets)
+                else message
             )
-        _after_live_change([instance.pk])
-    return Result(instance, ALLOW)
+            _changed([record.pk], old_status, record.status)
+    return Result(record, ALLOW)
 
 
-def form_change_message(form, formsets):
-    if not form.instance.pk or not form.changed_data:
-        changed = []
-    else:
-        changed = [
-            str(form.fields[name].label or name)
-            for name in form.changed_data
-            if name not in ("loaded_version", "transition_comment")
-        ]
-    return (_("Changed %(fields)s.") % {"fields": ", ".join(changed)}) if changed else ""
+def _pk(commitment):
+    return commitment.pk if isinstance(commitment, Commitment) else commitment
 
 
 # --- status changes (list actions, buttons) --------------------------------------------
@@ -247,7 +259,7 @@ def form_change_message(form, formsets):
 
 def transition(commitment, to_status, *, user, comment="", publish_at=KEEP):
     """Move one commitment to another status (optionally setting its schedule)."""
-    with transaction.atomic():
+    with changes.atomic():
         current = Commitment.objects.select_for_update().get(pk=commitment.pk)
         old_status, old_publish_at = current.status, current.publish_at
         new_publish_at = old_publish_at if publish_at is KEEP else publish_at
@@ -269,17 +281,17 @@ def transition(commitment, to_status, *, user, comment="", publish_at=KEEP):
             reversion.add_to_revision(current)
             _log(current, from_status=old_status, user=user, comment=comment)
             reversion.set_comment(describe(old_status, current, comment))
-        _after_live_change([current.pk])
+        _changed([current.pk], old_status, current.status)
     return current
 
 
 def transition_many(commitments, to_status, *, user, comment=""):
     """All or nothing, one revision per record: when one record cannot move, none moves."""
     refusals, moved = [], []
-    with transaction.atomic():
+    with changes.atomic():
         for commitment in commitments:
             try:
-                with transaction.atomic():
+                with changes.atomic():
                     moved.append(transition(commitment, to_status, user=user, comment=comment))
             except ValidationError as error:
                 message = " ".join(error.messages)
@@ -292,13 +304,16 @@ def transition_many(commitments, to_status, *, user, comment=""):
 
 def delete(commitments, *, user):
     """Delete records (publishers); each keeps a last revision so it can be recovered."""
-    with transaction.atomic():
+    with changes.atomic():
         for commitment in commitments:
             require(user, Action.DELETE, commitment.status, record=commitment)
         for commitment in commitments:
             with _revision(user=user, comment=_("Deleted")):
                 reversion.add_to_revision(commitment)
             neighbours = _incoming(commitment.pk)
+            changes.record(
+                deleted=[commitment.pk], public=changes.is_public_status(commitment.status)
+            )
             commitment.delete()
             # The relations other records had to it went with it: say so in their history.
             for other in Commitment.objects.filter(
@@ -394,7 +409,7 @@ def revert(*, user, commitment, version, comment=""):
     """
     when = localize(timezone.localtime(version.revision.date_created))
     text = comment.strip() or _("Reverted to the revision of %(when)s.") % {"when": when}
-    with transaction.atomic():
+    with changes.atomic():
         live = Commitment.objects.select_for_update().get(pk=commitment.pk)
         outcome = check_revert(user=user, commitment=live, version=version)
         if outcome is PENDING:
@@ -415,7 +430,7 @@ def revert(*, user, commitment, version, comment=""):
                 _log(obj, from_status=live.status, user=user, comment=text)
             reversion.set_comment(describe(live.status, obj, text))
         others = _log_touched_neighbours(user=user, record=obj, before=neighbours, text=text)
-        _after_live_change([obj.pk, *others])
+        _changed([obj.pk, *others], live.status, obj.status)
     return Result(obj, ALLOW, warnings)
 
 
@@ -435,7 +450,7 @@ def check_recover(*, user, version):
 def recover(*, user, version):
     """Bring back a deleted record from its last revision, with its inlines and its
     relations in both directions."""
-    with transaction.atomic():
+    with changes.atomic():
         check_recover(user=user, version=version)
         text = _("Recovered after deletion.")
         with _revision(user=user, comment=""):
@@ -446,7 +461,7 @@ def recover(*, user, version):
             _log(obj, from_status=None, user=user, comment=text)
             reversion.set_comment(describe(None, obj, text))
         others = _log_touched_neighbours(user=user, record=obj, before=set(), text=text)
-        _after_live_change([obj.pk, *others])
+        _changed([obj.pk, *others], obj.status)
     return Result(obj, ALLOW, warnings)
 
 
@@ -514,6 +529,7 @@ def imported_row(*, user, file_name):
 def log_import(*, user, commitment, from_status):
     if from_status != commitment.status:
         _log(commitment, from_status=from_status, user=user, comment=_("Imported"))
+    _changed([commitment.pk], from_status, commitment.status)
 
 
 # --- pending changes of a published record ---------------------------------------------
@@ -617,7 +633,7 @@ def approve_changes(*, user, commitment, comment="", approve_at=None, now=None):
     """Apply the pending changes to the live record (one revision, one log entry), or
     schedule that for `approve_at`. A version that fails validation changes nothing."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with changes.atomic():
         live = Commitment.objects.select_for_update().get(pk=commitment.pk)
         require(user, Action.APPROVE_CHANGES, live.status, record=live)
         change = _pending_for_update(live)
@@ -651,7 +667,7 @@ def _apply(live, change, *, user, comment):
         reversion.add_to_revision(live)
         _log(live, from_status=live.status, user=user, comment=text)
         change.delete()
-    _after_live_change([live.pk])
+        _changed([live.pk], live.status)
 
 
 def discard_changes(*, user, commitment):
@@ -717,7 +733,7 @@ def apply_due_changes(now=None, *, ask_database=True):
                 continue
             live = Commitment.objects.select_for_update().get(pk=commitment_id)
             try:
-                with transaction.atomic():
+                with changes.atomic():
                     _apply(live, change, user=change.reviewed_by, comment=change.review_comment)
                     applied += 1
             except ValidationError as error:

@@ -206,7 +206,9 @@ def test_an_approval_that_fails_validation_changes_nothing(editor, publisher, li
     assert PendingChange.objects.get().data == data
 
 
-def test_a_scheduled_approval_goes_live_with_no_job(editor, publisher, live):
+def test_a_scheduled_approval_goes_live_once_due(
+    editor, publisher, live, django_capture_on_commit_callbacks
+):
     services.save_pending(user=editor, commitment=live, data=_data(live, title="Scheduled title"))
     services.submit_changes(user=editor, commitment=live)
     soon = timezone.now() + datetime.timedelta(seconds=1)
@@ -217,6 +219,8 @@ def test_a_scheduled_approval_goes_live_with_no_job(editor, publisher, live):
     assert "Scheduled title" not in visitor.get(live.get_absolute_url()).content.decode()
     assert PendingChange.objects.get().state == "scheduled"
     time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.apply_due_changes() == 1
     page = visitor.get(live.get_absolute_url()).content.decode()
     assert "Scheduled title" in page
     assert not PendingChange.objects.exists()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from catalog import caching
 from catalog.models import Commitment
 from tests.factories import CommitmentFactory, InstitutionFactory
+from tests.writes import correct, move
 
 URL = reverse("catalog:commitment_list")
 
@@ -79,9 +80,7 @@ def test_a_record_page_is_built_from_the_database_once_per_catalogue_version(cli
 def test_a_record_page_follows_an_edit_and_an_unpublication_at_once(client):
     record = CommitmentFactory(title="Decision before the edit")
     assert "Decision before the edit" in client.get(record.get_absolute_url()).content.decode()
-    record.title = "Decision after the edit"
-    record.save()
+    record = correct(record, title="Decision after the edit")
     assert "Decision after the edit" in client.get(record.get_absolute_url()).content.decode()
-    record.status = Commitment.Status.ARCHIVED
-    record.save()
+    move(record, Commitment.Status.ARCHIVED)
     assert client.get(record.get_absolute_url()).status_code == 404
