@@ -1,8 +1,8 @@
 """Cache for what is derived from the whole published catalogue (facet counts, home figures,
 the API's conditional-GET state, whole anonymous pages).
 
-Everything is cached under a catalogue version token that every write to the catalogue
-replaces (the receivers below: cache invalidation, not domain flow), so a change shows at once.
+Everything is cached under a catalogue version token that every write of public data replaces
+(once, on commit: `catalog.changes` calls `new_catalogue_version`), so a change shows at once.
 A scheduled record becomes public without any write, so the version also remembers when the
 next scheduled publication comes due and is replaced at that moment: nothing is keyed by the
 clock, and nothing is recomputed while the catalogue stays the same.
@@ -14,12 +14,11 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import transaction
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .models import ActivityCategory, Commitment, Institution, Organisation, Theme
+from .models import Commitment
 
 VERSION_KEY = "catalogue:version"
 FRAGMENTS = "fragments"  # the cache alias of rendered fragments (settings.CACHES)
@@ -135,13 +134,6 @@ def cached(name, parts, compute, timeout=TIMEOUT):
     return value
 
 
-def _catalogue_changed(**kwargs):
-    # Now, for this request and tests; again on commit, in case another request filled the
-    # cache from the old data between the write and its commit.
-    new_catalogue_version()
-    transaction.on_commit(new_catalogue_version)
-
-
 def _migrated(sender, **kwargs):
     # Every deploy runs migrate: a new version, so no value cached by an older release (whose
     # format may differ) is ever read by this one.
@@ -150,8 +142,3 @@ def _migrated(sender, **kwargs):
 
 
 post_migrate.connect(_migrated, dispatch_uid="cache-after-migrate")
-
-# Reference data written by the admin directly (until it goes through services too).
-for _model in (Institution, Organisation, Theme, ActivityCategory):
-    post_save.connect(_catalogue_changed, sender=_model, dispatch_uid=f"cache-save-{_model}")
-    post_delete.connect(_catalogue_changed, sender=_model, dispatch_uid=f"cache-del-{_model}")

@@ -43,7 +43,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -718,23 +717,6 @@ def forget(commitment_ids):
         placeholders = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", ids)
-
-
-# Reference data written by the admin directly still refreshes the records that carry its
-# names (until reference data goes through services too).
-
-
-@receiver(post_save, sender=Institution, dispatch_uid="search_institution_saved")
-def _institution_saved(sender, instance, created, **kwargs):
-    if not created:
-        refresh(instance.commitments.values_list("pk", flat=True))
-
-
-@receiver(post_save, sender=Theme, dispatch_uid="search_theme_saved")
-@receiver(post_save, sender=ActivityCategory, dispatch_uid="search_category_saved")
-def _vocabulary_saved(sender, instance, created, **kwargs):
-    if not created:
-        refresh(instance.commitments.values_list("pk", flat=True))
 
 
 @receiver(connection_created, dispatch_uid="search_trigram_threshold")

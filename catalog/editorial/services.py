@@ -517,19 +517,42 @@ def plan_import_row(*, user, before, choice, file_status, file_publish_at, recor
     return file_status, file_publish_at
 
 
-@contextlib.contextmanager
-def imported_row(*, user, file_name):
-    """One transaction and one revision for one imported row (the record it saves)."""
-    with _revision(
-        user=user, comment=_("Imported from %(file)s") % {"file": file_name or _("a file")}
-    ):
-        yield
-
-
-def log_import(*, user, commitment, from_status):
-    if from_status != commitment.status:
-        _log(commitment, from_status=from_status, user=user, comment=_("Imported"))
-    _changed([commitment.pk], from_status, commitment.status)
+def import_commitment(
+    *, user, commitment=None, fields, themes=None, status, publish_at=None, file_name=""
+):
+    """Write one imported row onto a new record (`commitment=None`) or an existing one, with
+    the status and schedule `plan_import_row` gave it: one revision, a log entry when the
+    status changes, one change set. An existing record's pending changes are left alone."""
+    given = pending.normalise(
+        {"fields": fields, **({"themes": themes} if themes is not None else {})}
+    )
+    with changes.atomic():
+        live = (
+            Commitment.objects.select_for_update().filter(pk=_pk(commitment)).first()
+            if commitment is not None
+            else None
+        )
+        before = (live.status, live.publish_at) if live else None
+        plan_import_row(
+            user=user,
+            before=before,
+            choice=IMPORT_FROM_FILE,
+            file_status=status,
+            file_publish_at=publish_at,
+            record=live or fields.get("slug"),
+        )
+        data = pending.merged(pending.snapshot(live) if live else {}, given)
+        record = live or Commitment(created_by=user)
+        record.status, record.publish_at, record.updated_by = status, publish_at, user
+        text = _("Imported from %(file)s") % {"file": file_name or _("a file")}
+        with _revision(user=user, comment=text):
+            pending.apply(record, data)
+            reversion.add_to_revision(record)
+            old_status = before[0] if before else None
+            if old_status != record.status:
+                _log(record, from_status=old_status, user=user, comment=_("Imported"))
+            _changed([record.pk], old_status, record.status)
+    return record
 
 
 # --- pending changes of a published record ---------------------------------------------

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from reversion.models import Version
 
 from catalog import search
-from catalog.editorial import services
-from catalog.models import Commitment, SearchDocument
+from catalog.editorial import reference, services
+from catalog.models import Commitment, Institution, SearchDocument, Theme
 from tests.factories import (
     ActivityCategoryFactory,
     CategoryAssignmentFactory,
@@ -71,11 +71,12 @@ def test_removed_theme_no_longer_finds_the_commitment(publisher):
     assert found("piracy") == []
 
 
-def test_renamed_theme_is_found_by_its_new_name():
+def test_renamed_theme_is_found_by_its_new_name(publisher):
     theme = ThemeFactory(name="Maritime piracy")
     CommitmentFactory(slug="renamed", themes=[theme])
-    theme.name = "Seaborne banditry"
-    theme.save()
+    reference.save_reference(
+        user=publisher, model=Theme, record=theme, fields={"name": "Seaborne banditry"}
+    )
     assert found("banditry") == ["renamed"]
     assert found("piracy") == []
 
@@ -89,11 +90,12 @@ def test_category_assignment_makes_the_commitment_findable_by_the_category(publi
     assert found("steganography") == []
 
 
-def test_renamed_adopting_body_is_found_by_its_new_name():
+def test_renamed_adopting_body_is_found_by_its_new_name(publisher):
     body = InstitutionFactory(name="Council of Elders", acronym="COE")
     CommitmentFactory(slug="elders", adopting_body=body)
-    body.name = "Assembly of Sages"
-    body.save()
+    reference.save_reference(
+        user=publisher, model=Institution, record=body, fields={"name": "Assembly of Sages"}
+    )
     assert found("sages") == ["elders"]
 
 
