@@ -61,6 +61,20 @@ def new_catalogue_version():
     cache.set(VERSION_KEY, _new_state(), _version_timeout())
 
 
+def step_if_due(now=None):
+    """Move the version on when the scheduled publication it remembers has come due (the
+    due-publication task; a request reading the version does the same). Returns whether it
+    moved."""
+    state = cache.get(VERSION_KEY)
+    if not _is_state(state):
+        return False
+    _token, due = state
+    if due is None or due > (now or time.time()):
+        return False
+    new_catalogue_version()
+    return True
+
+
 def _new_state():
     """(token, timestamp of the next scheduled publication or None)."""
     return uuid.uuid4().hex, next_publication_due()

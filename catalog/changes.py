@@ -8,7 +8,9 @@ block ends, its change set is followed in one step:
   ones dropped), inside the same transaction, so the index never disagrees with committed data;
 - on commit, the public state (the catalogue version every cache is keyed by) moves on once,
   and only when public data changed: a draft edit leaves every public cache entry valid;
-- on commit, the follow-up tasks it collected are enqueued.
+- on commit, the follow-up tasks are enqueued: those the write asked for, the re-warming hook
+  after a public change (`tasks.rewarm`), and the due-publication task (`tasks.publish_due`) for
+  the moment a record it scheduled turns public.
 
 Nested blocks merge into the outermost one (a bulk action of fifty records is one step), and a
 block left by an exception forgets what it recorded, as its transaction does. Code that rolls
@@ -23,8 +25,10 @@ import threading
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
-from . import caching, search
+from . import caching, search, tasks
+from .models import Commitment
 
 _local = threading.local()
 
@@ -36,7 +40,8 @@ class ChangeSet:
     reindex: set = field(default_factory=set)  # commitment ids whose search entry is rebuilt
     deleted: set = field(default_factory=set)  # commitment ids whose search entry is dropped
     public: bool = False  # did anything the public can see change?
-    follow_ups: list = field(default_factory=list)  # (task, args, kwargs) enqueued on commit
+    # (task, args, kwargs, run_after) enqueued on commit
+    follow_ups: list = field(default_factory=list)
 
     def merge(self, other):
         self.reindex |= other.reindex
@@ -76,14 +81,15 @@ def atomic():
         transaction.on_commit(lambda: _after_commit(frame))
 
 
-def record(*, commitments=(), deleted=(), public=False, follow_up=None):
+def record(*, commitments=(), deleted=(), public=False, follow_up=None, run_after=None):
     """Note what the current write changed.
 
     `commitments`: ids of commitments whose searchable content may have changed (edited,
     created, or carrying a renamed name); `deleted`: ids of deleted commitments; `public`: True
     when anything a visitor can see changed (a published record, reference data), False for
     drafts, records in review and pending changes; `follow_up`: a task, or (task, args, kwargs),
-    to enqueue once the transaction commits.
+    to enqueue once the transaction commits — for `run_after` (a moment) when given and the
+    backend can wait; otherwise the schedule's sweep runs it.
     """
     part = ChangeSet(
         reindex={int(pk) for pk in commitments if pk is not None},
@@ -91,26 +97,20 @@ def record(*, commitments=(), deleted=(), public=False, follow_up=None):
         public=bool(public),
     )
     if follow_up is not None:
-        part.follow_ups.append(follow_up if isinstance(follow_up, tuple) else (follow_up, (), {}))
+        task, args, kwargs = follow_up if isinstance(follow_up, tuple) else (follow_up, (), {})
+        part.follow_ups.append((task, tuple(args), dict(kwargs), run_after))
     frames = _frames()
     if frames:
         frames[-1].merge(part)
         return
     # Outside any block (a one-off write): follow it on its own.
-    with atomic():
-        record(
-            commitments=part.reindex,
-            deleted=part.deleted,
-            public=part.public,
-            follow_up=part.follow_ups[0] if part.follow_ups else None,
-        )
+    with atomic() as frame:
+        frame.merge(part)
 
 
 def is_public_status(*statuses):
     """A change to a record in one of these statuses (before or after) is public: published
     records show on the site now or at their scheduled time (which the version remembers)."""
-    from .models import Commitment
-
     return any(status == Commitment.Status.PUBLISHED for status in statuses)
 
 
@@ -122,7 +122,26 @@ def _update_index(changes):
 
 
 def _after_commit(changes):
+    follow_ups = list(changes.follow_ups)
     if changes.public:
         caching.new_catalogue_version()
-    for task, args, kwargs in changes.follow_ups:
+        follow_ups.append((tasks.rewarm, (sorted(changes.reindex - changes.deleted),), {}, None))
+        # A record scheduled for later turns public at its moment: step the state then.
+        for moment in _publications_due(changes.reindex):
+            follow_ups.append((tasks.publish_due, (), {}, moment))
+    for task, args, kwargs, run_after in follow_ups:
+        if run_after is not None:
+            if not task.get_backend().supports_defer:
+                continue  # this backend cannot wait: the schedule's minute sweep runs it
+            task = task.using(run_after=run_after)
         task.enqueue(*args, **kwargs)
+
+
+def _publications_due(ids):
+    return sorted(
+        set(
+            Commitment.objects.filter(
+                pk__in=ids, status=Commitment.Status.PUBLISHED, publish_at__gt=timezone.now()
+            ).values_list("publish_at", flat=True)
+        )
+    )

@@ -14,13 +14,12 @@ import contextlib
 from dataclasses import dataclass, field
 
 import reversion
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from .. import changes
 from ..models import Commitment, CommitmentRelation, PendingChange, StatusChange
@@ -602,7 +601,6 @@ def save_pending(*, user, commitment, data):
                 change.state = State.EDITING
                 change.approve_at = None
             change.save()
-    _schedule_changed()
     return change
 
 
@@ -648,7 +646,6 @@ def reject_changes(*, user, commitment, comment):
             user=user,
             comment=_("Changes rejected: %(comment)s") % {"comment": comment.strip()},
         )
-    _schedule_changed()
     return change
 
 
@@ -674,10 +671,9 @@ def approve_changes(*, user, commitment, comment="", approve_at=None, now=None):
                 comment=_("Changes approved, going live at %(when)s. %(comment)s")
                 % {"when": localize(timezone.localtime(approve_at)), "comment": comment.strip()},
             )
-            _schedule_changed()
+            changes.record(follow_up=apply_due_approvals, run_after=approve_at)
             return Result(live, PENDING)
         _apply(live, change, user=user, comment=comment)
-    _schedule_changed()
     return Result(live, ALLOW)
 
 
@@ -698,49 +694,17 @@ def discard_changes(*, user, commitment):
         live = Commitment.objects.select_for_update().get(pk=commitment.pk)
         require(user, Action.EDIT, live.status, record=live)
         _pending_for_update(live).delete()
-    _schedule_changed()
 
 
-# Scheduled approvals take effect with no background job: the first request after their time
-# applies them (catalog.editorial.middleware). The next due time is kept in the cache (no
-# expiry), written by every write that schedules or unschedules, so a public request costs one
-# cache read and no query. Should the cache lose it (flushed, restarted without Redis), the
-# next admin request or `manage.py apply_due_changes` finds it again in the database.
-NEXT_DUE_KEY = "editorial:next-approval"
-NOTHING_DUE = "none"
+# Scheduled approvals are applied by a task (`apply_due_approvals`): enqueued for the moment
+# an approval is scheduled, and run every minute by the scheduler in case that one was lost.
+# The database is the truth: the task asks it what is due; nothing is kept in a cache and no
+# request applies anything.
 
 
-def _compute_next_due():
-    moment = PendingChange.objects.filter(state=State.SCHEDULED).aggregate(m=Min("approve_at"))["m"]
-    value = moment.timestamp() if moment else NOTHING_DUE
-    cache.set(NEXT_DUE_KEY, value, None)
-    return value
-
-
-def _schedule_changed():
-    _compute_next_due()
-    transaction.on_commit(_compute_next_due)
-
-
-def next_due(*, ask_database=False):
-    """The next scheduled approval time (a timestamp) or None."""
-    value = cache.get(NEXT_DUE_KEY)
-    if value is None and ask_database:
-        value = _compute_next_due()
-    return None if value in (None, NOTHING_DUE) else value
-
-
-def assume_nothing_due():
-    """Tell the cache nothing is scheduled (right after it was emptied, in tests)."""
-    cache.set(NEXT_DUE_KEY, NOTHING_DUE, None)
-
-
-def apply_due_changes(now=None, *, ask_database=True):
+def apply_due_changes(now=None):
     """Apply every scheduled approval whose time has come; returns how many."""
     now = now or timezone.now()
-    due = next_due(ask_database=ask_database)
-    if due is None or due > now.timestamp():
-        return 0
     applied = 0
     ids = PendingChange.objects.filter(state=State.SCHEDULED, approve_at__lte=now).values_list(
         "commitment_id", flat=True
@@ -766,8 +730,13 @@ def apply_due_changes(now=None, *, ask_database=True):
                 }
                 change.approve_at = None
                 change.save()
-    _schedule_changed()
     return applied
+
+
+@task()
+def apply_due_approvals():
+    """Background task: apply the scheduled approvals whose time has come."""
+    return apply_due_changes()
 
 
 # --- suggested corrections --------------------------------------------------------------

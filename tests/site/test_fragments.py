@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog import caching
-from catalog.models import Commitment
+from catalog.editorial import reference
+from catalog.models import Commitment, Institution
 from tests.factories import CommitmentFactory, InstitutionFactory
-from tests.writes import correct, move
+from tests.writes import committed, correct, move, publisher
 
 URL = reverse("catalog:commitment_list")
 
@@ -28,8 +29,13 @@ def test_a_renamed_body_shows_in_every_row_at_once(client):
     CommitmentFactory.create_batch(2, adopting_body=body)
     rows = '<span class="body">{}</span>'
     assert html(client).count(rows.format("Council of Old Names")) == 2
-    body.name = "Council of New Names"
-    body.save()
+    with committed():
+        reference.save_reference(
+            user=publisher(),
+            model=Institution,
+            record=body,
+            fields={"name": "Council of New Names"},
+        )
     page = html(client)
     assert page.count(rows.format("Council of New Names")) == 2
     assert "Council of Old Names" not in page  # in no row, nor in the body facet
