@@ -32,6 +32,16 @@ from .models import Commitment
 
 _local = threading.local()
 
+# Other kinds of indexed records (an app that depends on catalog, e.g. paragraphs of texts):
+# kind -> function(ids) that rebuilds their entries. An app registers its own in its
+# AppConfig.ready() (catalog never imports it) and records `changes.record(indexed={kind: ids})`.
+_INDEXES = {}
+
+
+def register_index(kind, refresh):
+    """Let the change set rebuild the search entries of another kind of record."""
+    _INDEXES[kind] = refresh
+
 
 @dataclass
 class ChangeSet:
@@ -42,17 +52,20 @@ class ChangeSet:
     public: bool = False  # did anything the public can see change?
     # (task, args, kwargs, run_after) enqueued on commit
     follow_ups: list = field(default_factory=list)
+    indexed: dict = field(default_factory=dict)  # kind -> ids of another registered index
 
     def merge(self, other):
         self.reindex |= other.reindex
         self.deleted |= other.deleted
+        for kind, ids in other.indexed.items():
+            self.indexed.setdefault(kind, set()).update(ids)
         self.public = self.public or other.public
         for follow_up in other.follow_ups:
             if follow_up not in self.follow_ups:
                 self.follow_ups.append(follow_up)
 
     def __bool__(self):
-        return bool(self.reindex or self.deleted or self.public or self.follow_ups)
+        return bool(self.reindex or self.deleted or self.public or self.follow_ups or self.indexed)
 
 
 def _frames():
@@ -81,7 +94,9 @@ def atomic():
         transaction.on_commit(lambda: _after_commit(frame))
 
 
-def record(*, commitments=(), deleted=(), public=False, follow_up=None, run_after=None):
+def record(
+    *, commitments=(), deleted=(), public=False, follow_up=None, run_after=None, indexed=None
+):
     """Note what the current write changed.
 
     `commitments`: ids of commitments whose searchable content may have changed (edited,
@@ -89,12 +104,14 @@ def record(*, commitments=(), deleted=(), public=False, follow_up=None, run_afte
     when anything a visitor can see changed (a published record, reference data), False for
     drafts, records in review and pending changes; `follow_up`: a task, or (task, args, kwargs),
     to enqueue once the transaction commits — for `run_after` (a moment) when given and the
-    backend can wait; otherwise the schedule's sweep runs it.
+    backend can wait; otherwise the schedule's sweep runs it; `indexed`: {kind: ids} of records
+    of another registered index (`register_index`) to rebuild.
     """
     part = ChangeSet(
         reindex={int(pk) for pk in commitments if pk is not None},
         deleted={int(pk) for pk in deleted if pk is not None},
         public=bool(public),
+        indexed={kind: set(ids) for kind, ids in (indexed or {}).items()},
     )
     if follow_up is not None:
         task, args, kwargs = follow_up if isinstance(follow_up, tuple) else (follow_up, (), {})
@@ -119,6 +136,8 @@ def _update_index(changes):
     ids = sorted(changes.reindex - changes.deleted)
     if ids:
         search.refresh(ids)
+    for kind, kind_ids in changes.indexed.items():
+        _INDEXES[kind](sorted(kind_ids))
 
 
 def _after_commit(changes):

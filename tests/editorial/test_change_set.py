@@ -169,3 +169,14 @@ def test_nested_blocks_merge_into_one_change_set(counted, django_capture_on_comm
 
     assert len(callbacks) == 1
     assert counted == {"refresh": [sorted([first.pk, second.pk])], "version": 1}
+
+
+def test_another_kind_of_index_is_rebuilt_with_the_change_set(monkeypatch):
+    rebuilt = []
+    monkeypatch.setitem(changes._INDEXES, "paragraphs", rebuilt.append)
+    with changes.atomic():
+        changes.record(indexed={"paragraphs": [3, 1]})
+        with changes.atomic():
+            changes.record(indexed={"paragraphs": [2]}, public=True)
+        assert rebuilt == []  # not before the outermost block ends
+    assert rebuilt == [[1, 2, 3]]
