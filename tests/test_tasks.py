@@ -231,3 +231,30 @@ def test_tasks_enqueued_by_a_rolled_back_write_never_run(db, publisher):
         services.transition(record, "published", user=publisher)
         raise RuntimeError("rolled back")
     assert callbacks == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rq_backend_runs_a_task_on_a_real_redis_worker(settings):
+    """Production's backend: the task goes to Redis and an RQ worker (burst mode) runs it."""
+    import os
+    import uuid
+
+    import django_rq
+    import redis
+
+    url = os.environ.get("OSCE_TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis is not reachable at {url}")
+    queue = f"test-{uuid.uuid4().hex}"
+    settings.RQ_QUEUES = {"default": {"URL": url}, queue: {"URL": url}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [queue]}}
+    try:
+        result = tasks.rewarm.using(queue_name=queue).enqueue([4, 5, 6])
+        assert result.status == "READY"
+        call_command("rqworker", queue, burst=True, job_class="django_tasks_rq.Job")
+        result.refresh()
+        assert (result.status, result.return_value) == ("SUCCESSFUL", 3)
+    finally:
+        django_rq.get_queue(queue).empty()
