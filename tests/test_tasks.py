@@ -3,9 +3,9 @@ database worker end to end, failed tasks and their retry, the restore case."""
 
 import datetime
 import io
-import time
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -123,11 +123,11 @@ def test_the_publication_task_moves_the_public_state_when_a_record_comes_due():
     CommitmentFactory(publish_at=timezone.now() + datetime.timedelta(seconds=1))
     version = caching.catalogue_version()
     assert tasks.publish_due.enqueue().return_value is False
-    time.sleep(1.1)
 
-    assert tasks.publish_due.enqueue().return_value is True
-    assert caching.catalogue_version() != version
-    assert tasks.publish_due.enqueue().return_value is False  # once
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=2)):
+        assert tasks.publish_due.enqueue().return_value is True
+        assert caching.catalogue_version() != version
+        assert tasks.publish_due.enqueue().return_value is False  # once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -143,8 +143,8 @@ def test_the_database_worker_runs_the_enqueued_tasks_end_to_end(settings, editor
     assert DBTaskResult.objects.get(pk=queued.pk).status == "READY"  # its moment has not come
     assert Commitment.objects.get(pk=record.pk).title == "Live title"
 
-    time.sleep(2.1)
-    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=3)):
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
 
     assert DBTaskResult.objects.get(pk=queued.pk).status == "SUCCESSFUL"
     assert DBTaskResult.objects.get(pk=queued.pk).return_value == 1
