@@ -191,7 +191,7 @@ def test_an_approval_that_fails_validation_changes_nothing(editor, publisher, li
             "url": "https://www.osce.org/new",
             "label": "",
             "language": "en",
-            "is_official": False,
+            "kind": "secondary",
             "position": 2,
         }
     )
@@ -296,7 +296,7 @@ def test_a_correction_made_over_pending_changes_applies_their_rows(publisher_cli
             "url": "https://www.osce.org/added",
             "label": "",
             "language": "en",
-            "is_official": False,
+            "kind": "secondary",
             "position": 1,
         }
     )
