@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dbbackup",
     "catalog",
     "participation",
+    "texts",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,24 @@ STORAGES = {
     "dbbackup": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "backups")},
+    },
+    # Official texts (PDF, HTML): never a public folder; served only by the view that checks
+    # publication (texts.views.TextFileView). TEXTS_STORAGE_BACKEND=storages.backends.s3.S3Storage
+    # keeps them in S3-compatible storage (django-storages; AWS_* variables, see docs).
+    "texts": {
+        "BACKEND": env.str(
+            "TEXTS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": (
+            {"location": env.path("TEXTS_ROOT", default=BASE_DIR / "texts-files"), "base_url": None}
+            if not env.str("TEXTS_STORAGE_BACKEND", default="")
+            else {
+                "bucket_name": env.str("TEXTS_S3_BUCKET", default=""),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            }
+        ),
     },
     "staticfiles": {
         "BACKEND": (
@@ -387,3 +406,10 @@ SUGGESTION_RATE_LIMIT = env.int("SUGGESTION_RATE_LIMIT", default=5)
 SUGGESTION_RATE_WINDOW = env.int("SUGGESTION_RATE_WINDOW", default=3600)
 SUGGESTION_MAX_LINKS = env.int("SUGGESTION_MAX_LINKS", default=3)
 SUGGESTION_RETENTION_DAYS = env.int("SUGGESTION_RETENTION_DAYS", default=30)
+
+# Official texts (the `texts` app): limits for uploads and fetches, and the fetch's timeout.
+TEXTS_MAX_BYTES = env.int("TEXTS_MAX_BYTES", default=20 * 1024 * 1024)
+TEXTS_MAX_PAGES = env.int("TEXTS_MAX_PAGES", default=400)
+TEXTS_FETCH_TIMEOUT = env.int("TEXTS_FETCH_TIMEOUT", default=20)
+# A CA bundle the fetch trusts instead of the system's (tests use a throw-away CA).
+TEXTS_FETCH_CA_FILE = env.str("TEXTS_FETCH_CA_FILE", default="") or None

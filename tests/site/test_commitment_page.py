@@ -64,11 +64,11 @@ def test_relations_are_shown_from_both_sides_grouped_by_kind(client, catalogue, 
 
 def test_sources_show_label_language_and_official_flag(client, record):
     SourceFactory(commitment=record, url="https://www.osce.org/mc/1", label="Decision text")
-    SourceFactory(commitment=record, url="https://example.org/fr", is_official=False, language="fr")
+    SourceFactory(commitment=record, url="https://example.org/fr", kind="copy", language="fr")
     SourceFactory(
         commitment=record,
         url="https://www.osce.org/files/f/documents/a/1/29569.pdf",
-        is_official=False,
+        kind="copy",
     )
     text = page(client, record)
     assert ">Decision text</a>" in text

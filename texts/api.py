@@ -1,0 +1,282 @@
+"""The texts in the public API: `/api/v1/texts/`, `/api/v1/paragraphs/`, `/api/v1/provisions/`.
+
+Read-only, on public data only (`Text.objects.public()`, `Provision.objects.public()`), with
+the catalogue API's throttle, conditional GET, pagination and strict filters.
+"""
+
+import django_filters
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+
+from catalog.api.filtering import StrictFilterBackend
+from catalog.api.views import CatalogueViewSet
+
+from .models import Language, Paragraph, Provision, Text
+
+
+class CommitmentLink(serializers.Serializer):
+    id = serializers.CharField(source="slug", help_text=_("The commitment's slug."))
+    symbol = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text=_("The commitment in the API."))
+
+    def get_url(self, commitment) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:commitment-detail", args=[commitment.slug])
+        )
+
+
+class ParagraphSerializer(serializers.ModelSerializer):
+    text = serializers.IntegerField(source="text_id", help_text=_("The text's id."))
+    language = serializers.CharField(source="text.language")
+    commitment = serializers.CharField(source="text.commitment.slug")
+    label = serializers.CharField(help_text=_("“operative paragraph 5”"))
+    citation = serializers.SerializerMethodField(help_text=_("“MC.DEC/7/06, para. 3”"))
+    web_url = serializers.SerializerMethodField(help_text=_("The paragraph in the reading view."))
+
+    class Meta:
+        model = Paragraph
+        fields = [
+            "id",
+            "text",
+            "commitment",
+            "language",
+            "position",
+            "kind",
+            "number",
+            "anchor",
+            "label",
+            "citation",
+            "page",
+            "content",
+            "web_url",
+        ]
+
+    def get_citation(self, paragraph) -> str:
+        record = paragraph.text.commitment
+        return f"{record.symbol or record.title}, {paragraph.citation_label}"
+
+    def get_web_url(self, paragraph) -> str:
+        return self.context["request"].build_absolute_uri(paragraph.get_absolute_url())
+
+
+class TextSerializer(serializers.ModelSerializer):
+    commitment = CommitmentLink()
+    official_url = serializers.URLField(source="url", help_text=_("Where the file was read."))
+    web_url = serializers.SerializerMethodField(help_text=_("The reading view."))
+    file_url = serializers.SerializerMethodField(help_text=_("The original file (download)."))
+    paragraph_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Text
+        fields = [
+            "id",
+            "commitment",
+            "language",
+            "version",
+            "is_original",
+            "official_url",
+            "media_type",
+            "sha256",
+            "size",
+            "page_count",
+            "paragraph_count",
+            "retrieved_at",
+            "extracted_at",
+            "extractor",
+            "web_url",
+            "file_url",
+        ]
+
+    def get_web_url(self, text) -> str:
+        return self.context["request"].build_absolute_uri(text.get_absolute_url())
+
+    def get_file_url(self, text) -> str:
+        return self.context["request"].build_absolute_uri(text.get_file_url())
+
+    def get_paragraph_count(self, text) -> int:
+        return len(text.paragraphs.all())
+
+
+class TextDetailSerializer(TextSerializer):
+    paragraphs = ParagraphSerializer(many=True, read_only=True)
+
+    class Meta(TextSerializer.Meta):
+        fields = [*TextSerializer.Meta.fields, "paragraphs"]
+
+
+class ProvisionSerializer(serializers.ModelSerializer):
+    commitment = CommitmentLink()
+    citation = serializers.SerializerMethodField(help_text=_("“PC.DEC/1106, measure 8”"))
+    web_url = serializers.SerializerMethodField(help_text=_("The provision on the record page."))
+
+    class Meta:
+        model = Provision
+        fields = [
+            "id",
+            "commitment",
+            "number",
+            "number_status",
+            "number_note",
+            "label",
+            "summary",
+            "source_url",
+            "number_source_url",
+            "anchor",
+            "citation",
+            "web_url",
+        ]
+
+    def get_citation(self, provision) -> str:
+        record = provision.commitment
+        return f"{record.symbol or record.title}, measure {provision.number}"
+
+    def get_web_url(self, provision) -> str:
+        return self.context["request"].build_absolute_uri(provision.get_absolute_url())
+
+
+class TextFilterSet(django_filters.FilterSet):
+    commitment = django_filters.CharFilter(
+        field_name="commitment__slug", help_text=_("A commitment's slug.")
+    )
+    language = django_filters.ChoiceFilter(choices=Language.choices)
+    is_original = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Text
+        fields = ["commitment", "language", "is_original"]
+
+
+class ParagraphFilterSet(django_filters.FilterSet):
+    commitment = django_filters.CharFilter(
+        field_name="text__commitment__slug", help_text=_("A commitment's slug.")
+    )
+    language = django_filters.ChoiceFilter(field_name="text__language", choices=Language.choices)
+    text = django_filters.NumberFilter(field_name="text_id", help_text=_("A text's id."))
+    kind = django_filters.ChoiceFilter(choices=Paragraph.Kind.choices)
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text=_("Words the paragraph contains, stemmed in the text's own language."),
+    )
+
+    class Meta:
+        model = Paragraph
+        fields = ["commitment", "language", "text", "kind", "search"]
+
+    def filter_search(self, queryset, name, value):
+        from .search import paragraphs_matching
+
+        return paragraphs_matching(queryset, value)
+
+
+class ProvisionFilterSet(django_filters.FilterSet):
+    commitment = django_filters.CharFilter(
+        field_name="commitment__slug", help_text=_("A commitment's slug.")
+    )
+    number_status = django_filters.ChoiceFilter(choices=Provision.NumberStatus.choices)
+
+    class Meta:
+        model = Provision
+        fields = ["commitment", "number_status"]
+
+
+class JSONOnly:
+    def get_renderers(self):
+        return [JSONRenderer(), BrowsableAPIRenderer()]
+
+
+def public_texts():
+    return Text.objects.public().select_related("commitment")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List official texts"),
+        description=_(
+            "The official texts of published commitments held by the portal, one per "
+            "language and version, with where each was read, its checksum and its pages."
+        ),
+    ),
+    retrieve=extend_schema(summary=_("One official text, with its paragraphs")),
+)
+class TextViewSet(JSONOnly, CatalogueViewSet):
+    lookup_field = "pk"
+    lookup_value_regex = "[0-9]+"
+    filter_backends = [StrictFilterBackend]
+    filterset_class = TextFilterSet
+
+    def get_object(self):
+        return super(CatalogueViewSet, self).get_object()
+
+    def get_serializer_class(self):
+        return TextDetailSerializer if self.action == "retrieve" else TextSerializer
+
+    def get_queryset(self):
+        paragraphs = Paragraph.objects.order_by("position")
+        if self.action == "retrieve":
+            paragraphs = paragraphs.select_related("text__commitment")
+        return (
+            public_texts()
+            .prefetch_related(Prefetch("paragraphs", paragraphs))
+            .order_by("commitment__slug", "language", "version_position")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List paragraphs of official texts"),
+        description=_(
+            "Paragraphs of the public official texts, with the document's own numbering, "
+            "their anchor in the reading view and a short citation."
+        ),
+    ),
+    retrieve=extend_schema(summary=_("One paragraph")),
+)
+class ParagraphViewSet(JSONOnly, CatalogueViewSet):
+    serializer_class = ParagraphSerializer
+    lookup_field = "pk"
+    lookup_value_regex = "[0-9]+"
+    filter_backends = [StrictFilterBackend]
+    filterset_class = ParagraphFilterSet
+
+    def get_object(self):
+        return super(CatalogueViewSet, self).get_object()
+
+    def get_queryset(self):
+        return (
+            Paragraph.objects.filter(text__in=Text.objects.public())
+            .select_related("text__commitment")
+            .order_by("text__commitment__slug", "text__language", "text_id", "position")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List provisions"),
+        description=_(
+            "Numbered provisions of published commitments (for example the 16 ICT "
+            "confidence-building measures), summarised in the catalogue's own words; "
+            "`number_status` says whether a number is stated in a source or inferred."
+        ),
+    ),
+    retrieve=extend_schema(summary=_("One provision")),
+)
+class ProvisionViewSet(JSONOnly, CatalogueViewSet):
+    serializer_class = ProvisionSerializer
+    lookup_field = "pk"
+    lookup_value_regex = "[0-9]+"
+    filter_backends = [StrictFilterBackend]
+    filterset_class = ProvisionFilterSet
+
+    def get_object(self):
+        return super(CatalogueViewSet, self).get_object()
+
+    def get_queryset(self):
+        return (
+            Provision.objects.public()
+            .select_related("commitment")
+            .order_by("commitment__slug", "number")
+        )

@@ -1,0 +1,82 @@
+"""What the texts app adds to the catalogue's record page and search (see catalog.extensions)."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from catalog import extensions, search
+from catalog.models import Commitment
+
+from .models import Paragraph, Provision, Text
+
+
+def current_texts(record):
+    """The record's live, extracted texts: {language: [texts, newest version first]}, in the
+    order of the six languages with the original first."""
+    texts = list(
+        Text.objects.filter(
+            commitment=record, state=Text.State.LIVE, extraction=Text.Extraction.DONE
+        ).order_by("language", "-version_position", "-pk")
+    )
+    by_language = {}
+    for text in texts:
+        text.commitment = record
+        by_language.setdefault(text.language, []).append(text)
+    order = [code for code, _label in Text._meta.get_field("language").choices]
+    return dict(
+        sorted(
+            by_language.items(),
+            key=lambda item: (not item[1][0].is_original, order.index(item[0])),
+        )
+    )
+
+
+def record_page_part(record):
+    texts = current_texts(record)
+    current = [versions[0] for versions in texts.values()]
+    anchors = {}
+    if current:
+        for text_id, anchor in Paragraph.objects.filter(text__in=current).values_list(
+            "text_id", "anchor"
+        ):
+            anchors.setdefault(anchor, set()).add(text_id)
+    provisions = list(record.provisions.all())
+    for provision in provisions:
+        provision.commitment = record
+        provision.texts = [
+            text
+            for text in current
+            if provision.anchor and text.pk in anchors.get(provision.anchor, ())
+        ]
+    pdf = next((t for t in current if t.media_type == Text.MediaType.PDF), None)
+    return {
+        "official_texts": current,
+        "older_text_versions": [t for versions in texts.values() for t in versions[1:]],
+        "provisions": provisions,
+        "citation_pdf_path": pdf.get_file_url() if pdf else "",
+    }
+
+
+extensions.record_page_parts.append(record_page_part)
+
+
+def provision_words(ids):
+    """Each record's provisions (label and summary) as words of its own search entry."""
+    words = {}
+    for commitment_id, label, summary in Provision.objects.filter(
+        commitment_id__in=ids
+    ).values_list("commitment_id", "label", "summary"):
+        words[commitment_id] = f"{words.get(commitment_id, '')} {label}. {summary}".strip()
+    return words
+
+
+extensions.search_document_parts.append(provision_words)
+
+
+# Like the catalogue's own index maintenance, this follows every save path (the services,
+# loaddata of the seed): a record's entry is rebuilt when one of its provisions changes.
+@receiver(post_save, sender=Provision, dispatch_uid="texts_provision_saved")
+@receiver(post_delete, sender=Provision, dispatch_uid="texts_provision_deleted")
+def _provision_changed(sender, instance, origin=None, **kwargs):
+    if isinstance(origin, Commitment) or getattr(origin, "model", None) is Commitment:
+        return  # the record itself is being deleted
+    search.refresh([instance.commitment_id])
