@@ -37,7 +37,7 @@ LIST_SEPARATOR = " | "
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 
-# Every column name any export uses, and what it holds. The README lists these once.
+# Every column name any export uses, and what it holds (listed once in docs/visitors.md).
 VOCABULARY = {
     "slug": "the record's stable identifier (its `id` in the API's JSON)",
     "url": "the record's page on this site (absolute)",

@@ -1,8 +1,8 @@
 """Deployment-level security: the client address behind proxies, per-area CSP policies, the
 Cross-Origin-Resource-Policy header, the secret-key rule and the production system checks.
 
-Everything here is configured in `settings.py` from environment variables; see the README's
-Configuration section.
+Everything here is configured in `settings.py` from environment variables; see
+docs/configuration.md.
 """
 
 from csp.middleware import CSPMiddleware
@@ -38,7 +38,7 @@ class AreaCSPMiddleware(CSPMiddleware):
     the API documentation pages are served from the app too, but their third-party front ends
     need a little more; `CSP_AREA_POLICIES` maps a path prefix to the directives that replace
     the strict ones there — for every answer, or only for HTML ones (the browsable API: its
-    JSON and CSV keep the strict policy). See the README for what each allows and why.
+    JSON and CSV keep the strict policy). See docs/security.md for what each allows and why.
     """
 
     def get_policy_parts(self, request, response, report_only=False):

@@ -1,7 +1,7 @@
 """Settings for the OSCE Portal.
 
 One module for every environment: values come from environment variables (a `.env`
-file is read when present). See `.env.example` and the README for the full list.
+file is read when present). See `.env.example` and docs/configuration.md for the full list.
 """
 
 import datetime
@@ -257,7 +257,7 @@ _STRICT_CSP = {
 }
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": _STRICT_CSP}
 # Pages whose front ends are third-party code served from the app get a policy of their own
-# (still no unsafe-eval, nothing from other sites). See the README, "Security headers".
+# (still no unsafe-eval, nothing from other sites). See docs/security.md.
 _WITH_INLINE_STYLES = {**_STRICT_CSP, "style-src": [SELF, "'unsafe-inline'"]}
 CSP_AREA_POLICIES = [
     # (path prefix, directives, HTML answers only)

@@ -1,4 +1,4 @@
-"""A production-style deployment on loopback, the way the README deploys: Debian's nginx
+"""A production-style deployment on loopback, the way docs/operations.md deploys: Debian's nginx
 (deploy/nginx/osce-portal.conf) terminating TLS with a throw-away test CA, in front of gunicorn
 running the production settings (debug off, DJANGO_TRUSTED_PROXIES=1), on the same kind of
 database the suite runs on.
