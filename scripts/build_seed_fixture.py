@@ -256,6 +256,7 @@ def build(data):
                     "source_url": provision["source"],
                     "number_source_url": provision.get("number_source") or "",
                     "anchor": "",
+                    "updated_at": COMPILED_AT,
                 }
             )
         for text in record.get("texts") or []:

@@ -4,16 +4,26 @@ Read-only, on public data only (`Text.objects.public()`, `Provision.objects.publ
 the catalogue API's throttle, conditional GET, pagination and strict filters.
 """
 
+import hashlib
+
 import django_filters
-from django.db.models import Prefetch
+from django.core.validators import RegexValidator
+from django.db.models import Count, Max, Prefetch
 from django.urls import reverse
+from django.utils.http import quote_etag
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
+from catalog import caching
+from catalog.api import schema as docs
+from catalog.api.conditional import ConditionalGetMixin
 from catalog.api.filtering import StrictFilterBackend
-from catalog.api.views import CatalogueViewSet
+from catalog.api.pagination import CataloguePagination
+from catalog.api.permissions import ReadOnly
+from catalog.api.throttling import AnonymousClientThrottle
 
 from .models import Language, Paragraph, Provision, Text
 
@@ -142,7 +152,7 @@ class TextFilterSet(django_filters.FilterSet):
     commitment = django_filters.CharFilter(
         field_name="commitment__slug", help_text=_("A commitment's slug.")
     )
-    language = django_filters.ChoiceFilter(choices=Language.choices)
+    language = django_filters.MultipleChoiceFilter(choices=Language.choices)
     is_original = django_filters.BooleanFilter()
 
     class Meta:
@@ -154,11 +164,19 @@ class ParagraphFilterSet(django_filters.FilterSet):
     commitment = django_filters.CharFilter(
         field_name="text__commitment__slug", help_text=_("A commitment's slug.")
     )
-    language = django_filters.ChoiceFilter(field_name="text__language", choices=Language.choices)
-    text = django_filters.NumberFilter(field_name="text_id", help_text=_("A text's id."))
-    kind = django_filters.ChoiceFilter(choices=Paragraph.Kind.choices)
+    language = django_filters.MultipleChoiceFilter(
+        field_name="text__language", choices=Language.choices
+    )
+    text = django_filters.CharFilter(
+        field_name="text_id",
+        max_length=12,
+        validators=[RegexValidator(r"^[0-9]{1,12}$", _("A text's id is a whole number."))],
+        help_text=_("A text's id."),
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=Paragraph.Kind.choices)
     search = django_filters.CharFilter(
         method="filter_search",
+        max_length=300,
         help_text=_("Words the paragraph contains, stemmed in the text's own language."),
     )
 
@@ -176,16 +194,54 @@ class ProvisionFilterSet(django_filters.FilterSet):
     commitment = django_filters.CharFilter(
         field_name="commitment__slug", help_text=_("A commitment's slug.")
     )
-    number_status = django_filters.ChoiceFilter(choices=Provision.NumberStatus.choices)
+    number_status = django_filters.MultipleChoiceFilter(choices=Provision.NumberStatus.choices)
 
     class Meta:
         model = Provision
         fields = ["commitment", "number_status"]
 
 
-class JSONOnly:
+ID_PATH_PARAMETER = OpenApiParameter(
+    "id",
+    {"type": "integer", "minimum": 1},
+    OpenApiParameter.PATH,
+    description=_("The item's id."),
+)
+
+
+class TextsViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """What the catalogue's API viewsets do (throttle, conditional GET, pagination, strict
+    filters), for items identified by their numeric id; JSON only."""
+
+    lookup_field = "pk"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = "[0-9]{1,12}"
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [ReadOnly]
+    throttle_classes = [AnonymousClientThrottle]
+    pagination_class = CataloguePagination
+    filter_backends = [StrictFilterBackend]
+    schema = docs.CatalogueAutoSchema()
+
     def get_renderers(self):
         return [JSONRenderer(), BrowsableAPIRenderer()]
+
+    def _not_modified(self, request):
+        """The catalogue's validators, with the state of the texts and provisions mixed in
+        (a text approved or a provision corrected changes no commitment)."""
+        super()._not_modified(request)
+        state = caching.cached("api-texts-state", (), texts_state)
+        self._etag = quote_etag(hashlib.sha256(f"{self._etag}|{state}".encode()).hexdigest()[:32])
+        return self._conditional_response(request)
+
+
+def texts_state():
+    texts = Text.objects.public().aggregate(changed=Max("updated_at"), count=Count("pk"))
+    provisions = Provision.objects.public().aggregate(changed=Max("updated_at"), count=Count("pk"))
+    return ":".join(
+        str(value)
+        for value in (texts["changed"], texts["count"], provisions["changed"], provisions["count"])
+    )
 
 
 def public_texts():
@@ -199,17 +255,16 @@ def public_texts():
             "The official texts of published commitments held by the portal, one per "
             "language and version, with where each was read, its checksum and its pages."
         ),
+        responses=docs.list_responses(TextSerializer),
     ),
-    retrieve=extend_schema(summary=_("One official text, with its paragraphs")),
+    retrieve=extend_schema(
+        summary=_("One official text, with its paragraphs"),
+        parameters=[ID_PATH_PARAMETER],
+        responses=docs.detail_responses(TextDetailSerializer),
+    ),
 )
-class TextViewSet(JSONOnly, CatalogueViewSet):
-    lookup_field = "pk"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [StrictFilterBackend]
+class TextViewSet(TextsViewSet):
     filterset_class = TextFilterSet
-
-    def get_object(self):
-        return super(CatalogueViewSet, self).get_object()
 
     def get_serializer_class(self):
         return TextDetailSerializer if self.action == "retrieve" else TextSerializer
@@ -232,18 +287,24 @@ class TextViewSet(JSONOnly, CatalogueViewSet):
             "Paragraphs of the public official texts, with the document's own numbering, "
             "their anchor in the reading view and a short citation."
         ),
+        parameters=[
+            OpenApiParameter(
+                "text",
+                {"type": "string", "pattern": "^([0-9]{1,12})?$"},
+                description=_("A text's id."),
+            )
+        ],
+        responses=docs.list_responses(ParagraphSerializer),
     ),
-    retrieve=extend_schema(summary=_("One paragraph")),
+    retrieve=extend_schema(
+        summary=_("One paragraph"),
+        parameters=[ID_PATH_PARAMETER],
+        responses=docs.detail_responses(ParagraphSerializer),
+    ),
 )
-class ParagraphViewSet(JSONOnly, CatalogueViewSet):
+class ParagraphViewSet(TextsViewSet):
     serializer_class = ParagraphSerializer
-    lookup_field = "pk"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [StrictFilterBackend]
     filterset_class = ParagraphFilterSet
-
-    def get_object(self):
-        return super(CatalogueViewSet, self).get_object()
 
     def get_queryset(self):
         return (
@@ -261,18 +322,17 @@ class ParagraphViewSet(JSONOnly, CatalogueViewSet):
             "confidence-building measures), summarised in the catalogue's own words; "
             "`number_status` says whether a number is stated in a source or inferred."
         ),
+        responses=docs.list_responses(ProvisionSerializer),
     ),
-    retrieve=extend_schema(summary=_("One provision")),
+    retrieve=extend_schema(
+        summary=_("One provision"),
+        parameters=[ID_PATH_PARAMETER],
+        responses=docs.detail_responses(ProvisionSerializer),
+    ),
 )
-class ProvisionViewSet(JSONOnly, CatalogueViewSet):
+class ProvisionViewSet(TextsViewSet):
     serializer_class = ProvisionSerializer
-    lookup_field = "pk"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [StrictFilterBackend]
     filterset_class = ProvisionFilterSet
-
-    def get_object(self):
-        return super(CatalogueViewSet, self).get_object()
 
     def get_queryset(self):
         return (

@@ -354,6 +354,7 @@ class Provision(models.Model):
         blank=True,
         help_text=_("The paragraph that holds it in the official texts, e.g. op-3 or annex-1-8."),
     )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     objects = ProvisionManager.from_queryset(ProvisionQuerySet)()
 

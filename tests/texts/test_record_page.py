@@ -116,7 +116,7 @@ def test_citation_block_has_four_formats_and_names_the_official_address(client, 
     assert "@misc{mc-dec-7-06," in block
     assert "TY  - GOVDOC" in block and "M1  - MC.DEC/7/06" in block and "ER  - " in block
     csl = json.loads(
-        re.search(r'aria-labelledby="cite-csl-label"[^>]*>(.*?)</pre>', block, re.S)[1]
+        re.search(r'<pre class="citation" id="cite-csl"[^>]*>(.*?)</pre>', block, re.S)[1]
     )
     assert csl[0]["type"] == "legislation"
     assert csl[0]["number"] == "MC.DEC/7/06"

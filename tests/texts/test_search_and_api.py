@@ -152,3 +152,11 @@ def test_the_reading_view_side_by_side_and_without_a_second_language(
     assert "Read English and French side by side" in page or (
         "Read French and English side by side" in page
     )
+
+
+def test_approving_a_text_changes_the_texts_api_etag(client, pending_text, publisher):
+    before = client.get("/api/v1/texts/")
+    services.approve_text(user=publisher, text=pending_text)
+    after = client.get("/api/v1/texts/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after.json()["count"] == 1
