@@ -1115,6 +1115,11 @@ class Source(models.Model):
     def __str__(self):
         return self.label or self.url
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Also on unsaved copies (a pending version, a preview): official follows the kind.
+        self.is_official = self.kind == SourceKind.OFFICIAL
+
     def save(self, *args, **kwargs):
         self.is_official = self.kind == SourceKind.OFFICIAL
         super().save(*args, **kwargs)

@@ -30,7 +30,7 @@ from .models import Language, Paragraph, Provision, Text
 
 class CommitmentLink(serializers.Serializer):
     id = serializers.CharField(source="slug", help_text=_("The commitment's slug."))
-    symbol = serializers.CharField()
+    symbol = serializers.CharField(help_text=_("Its official symbol (may be empty)."))
     url = serializers.SerializerMethodField(help_text=_("The commitment in the API."))
 
     def get_url(self, commitment) -> str:
@@ -41,8 +41,12 @@ class CommitmentLink(serializers.Serializer):
 
 class ParagraphSerializer(serializers.ModelSerializer):
     text = serializers.IntegerField(source="text_id", help_text=_("The text's id."))
-    language = serializers.CharField(source="text.language")
-    commitment = serializers.CharField(source="text.commitment.slug")
+    language = serializers.CharField(
+        source="text.language", help_text=_("The text's language (en, fr, de, it, ru, es).")
+    )
+    commitment = serializers.CharField(
+        source="text.commitment.slug", help_text=_("The commitment's slug.")
+    )
     label = serializers.CharField(help_text=_("“operative paragraph 5”"))
     citation = serializers.SerializerMethodField(help_text=_("“MC.DEC/7/06, para. 3”"))
     web_url = serializers.SerializerMethodField(help_text=_("The paragraph in the reading view."))
@@ -64,6 +68,13 @@ class ParagraphSerializer(serializers.ModelSerializer):
             "content",
             "web_url",
         ]
+        extra_kwargs = {
+            "id": {"help_text": _("The paragraph's id.")},
+            "position": {"help_text": _("Its place in the text, from 1.")},
+            "kind": {"help_text": _("heading, preamble, operative, annex or other.")},
+            "page": {"help_text": _("The page of the file where it starts.")},
+            "content": {"help_text": _("Its text, as extracted from the official file.")},
+        }
 
     def get_citation(self, paragraph) -> str:
         record = paragraph.text.commitment
@@ -74,11 +85,11 @@ class ParagraphSerializer(serializers.ModelSerializer):
 
 
 class TextSerializer(serializers.ModelSerializer):
-    commitment = CommitmentLink()
+    commitment = CommitmentLink(help_text=_("The commitment whose text this is."))
     official_url = serializers.URLField(source="url", help_text=_("Where the file was read."))
     web_url = serializers.SerializerMethodField(help_text=_("The reading view."))
     file_url = serializers.SerializerMethodField(help_text=_("The original file (download)."))
-    paragraph_count = serializers.SerializerMethodField()
+    paragraph_count = serializers.SerializerMethodField(help_text=_("How many paragraphs."))
 
     class Meta:
         model = Text
@@ -100,6 +111,16 @@ class TextSerializer(serializers.ModelSerializer):
             "web_url",
             "file_url",
         ]
+        extra_kwargs = {
+            "id": {"help_text": _("The text's id.")},
+            "language": {"help_text": _("en, fr, de, it, ru or es.")},
+            "media_type": {"help_text": _("application/pdf or text/html.")},
+            "sha256": {"help_text": _("SHA-256 of the file.")},
+            "size": {"help_text": _("Size of the file in bytes.")},
+            "page_count": {"help_text": _("Pages of the file.")},
+            "retrieved_at": {"help_text": _("When the file was uploaded or fetched.")},
+            "extracted_at": {"help_text": _("When its text was extracted.")},
+        }
 
     def get_web_url(self, text) -> str:
         return self.context["request"].build_absolute_uri(text.get_absolute_url())
@@ -112,14 +133,16 @@ class TextSerializer(serializers.ModelSerializer):
 
 
 class TextDetailSerializer(TextSerializer):
-    paragraphs = ParagraphSerializer(many=True, read_only=True)
+    paragraphs = ParagraphSerializer(
+        many=True, read_only=True, help_text=_("Its paragraphs, in order.")
+    )
 
     class Meta(TextSerializer.Meta):
         fields = [*TextSerializer.Meta.fields, "paragraphs"]
 
 
 class ProvisionSerializer(serializers.ModelSerializer):
-    commitment = CommitmentLink()
+    commitment = CommitmentLink(help_text=_("The commitment the provision belongs to."))
     citation = serializers.SerializerMethodField(help_text=_("“PC.DEC/1106, measure 8”"))
     web_url = serializers.SerializerMethodField(help_text=_("The provision on the record page."))
 
@@ -139,6 +162,13 @@ class ProvisionSerializer(serializers.ModelSerializer):
             "citation",
             "web_url",
         ]
+        extra_kwargs = {
+            "id": {"help_text": _("The provision's id.")},
+            "number": {"help_text": _("Its number in the document's list.")},
+            "number_status": {
+                "help_text": _("stated (in a source) or inferred (from list order).")
+            },
+        }
 
     def get_citation(self, provision) -> str:
         record = provision.commitment

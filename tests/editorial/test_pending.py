@@ -54,6 +54,7 @@ def test_an_editors_edit_of_a_published_record_is_stored_as_pending(editor_clien
             "sources-TOTAL_FORMS": "2",
             "sources-1-url": "https://www.osce.org/pending-source",
             "sources-1-language": "en",
+            "sources-1-kind": "official",
             "sources-1-position": "1",
             "category_assignments-0-DELETE": "on",
         },

@@ -117,7 +117,8 @@ def test_citation_in_plain_text_and_bibtex_with_last_reviewed_date(client, recor
     text = page(client, record)
     assert (
         "OSCE Ministerial Council. Decision on countering the use of the internet (MC.DEC/7/06). "
-        "Brussels, 5 December 2006. OSCE Portal record, last reviewed 1 November 2026: "
+        "Brussels, 5 December 2006. Accessed via OSCE Portal record, last reviewed 1 November "
+        "2026: "
         "http://testserver/commitments/internet-decision/"
     ) in text
     assert "@misc{internet-decision," in text

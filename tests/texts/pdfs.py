@@ -5,7 +5,12 @@ page, the symbol, a title, preambular paragraphs, "Decides:", numbered operative
 with lettered sub-paragraphs, an annex with its own numbering, and page numbers.
 """
 
+import datetime
+
 from fpdf import FPDF
+
+# A fixed date, so the same document gives the same bytes (and checksum) every time.
+CREATED = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 FRENCH_DECISION = {
     "header": "MC.DEC/7/06",
@@ -65,6 +70,7 @@ def decision_pdf(doc=FRENCH_DECISION, *, break_after=None, encrypt=None):
     """The decision `doc` as a PDF; `break_after=n` starts a new page after operative
     paragraph n; `encrypt="pw"` protects it with that user password."""
     pdf = _Printed(format="A4")
+    pdf.set_creation_date(CREATED)
     pdf.running_header = doc["header"]
     pdf.set_auto_page_break(auto=True, margin=25)
     pdf.add_page()
@@ -104,6 +110,7 @@ def decision_pdf(doc=FRENCH_DECISION, *, break_after=None, encrypt=None):
 def blank_pdf(pages=2):
     """A PDF with pages but no text layer (what a scan looks like to a text extractor)."""
     pdf = FPDF(format="A4")
+    pdf.set_creation_date(CREATED)
     for _ in range(pages):
         pdf.add_page()
         pdf.set_fill_color(200, 200, 200)
@@ -113,6 +120,7 @@ def blank_pdf(pages=2):
 
 def long_pdf(pages):
     pdf = FPDF(format="A4")
+    pdf.set_creation_date(CREATED)
     pdf.set_font("Helvetica", size=11)
     for number in range(1, pages + 1):
         pdf.add_page()
