@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format seed bench check-deploy clean backup restore
+.PHONY: run test test-fast test-tools lint format seed bench check-deploy clean backup restore
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -32,10 +32,26 @@ run: $(VENV)/.installed .env
 	$(PY) manage.py create_local_admin
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-dev .env
+# The whole suite, as CI runs it: ruff, the migrations check, then every test in TEST_WORKERS
+# processes (pytest-xdist; "auto" = one per core). Tests never read .env nor use REDIS_URL
+# (pyproject.toml, docs/testing.md). PYTEST_ARGS narrows it: make test PYTEST_ARGS="tests/api -k csv".
+TEST_WORKERS ?= auto
+PYTEST_ARGS ?=
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS)
+test: $(VENV)/.installed-dev test-tools
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
+	$(PYTEST) $(PYTEST_ARGS)
+
+# The inner loop: everything but the slowest end-to-end tests (marker `slow`: the browser and
+# deployment tests, the schema fuzzing), keeping the test database between runs (--reuse-db).
+test-fast: $(VENV)/.installed-dev
+	$(PYTEST) -m "not slow" --reuse-db $(PYTEST_ARGS)
+
+# Chromium, nginx, Java with the Nu HTML Checker, Node with the pinned Observatory scanner:
+# installed as CI installs them (apt-get as root), so every test runs here as in CI.
+test-tools:
+	@bash scripts/install-test-tools
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
@@ -65,12 +81,20 @@ bench: $(VENV)/.installed
 # Database backups (django-dbbackup), gzip-compressed, into DJANGO_BACKUP_DIR (default
 # ./backups); the newest DJANGO_BACKUP_KEEP are kept. `make restore` restores the newest one
 # (or BACKUP=file-name), then migrates, rebuilds the search index and renews the caches.
-backup: $(VENV)/.installed .env
+backup: $(VENV)/.installed
 	$(PY) manage.py dbbackup --compress --clean --noinput
 
-restore: $(VENV)/.installed .env
+restore: $(VENV)/.installed
 	$(PY) manage.py dbrestore --uncompress --noinput $(if $(BACKUP),--input-filename $(BACKUP))
 	$(PY) manage.py after_restore
+
+# `manage.py check --deploy` with production-like settings (debug off, a throw-away secret key,
+# the shared cache): what a production deploy must pass. The real environment's values win.
+check-deploy: $(VENV)/.installed
+	DJANGO_DEBUG=off DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-portal.example.org}" \
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

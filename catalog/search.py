@@ -43,7 +43,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -469,6 +469,12 @@ def _search_substring(queryset, parsed, symbol_match, symbol_rank):
 
 
 _fts5_cache = {}
+
+
+@receiver(post_migrate, dispatch_uid="search_fts5_recheck")
+def _forget_fts5(**kwargs):
+    """A migrate run may have created the FTS5 table (or dropped it): look again."""
+    _fts5_cache.clear()
 
 
 def fts5_available():

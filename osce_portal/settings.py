@@ -1,10 +1,12 @@
 """Settings for the OSCE Portal.
 
-One module for every environment: values come from environment variables (a `.env`
-file is read when present). See `.env.example` and docs/configuration.md for the full list.
+One module for every environment: values come from environment variables (a `.env` file is
+read when present, except while the tests run). See `.env.example` and docs/configuration.md
+for the full list.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -15,7 +17,9 @@ from osce_portal.security import check_secret_key
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
+# A test run never reads a developer's .env: only what the tests themselves set. pytest announces
+# its run in PYTEST_VERSION, which the processes tests start (manage.py, gunicorn) inherit.
+if (BASE_DIR / ".env").is_file() and "PYTEST_VERSION" not in os.environ:
     env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)

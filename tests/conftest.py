@@ -1,10 +1,33 @@
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.core.management import call_command
+from django.test.utils import override_settings
+from hypothesis import configuration as hypothesis_configuration
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "catalogue.json"
+
+# The settings skip .env while pytest runs (PYTEST_VERSION), and pytest-env removes REDIS_URL
+# from the environment (pyproject.toml): a developer's Redis database, which every test would
+# empty, is never the cache. Should that ever fail, refuse to run. Tests that need Redis use
+# OSCE_TEST_REDIS_URL (tests/resources.py).
+# Hypothesis (under schemathesis) keeps its examples and caches in ./.hypothesis by default.
+_hypothesis_home = tempfile.mkdtemp(prefix="osce-portal-hypothesis-")
+atexit.register(shutil.rmtree, _hypothesis_home, ignore_errors=True)
+hypothesis_configuration.set_hypothesis_home_dir(_hypothesis_home)
+
+if settings.REDIS_URL or os.environ.get("REDIS_URL"):
+    raise pytest.UsageError(
+        "REDIS_URL is set: the tests would empty that Redis database (is pytest-env installed? "
+        "see pyproject.toml). Tests that need Redis use OSCE_TEST_REDIS_URL."
+    )
 
 
 @pytest.fixture
@@ -15,6 +38,20 @@ def seed(db):
     once, in tests/test_seed.py.
     """
     call_command("loaddata", SEED_FIXTURE, verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def folders_in_temporary_space(tmp_path_factory):
+    """Every folder the settings name (uploads, static files, backups) is a temporary one."""
+    root = tmp_path_factory.mktemp("site-folders")
+    storages = {
+        **settings.STORAGES,
+        "dbbackup": {**settings.STORAGES["dbbackup"], "OPTIONS": {"location": root / "backups"}},
+    }
+    with override_settings(
+        MEDIA_ROOT=root / "media", STATIC_ROOT=root / "static", STORAGES=storages
+    ):
+        yield root
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +83,70 @@ def editor(db, django_user_model):
 @pytest.fixture
 def publisher(db, django_user_model):
     return make_staff(django_user_model, "paul", "Publisher")
+
+
+# --- The suite writes nothing into the project's folders -----------------------------------
+
+IGNORED_FOLDERS = {
+    ".git",
+    ".venv",
+    ".cache",
+    "node_modules",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+}
+
+
+def project_files():
+    """Every file under the project (tools' caches, installed packages and the reports folder
+    CI names in OSCE_TEST_RESULTS left out)."""
+    reports = os.environ.get("OSCE_TEST_RESULTS")
+    reports = Path(reports).resolve() if reports else None
+    found = {}
+    for folder, folders, files in os.walk(settings.BASE_DIR):
+        folders[:] = [
+            name
+            for name in folders
+            if name not in IGNORED_FOLDERS and Path(folder, name).resolve() != reports
+        ]
+        for name in files:
+            path = Path(folder, name)
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found[path] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+WATCHED = [settings.BASE_DIR / "db.sqlite3", settings.BASE_DIR / ".env"]
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controlling process only
+        session.config.project_files_before = project_files()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "project_files_before", None)
+    if before is None:
+        return
+    after = project_files()
+    written = sorted(str(path) for path in after.keys() - before.keys())
+    written += [str(p) for p in WATCHED if p in after and after[p] != before.get(p)]
+    written += [str(p) for p in WATCHED if p in before and p not in after]
+    if written:
+        session.config.get_terminal_writer().line(
+            "The test run wrote into the project's folders (tests may write only to "
+            "temporary folders):\n  " + "\n  ".join(written),
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser and deployment tests are the slow end-to-end ones (make test-fast skips them)."""
+    for item in items:
+        if item.get_closest_marker("e2e") or item.get_closest_marker("deploy"):
+            item.add_marker(pytest.mark.slow)

@@ -66,6 +66,8 @@ def test_production_warns_when_rate_limits_would_be_counted_per_worker():
         "please-changeme-" + secrets.token_urlsafe(40),
         "a" * 60,
     ],
+    # Fixed ids: a random value in an id differs between pytest-xdist workers.
+    ids=["env-example", "dev-key", "django-insecure", "changeme", "one-character"],
 )
 def test_production_refuses_placeholder_secret_keys(placeholder):
     result = manage("check", env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": placeholder})

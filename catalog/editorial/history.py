@@ -2,7 +2,9 @@
 
 The one place that touches reversion beyond its documented API: `followed_relations()` reads
 the follow list a model was registered with (`reversion.revisions._get_options`, private).
-tests/editorial/test_history_api.py pins it, so a reversion upgrade that changes it fails there.
+`test_the_wrapped_reversion_api_is_what_the_restore_relies_on` in
+tests/editorial/test_restore_safety.py pins it, so a reversion upgrade that changes it fails
+there.
 
 `restore()` brings back ONE record and its own inlines from a revision — never the other
 objects the revision happens to hold (an import or an old bulk action could put many records

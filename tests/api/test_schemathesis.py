@@ -95,6 +95,7 @@ def catalogue(seed, settings):
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow  # about a minute: make test-fast leaves it out
 @schema.parametrize()
 @settings(
     max_examples=15,

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+# The seed, loaded once for the module: one worker runs the module.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("browse-seed-catalogue")]
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -4,7 +4,8 @@ running the production settings (debug off, DJANGO_TRUSTED_PROXIES=1), on the sa
 database the suite runs on.
 
 Skipped when nginx, openssl or Node (with deploy/observatory's packages) is missing, unless
-OSCE_REQUIRE_DEPLOY_TESTS is set (CI sets it, so a missing tool fails the build instead).
+OSCE_REQUIRE_TOOLS is set (CI sets it, so a missing tool fails the build instead). `make test`
+installs them (scripts/install-test-tools).
 """
 
 import os
@@ -22,12 +23,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests import resources
+
 ROOT = Path(settings.BASE_DIR)
 OBSERVATORY = ROOT / "deploy" / "observatory"
 NGINX_SITE = ROOT / "deploy" / "nginx" / "osce-portal.conf"
 NGINX_PROXY = ROOT / "deploy" / "nginx" / "osce-portal-proxy.conf"
-PORTS = range(20400, 20500)
-THROTTLE_PER_MINUTE = 40  # this project's loopback ports for the deployment test
+THROTTLE_PER_MINUTE = 40
 
 
 def nginx_binary():
@@ -44,28 +46,25 @@ def missing_tools():
         missing.append("openssl")
     if not shutil.which("node"):
         missing.append("node")
-    if not (OBSERVATORY / "node_modules" / "@mdn" / "mdn-http-observatory").is_dir():
-        missing.append("the scanner (cd deploy/observatory && npm ci --ignore-scripts)")
+    # scripts/install-test-tools installs the scanner (npm ci --ignore-scripts) and writes the
+    # empty HSTS preload list its skipped install script would have downloaded.
+    scanner = OBSERVATORY / "node_modules" / "@mdn" / "mdn-http-observatory"
+    if not (scanner / "conf" / "hsts-preload.json").is_file():
+        missing.append("the scanner (scripts/install-test-tools)")
     return missing
 
 
 def require_tools():
     missing = missing_tools()
     if missing:
-        message = "deployment test needs " + ", ".join(missing)
-        if os.environ.get("OSCE_REQUIRE_DEPLOY_TESTS"):
-            pytest.fail(message)
-        pytest.skip(message)
-    # The scanner's install script would download the HSTS preload list; it is not run
-    # (--ignore-scripts), so the list is empty: no host here is preloaded.
-    preload = OBSERVATORY / "node_modules/@mdn/mdn-http-observatory/conf/hsts-preload.json"
-    if not preload.exists():
-        preload.write_text("{}\n")
+        resources.skip_or_fail("deployment test needs " + ", ".join(missing))
 
 
 def free_ports(count):
+    """Free loopback ports from this worker's share (tests/resources.py)."""
+    ports = resources.port_range()
     found = []
-    for port in PORTS:
+    for port in ports:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
@@ -74,7 +73,7 @@ def free_ports(count):
         found.append(port)
         if len(found) == count:
             return found
-    pytest.fail(f"no {count} free ports in {PORTS}")
+    pytest.fail(f"no {count} free ports in {ports}")
 
 
 def run(args, **kwargs):
@@ -214,7 +213,7 @@ def database_url(folder, purpose="deploy"):
         import psycopg
 
         base, _, name = url.rpartition("/")
-        scratch = f"{name}_{purpose}_test"
+        scratch = resources.scratch_database_name(name, purpose)
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
             connection.execute(f'CREATE DATABASE "{scratch}"')

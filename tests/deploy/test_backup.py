@@ -13,6 +13,8 @@ from django.conf import settings
 
 from .conftest import database_url
 
+pytestmark = pytest.mark.deploy
+
 ROOT = settings.BASE_DIR
 SEED_COMMITMENTS = sum(
     1

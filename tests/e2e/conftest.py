@@ -1,6 +1,7 @@
 """Browser tests: Playwright for Python driving Debian's Chromium against `live_server`.
 
-Skipped when Chromium or Playwright is missing. Playwright's sync API runs an event loop in
+Skipped when Chromium is missing, except in CI (OSCE_REQUIRE_TOOLS: then they fail); `make test`
+installs it as root (scripts/install-test-tools). Playwright's sync API runs an event loop in
 this thread, so Django's guard against ORM calls from async code is lifted for these tests.
 """
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from tests import resources
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -20,6 +23,18 @@ LAUNCH_ARGS = [
 ]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def skip_module(message):
+    """Skip a test module whose tool is missing; in CI, fail instead (OSCE_REQUIRE_TOOLS)."""
+    if resources.tools_required():
+        raise pytest.UsageError(message)
+    pytest.skip(message, allow_module_level=True)
+
+
+def require_chromium():
+    if not CHROMIUM.exists():
+        skip_module(f"Chromium is not installed at {CHROMIUM} (scripts/install-test-tools)")
 
 
 @pytest.fixture(scope="session")
@@ -36,9 +51,32 @@ def browser():
 
 @pytest.fixture
 def site(live_server, transactional_db):
-    """The live site holding the real seed catalogue."""
+    """The live site holding the real seed catalogue, loaded for this test alone (it may write;
+    the database is emptied after it)."""
     call_command("load_seed", verbosity=0)
     return live_server.url
+
+
+@pytest.fixture(scope="module")
+def module_site(live_server, django_db_setup, django_db_blocker):
+    """The live site for a module of tests that only read; emptied after the module, as a
+    transactional test's database is."""
+    yield live_server.url
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def seeded_site(module_site, django_db_blocker):
+    """The live site holding the seed catalogue, for a test that only reads: loaded once for
+    the module (committed, so the live server's thread sees it), and again only when a test
+    that writes has emptied the database in between."""
+    from catalog.models import Commitment
+
+    with django_db_blocker.unblock():
+        if not Commitment.objects.exists():
+            call_command("load_seed", verbosity=0)
+    return module_site
 
 
 @pytest.fixture

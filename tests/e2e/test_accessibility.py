@@ -2,15 +2,21 @@
 
 import pytest
 
-from .conftest import CHROMIUM
+from .conftest import require_chromium
 
-if not CHROMIUM.exists():
-    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+require_chromium()
 pytest.importorskip("axe_playwright_python")
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def site(seeded_site):
+    """These tests only read: the seed catalogue is loaded once for the module."""
+    return seeded_site
+
 
 PAGES = {
     "home": "/",

@@ -7,10 +7,9 @@ from django.contrib.auth.models import Group
 
 from catalog.models import Commitment
 
-from .conftest import CHROMIUM
+from .conftest import require_chromium
 
-if not CHROMIUM.exists():
-    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+require_chromium()
 pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.e2e

@@ -8,10 +8,9 @@ Swagger UI, ReDoc, the admin's widgets) is there.
 import pytest
 from django.contrib.auth.models import User
 
-from .conftest import CHROMIUM
+from .conftest import require_chromium
 
-if not CHROMIUM.exists():
-    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+require_chromium()
 pytest.importorskip("playwright.sync_api")
 
 from playwright.sync_api import expect  # noqa: E402
@@ -46,20 +45,20 @@ def violations_on(page, url):
         "/api/v1/commitments/",  # the browsable API
     ],
 )
-def test_public_pages_break_no_rule(site, page, path):
-    violations, errors = violations_on(page, site + path)
+def test_public_pages_break_no_rule(seeded_site, page, path):
+    violations, errors = violations_on(page, seeded_site + path)
     assert violations == []
     assert errors == []  # no console error either (a missing favicon was one)
 
 
-def test_swagger_ui_renders_under_its_policy(site, page):
-    violations, _ = violations_on(page, site + "/api/v1/docs/")
+def test_swagger_ui_renders_under_its_policy(seeded_site, page):
+    violations, _ = violations_on(page, seeded_site + "/api/v1/docs/")
     expect(page.get_by_text("/api/v1/commitments/", exact=True).first).to_be_visible()
     assert violations == []
 
 
-def test_redoc_renders_under_its_policy(site, page):
-    violations, _ = violations_on(page, site + "/api/v1/redoc/")
+def test_redoc_renders_under_its_policy(seeded_site, page):
+    violations, _ = violations_on(page, seeded_site + "/api/v1/redoc/")
     expect(page.get_by_role("heading", name="OSCE Portal API").first).to_be_visible()
     # ReDoc shows its vendor's logo from their CDN; the policy keeps third parties out, and
     # that is the only thing it blocks.
@@ -91,7 +90,7 @@ def test_admin_works_under_its_policy(site, page):
     assert violations + seen == []
 
 
-def test_json_ld_data_blocks_need_no_nonce_under_the_strict_policy(site, page):
+def test_json_ld_data_blocks_need_no_nonce_under_the_strict_policy(seeded_site, page):
     """A JSON-LD block (`application/ld+json`) is data, not script: the strict public policy
     neither blocks nor reports it, so pages that carry one need no nonce (and can be cached
     whole). An inline executable script on the same page is blocked."""
@@ -110,7 +109,7 @@ def test_json_ld_data_blocks_need_no_nonce_under_the_strict_policy(site, page):
     )
     page.add_init_script(RECORD_VIOLATIONS)
     page.route(
-        site + "/json-ld-probe",
+        seeded_site + "/json-ld-probe",
         lambda route: route.fulfill(
             status=200,
             content_type="text/html",
@@ -118,7 +117,7 @@ def test_json_ld_data_blocks_need_no_nonce_under_the_strict_policy(site, page):
             body=html,
         ),
     )
-    page.goto(site + "/json-ld-probe")
+    page.goto(seeded_site + "/json-ld-probe")
     page.wait_for_load_state("load")
     data = page.evaluate(
         "JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)"

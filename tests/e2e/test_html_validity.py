@@ -1,7 +1,8 @@
 """The Nu HTML Checker (vnu.jar, from the npm package vnu-jar) finds no error on any page type.
 
-The checker needs Java and the jar: `.ci/run` installs the jar into `.cache/vnu/`; set VNU_JAR
-to use another copy. Skipped when either is missing.
+The checker needs Java and the jar: `make test` installs the jar into `.cache/vnu/`
+(scripts/install-test-tools); set VNU_JAR to use another copy. Skipped when either is missing,
+except in CI (OSCE_REQUIRE_TOOLS).
 """
 
 import json
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from .conftest import skip_module
 from .test_accessibility import PAGES
 
 pytestmark = pytest.mark.e2e
@@ -24,9 +26,9 @@ VNU_JAR = Path(
     )
 )
 if not VNU_JAR.exists():
-    pytest.skip(f"The Nu HTML Checker is not installed at {VNU_JAR}", allow_module_level=True)
+    skip_module(f"The Nu HTML Checker is not installed at {VNU_JAR} (scripts/install-test-tools)")
 if not shutil.which("java"):
-    pytest.skip("Java is not installed", allow_module_level=True)
+    skip_module("Java is not installed (scripts/install-test-tools)")
 
 # Page types beyond the accessibility scan's: an invalid value echoed into the year fields.
 EXTRA_PAGES = {

@@ -6,15 +6,21 @@ import re
 
 import pytest
 
-from .conftest import CHROMIUM
+from .conftest import require_chromium
 
-if not CHROMIUM.exists():
-    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+require_chromium()
 pytest.importorskip("playwright.sync_api")
 
 from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def site(seeded_site):
+    """These tests only read: the seed catalogue is loaded once for the module."""
+    return seeded_site
+
 
 THEME = re.compile(r"^Countering the use of the internet for terrorist purposes")
 RECORD = "Decision No. 1063: OSCE Consolidated Framework for the Fight against Terrorism"

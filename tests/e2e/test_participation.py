@@ -6,10 +6,9 @@ import pytest
 
 from participation.models import Suggestion
 
-from .conftest import CHROMIUM
+from .conftest import require_chromium
 
-if not CHROMIUM.exists():
-    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+require_chromium()
 pytest.importorskip("playwright.sync_api")
 
 from playwright.sync_api import expect  # noqa: E402

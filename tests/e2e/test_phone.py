@@ -12,15 +12,21 @@ import re
 
 import pytest
 
-from .conftest import CHROMIUM
+from .conftest import require_chromium
 
-if not CHROMIUM.exists():
-    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+require_chromium()
 pytest.importorskip("playwright.sync_api")
 
 from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def site(seeded_site):
+    """These tests only read: the seed catalogue is loaded once for the module."""
+    return seeded_site
+
 
 PHONE = {"width": 375, "height": 667}
 FIRST_RESULT_MAX_Y = 450

@@ -5,35 +5,20 @@ gunicorn processes hold); the catalogue's cached figures live under the shared c
 version, so a write seen by one is seen by the other at once.
 """
 
-import os
-import uuid
-
 import pytest
-from django.core.cache.backends.redis import RedisCache
 
 from catalog import caching
 from catalog.models import Commitment
+from tests import resources
 from tests.factories import CommitmentFactory, ThemeFactory
 from tests.site.helpers import facet
-
-REDIS_URL = os.environ.get("OSCE_TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
 
 
 @pytest.fixture
 def workers(monkeypatch, settings):
-    prefix = f"test-freshness-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    first, second = (RedisCache(REDIS_URL, {"KEY_PREFIX": prefix}) for _ in range(2))
-    try:
-        first.get("ping")
-    except Exception:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    first = resources.redis_cache()
+    second = resources.redis_cache(first.key_prefix)
+    settings.CACHES = {"default": resources.redis_cache_settings(first.key_prefix)}
 
     def use(worker):
         monkeypatch.setattr(caching, "cache", worker)

@@ -1,15 +1,12 @@
 """Client addresses behind the configured proxies: the API throttle and the login lockout
 count the right client, and a forged X-Forwarded-For changes nothing."""
 
-import os
-import uuid
-
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, User
-from django.core.cache.backends.redis import RedisCache
 
 from catalog.api.throttling import AnonymousClientThrottle
+from tests import resources
 
 LIST_URL = "/api/v1/commitments/"
 LOGIN_URL = "/admin/login/"
@@ -49,23 +46,10 @@ def test_behind_one_proxy_the_address_the_proxy_saw_is_counted(client, db, setti
     assert get("198.51.100.8") == 200
 
 
-def redis_url():
-    return os.environ.get("OSCE_TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
-
-
-def redis_client():
-    """A Redis cache client of its own, as a separate gunicorn worker would hold."""
-    cache = RedisCache(redis_url(), {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
-    try:
-        cache.get("ping")
-    except Exception:
-        pytest.skip(f"Redis is not reachable at {redis_url()}")
-    return cache
-
-
 def test_with_redis_every_worker_shares_the_count(client, db, monkeypatch):
-    first_worker = redis_client()
-    second_worker = RedisCache(redis_url(), {"KEY_PREFIX": first_worker.key_prefix})
+    # Two Redis cache clients of their own, as two gunicorn workers hold.
+    first_worker = resources.redis_cache()
+    second_worker = resources.redis_cache(first_worker.key_prefix)
     try:
         monkeypatch.setattr(AnonymousClientThrottle, "cache", first_worker)
         assert client.get(LIST_URL).status_code == 200

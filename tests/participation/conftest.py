@@ -1,12 +1,9 @@
 import email
 import email.policy
-import os
 
 import pytest
 
-SMTP_PORT = int(os.environ.get("TEST_SMTP_PORT", "22025"))
-# Never the REDIS_URL a developer's site uses: the tests empty this database.
-REDIS_TEST_URL = os.environ.get("OSCE_TEST_REDIS_URL") or "redis://127.0.0.1:6379/10"
+from tests import resources
 
 
 class Inbox:
@@ -31,11 +28,12 @@ def smtp(settings):
     from aiosmtpd.controller import Controller
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=SMTP_PORT)
+    port = resources.smtp_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = SMTP_PORT
+    settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     try:
@@ -46,24 +44,10 @@ def smtp(settings):
 
 @pytest.fixture
 def redis_cache(settings):
-    """The shared cache on a real Redis (OSCE_TEST_REDIS_URL, db 10 by default); skipped without."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.RedisError:
-        if os.environ.get("CI"):  # .ci/run starts Redis: there the test must not be skipped
-            pytest.fail(f"Redis is not reachable at {REDIS_TEST_URL}")
-        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL}")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_TEST_URL,
-            "KEY_PREFIX": "osce_portal_test_participation",
-        }
-    }
+    """The shared cache on the test Redis (OSCE_TEST_REDIS_URL, under this test's own prefix)."""
+    client = resources.redis_cache()
+    settings.CACHES = {"default": resources.redis_cache_settings(client.key_prefix)}
     from django.core.cache import cache
 
-    cache.clear()
     yield cache
-    cache.clear()
+    client.clear()

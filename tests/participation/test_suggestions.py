@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -145,7 +146,8 @@ def test_rate_limit_per_address_in_the_cache(client, record, settings):
 
 def test_rate_limit_per_address_in_redis(client, record, settings, redis_cache):
     rate_limit_holds(client, settings)
-    keys = [k.decode() for k in redis_cache._cache.get_client().keys("*ratelimit:suggest:*")]
+    own = f"{redis_cache.key_prefix}:*ratelimit:suggest:*"  # other workers share the database
+    keys = [k.decode() for k in redis_cache._cache.get_client().keys(own)]
     assert sorted(k.split(":", 2)[2] for k in keys) == [
         "ratelimit:suggest:10.0.0.7",
         "ratelimit:suggest:127.0.0.1",
@@ -168,15 +170,22 @@ def test_behind_a_trusted_proxy_the_forwarded_client_is_counted(client, record, 
     assert Suggestion.objects.count() == 2
 
 
-def test_rate_limit_window_expires(client, record, settings, redis_cache):
+def test_rate_limit_window_expires(client, record, settings):
     settings.SUGGESTION_RATE_LIMIT = 1
-    settings.SUGGESTION_RATE_WINDOW = 1
+    settings.SUGGESTION_RATE_WINDOW = 600
     assert post(client, GOOD).status_code == 302
     assert post(client, GOOD).status_code == 429
-    import time
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=601)):
+        assert post(client, GOOD).status_code == 302
 
-    time.sleep(1.2)
+
+def test_in_redis_a_count_expires_with_its_window(client, record, settings, redis_cache):
+    settings.SUGGESTION_RATE_LIMIT = 1
+    settings.SUGGESTION_RATE_WINDOW = 600
     assert post(client, GOOD).status_code == 302
+    assert post(client, GOOD).status_code == 429  # the second hit (INCR) keeps the expiry
+    key = redis_cache.make_and_validate_key("ratelimit:suggest:127.0.0.1")
+    assert 590 <= redis_cache._cache.get_client(key).ttl(key) <= 600
 
 
 # --- the queue ------------------------------------------------------------------------

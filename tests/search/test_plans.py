@@ -14,7 +14,8 @@ from catalog import search
 from catalog.filters import CommitmentFilterSet
 from catalog.models import Commitment
 
-pytestmark = pytest.mark.postgres
+# Module-scoped data (3,000 synthetic records) built once: one worker runs the module.
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("search-plans")]
 
 
 def explain(sql, params):

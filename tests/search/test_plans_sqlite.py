@@ -21,6 +21,9 @@ from catalog import search
 from catalog.filters import CommitmentFilterSet
 from catalog.models import Commitment
 
+# Module-scoped data (3,000 synthetic records) built once: one worker runs the module.
+pytestmark = pytest.mark.xdist_group("search-plans-sqlite")
+
 
 @pytest.fixture(scope="module")
 def synthetic_rows(catalogue, django_db_blocker):

@@ -5,7 +5,8 @@ import pytest
 from catalog import search
 from catalog.models import Commitment
 
-pytestmark = pytest.mark.postgres
+# Module-scoped data (3,000 synthetic records) built once: one worker runs the module.
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("search-postgresql")]
 
 
 def test_search_query_uses_the_gin_index_at_scale(synthetic):
