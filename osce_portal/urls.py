@@ -39,9 +39,7 @@ urlpatterns = [
         PendingPreviewView.as_view(),
         name="commitment_preview_pending",
     ),
-    path(
-        "sitemap.xml", sitemap, {"sitemaps": {**sitemaps, "texts": TextSitemap}}, name="sitemap"
-    ),
+    path("sitemap.xml", sitemap, {"sitemaps": {**sitemaps, "texts": TextSitemap}}, name="sitemap"),
     path("robots.txt", RobotsTxtView.as_view(), name="robots_txt"),
     # Official texts, paragraphs and provisions (before the catalogue API's catch-all 404).
     path("api/v1/", include("texts.api_urls")),

@@ -151,7 +151,12 @@ def record_citation(context, commitment, version=None, version_url=None):
     """The record's `catalog.citations.Citation` (use with `as`), the official text's file
     address included when the page knows it (`citation_pdf_url`)."""
     citation = citations.citation_for(
-        commitment, request=context["request"], version=version, version_url=version_url
+        commitment,
+        request=context["request"],
+        version=version,
+        version_url=version_url,
+        # A page showing a stored version names that version's official address.
+        official_url=context.get("citation_official_url"),
     )
     pdf_url = context.get("citation_pdf_path")
     if pdf_url:

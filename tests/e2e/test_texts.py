@@ -142,4 +142,3 @@ def test_text_pages_are_valid_html(texts_site, tmp_path):
         if m["type"] == "error" or m.get("subType") == "fatal"
     ]
     assert errors == []
-
