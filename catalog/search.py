@@ -49,7 +49,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from . import caching
+from . import caching, extensions
 from .expressions import InIds, Mapped
 from .models import (
     ActivityCategory,
@@ -221,8 +221,15 @@ def search_commitments(queryset, query, cache_parts=None):
         if not parsed.tokens:
             return symbols, {}
         if connection.vendor == "postgresql":
-            return symbols, _text_scores_postgresql(queryset, parsed)
-        return symbols, _text_scores_fts5(queryset, parsed)
+            scores = _text_scores_postgresql(queryset, parsed)
+        else:
+            scores = _text_scores_fts5(queryset, parsed)
+        # Records found elsewhere (the paragraphs of their official texts) follow the records
+        # whose own words match: each part gives them scores below any of those.
+        for part in extensions.search_parts:
+            for pk, score in part(queryset, parsed).items():
+                scores.setdefault(pk, score)
+        return symbols, scores
 
     def ranking():
         return _ranking(*candidates())
@@ -604,7 +611,7 @@ def _spaced_symbol(symbol):
     return " ".join(re.findall(r"[0-9A-Za-z]+", symbol))
 
 
-def _document(commitment):
+def _document(commitment, extra=""):
     themes = [theme.name for theme in commitment.themes.all()]
     categories = [category.name for category in commitment.activity_categories.all()]
     body = commitment.adopting_body
@@ -616,7 +623,7 @@ def _document(commitment):
     )
     title = " ".join(part for part in (commitment.title, commitment.short_title) if part)
     context = " ".join(
-        [body.name if body else "", *acronyms, *themes, *categories, commitment.keywords]
+        [body.name if body else "", *acronyms, *themes, *categories, commitment.keywords, extra]
     )
     return {
         "symbol": symbol,
@@ -645,7 +652,11 @@ def _refresh_batch(ids):
         .select_related("adopting_body", "organisation")
         .prefetch_related("themes", "activity_categories")
     )
-    documents = {commitment.pk: _document(commitment) for commitment in commitments}
+    extra = extensions.search_document_text(ids)
+    documents = {
+        commitment.pk: _document(commitment, extra.get(commitment.pk, ""))
+        for commitment in commitments
+    }
     keys = {
         commitment.pk: (
             symbol_key_of(commitment.symbol),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "catalog",
     "participation",
     "background",
+    "texts",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,24 @@ STORAGES = {
     "dbbackup": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "backups")},
+    },
+    # Official texts (PDF, HTML): never a public folder; served only by the view that checks
+    # publication (texts.views.TextFileView). TEXTS_STORAGE_BACKEND=storages.backends.s3.S3Storage
+    # keeps them in S3-compatible storage (django-storages; AWS_* variables, see docs).
+    "texts": {
+        "BACKEND": env.str(
+            "TEXTS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": (
+            {"location": env.path("TEXTS_ROOT", default=BASE_DIR / "texts-files"), "base_url": None}
+            if not env.str("TEXTS_STORAGE_BACKEND", default="")
+            else {
+                "bucket_name": env.str("TEXTS_S3_BUCKET", default=""),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            }
+        ),
     },
     "staticfiles": {
         "BACKEND": (
@@ -422,3 +441,9 @@ TASK_SCHEDULE = [
 ]
 # Finished task results the database backend keeps (days); failed ones stay until retried.
 TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=7)
+# Official texts (the `texts` app): limits for uploads and fetches, and the fetch's timeout.
+TEXTS_MAX_BYTES = env.int("TEXTS_MAX_BYTES", default=20 * 1024 * 1024)
+TEXTS_MAX_PAGES = env.int("TEXTS_MAX_PAGES", default=400)
+TEXTS_FETCH_TIMEOUT = env.int("TEXTS_FETCH_TIMEOUT", default=20)
+# A CA bundle the fetch trusts instead of the system's (tests use a throw-away CA).
+TEXTS_FETCH_CA_FILE = env.str("TEXTS_FETCH_CA_FILE", default="") or None

@@ -115,7 +115,7 @@ class SourceFactory(IndexedFactory):
 
     commitment = factory.SubFactory(CommitmentFactory)
     url = factory.Sequence(lambda n: f"https://www.osce.org/test/{n}")
-    is_official = True
+    kind = Source.Kind.OFFICIAL
 
 
 class CategoryAssignmentFactory(IndexedFactory):
@@ -138,3 +138,25 @@ class CommitmentRelationFactory(IndexedFactory):
     source = factory.SubFactory(CommitmentFactory)
     target = factory.SubFactory(CommitmentFactory)
     kind = CommitmentRelation.Kind.BUILDS_ON
+
+
+class TextFactory(factory.django.DjangoModelFactory):
+    """An address-only official text (no file); tests add files through texts.services."""
+
+    class Meta:
+        model = "texts.Text"
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    language = "en"
+    url = factory.Sequence(lambda n: f"https://www.osce.org/files/test-{n}.pdf")
+
+
+class ProvisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "texts.Provision"
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    label = factory.Sequence(lambda n: f"Measure label {n}")
+    summary = "What States do, in the catalogue's words."
+    source_url = "https://www.osce.org/test/source"

@@ -89,7 +89,7 @@ class CommitmentPartInline:
 class SourceInline(CommitmentPartInline, admin.TabularInline):
     model = Source
     follow = "sources"
-    fields = ["url", "label", "language", "is_official", "position"]
+    fields = ["url", "label", "language", "kind", "position"]
 
 
 class CategoryAssignmentInline(CommitmentPartInline, admin.TabularInline):

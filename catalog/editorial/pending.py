@@ -29,7 +29,7 @@ INLINES = {
     "sources": (
         Source,
         "commitment",
-        ["url", "label", "language", "is_official", "position"],
+        ["url", "label", "language", "kind", "position"],
         ("url",),
     ),
     "category_assignments": (

@@ -54,6 +54,7 @@ def test_an_editors_edit_of_a_published_record_is_stored_as_pending(editor_clien
             "sources-TOTAL_FORMS": "2",
             "sources-1-url": "https://www.osce.org/pending-source",
             "sources-1-language": "en",
+            "sources-1-kind": "official",
             "sources-1-position": "1",
             "category_assignments-0-DELETE": "on",
         },
@@ -191,7 +192,7 @@ def test_an_approval_that_fails_validation_changes_nothing(editor, publisher, li
             "url": "https://www.osce.org/new",
             "label": "",
             "language": "en",
-            "is_official": False,
+            "kind": "secondary",
             "position": 2,
         }
     )
@@ -300,7 +301,7 @@ def test_a_correction_made_over_pending_changes_applies_their_rows(publisher_cli
             "url": "https://www.osce.org/added",
             "label": "",
             "language": "en",
-            "is_official": False,
+            "kind": "secondary",
             "position": 1,
         }
     )
