@@ -26,10 +26,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	@printf 'DJANGO_DEBUG=on\nDJANGO_SECRET_KEY=%s\n' "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 	@echo "Created .env for local development (DEBUG on, random secret key)."
 
+# The site, the task worker (database backend) and the scheduler, in one terminal: Ctrl-C
+# stops all three (and when the site stops, the other two are stopped too).
 run: $(VENV)/.installed .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed --if-empty
 	$(PY) manage.py create_local_admin
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
+	$(PY) manage.py db_worker & \
+	$(PY) manage.py run_scheduler & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite, as CI runs it: ruff, the migrations check, then every test in TEST_WORKERS

@@ -1,8 +1,8 @@
 """Cache for what is derived from the whole published catalogue (facet counts, home figures,
 the API's conditional-GET state, whole anonymous pages).
 
-Everything is cached under a catalogue version token that every write to the catalogue
-replaces (the receivers below: cache invalidation, not domain flow), so a change shows at once.
+Everything is cached under a catalogue version token that every write of public data replaces
+(once, on commit: `catalog.changes` calls `new_catalogue_version`), so a change shows at once.
 A scheduled record becomes public without any write, so the version also remembers when the
 next scheduled publication comes due and is replaced at that moment: nothing is keyed by the
 clock, and nothing is recomputed while the catalogue stays the same.
@@ -14,20 +14,11 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .models import (
-    ActivityCategory,
-    CategoryAssignment,
-    Commitment,
-    CommitmentRelation,
-    Institution,
-    Organisation,
-    Theme,
-)
+from .models import Commitment
 
 VERSION_KEY = "catalogue:version"
 FRAGMENTS = "fragments"  # the cache alias of rendered fragments (settings.CACHES)
@@ -68,6 +59,20 @@ def _is_state(value):
 
 def new_catalogue_version():
     cache.set(VERSION_KEY, _new_state(), _version_timeout())
+
+
+def step_if_due(now=None):
+    """Move the version on when the scheduled publication it remembers has come due (the
+    due-publication task; a request reading the version does the same). Returns whether it
+    moved."""
+    state = cache.get(VERSION_KEY)
+    if not _is_state(state):
+        return False
+    _token, due = state
+    if due is None or due > (now or time.time()):
+        return False
+    new_catalogue_version()
+    return True
 
 
 def _new_state():
@@ -143,13 +148,6 @@ def cached(name, parts, compute, timeout=TIMEOUT):
     return value
 
 
-def _catalogue_changed(**kwargs):
-    # Now, for this request and tests; again on commit, in case another request filled the
-    # cache from the old data between the write and its commit.
-    new_catalogue_version()
-    transaction.on_commit(new_catalogue_version)
-
-
 def _migrated(sender, **kwargs):
     # Every deploy runs migrate: a new version, so no value cached by an older release (whose
     # format may differ) is ever read by this one.
@@ -158,18 +156,3 @@ def _migrated(sender, **kwargs):
 
 
 post_migrate.connect(_migrated, dispatch_uid="cache-after-migrate")
-
-for _model in (
-    Commitment,
-    CategoryAssignment,
-    CommitmentRelation,
-    Institution,
-    Organisation,
-    Theme,
-    ActivityCategory,
-):
-    post_save.connect(_catalogue_changed, sender=_model, dispatch_uid=f"cache-save-{_model}")
-    post_delete.connect(_catalogue_changed, sender=_model, dispatch_uid=f"cache-del-{_model}")
-m2m_changed.connect(
-    _catalogue_changed, sender=Commitment.themes.through, dispatch_uid="cache-themes"
-)

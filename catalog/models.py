@@ -153,6 +153,21 @@ class Organisation(TimeStampedModel):
         verbose_name=_("partner organisations"),
         help_text=_("Organisations it co-operates with; the link is shown on both sides."),
     )
+    names = models.JSONField(
+        _("official names in other languages"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'The name in other OSCE languages where a source gives it: {"fr": "…"}. '
+            "A missing language means the name was not verified."
+        ),
+    )
+    name_sources = models.JSONField(
+        _("sources of the names"),
+        default=dict,
+        blank=True,
+        help_text=_("Per language, the web addresses where that exact name was read."),
+    )
 
     objects = SlugNaturalKeyManager()
 
@@ -288,6 +303,21 @@ class Institution(TimeStampedModel):
     )
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Order among its sibling bodies.")
+    )
+    names = models.JSONField(
+        _("official names in other languages"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'The name in other OSCE languages where a source gives it: {"fr": "…"}. '
+            "A missing language means the name was not verified."
+        ),
+    )
+    name_sources = models.JSONField(
+        _("sources of the names"),
+        default=dict,
+        blank=True,
+        help_text=_("Per language, the web addresses where that exact name was read."),
     )
 
     objects = InstitutionManager()
@@ -996,13 +1026,43 @@ class CommitmentRelation(models.Model):
             raise ValidationError({"target": _("A commitment cannot be related to itself.")})
 
 
-class SourceManager(models.Manager):
+class SourceKind(models.TextChoices):
+    """What kind of publisher a source's host is (the dataset's `meta.source_kinds`)."""
+
+    OFFICIAL = "official", _("official")
+    GOVERNMENT = "government", _("government")
+    SECONDARY = "secondary", _("secondary")
+    NEWS = "news", _("news")
+    COPY = "copy", _("copy")
+    UNUSABLE = "unusable", _("unusable")
+
+
+# How a source of each kind is labelled on public pages (official sources carry a tag instead).
+SOURCE_KIND_LABELS = {
+    SourceKind.OFFICIAL: _("official publication"),
+    SourceKind.GOVERNMENT: _("copy published by a government"),
+    SourceKind.SECONDARY: _("secondary source: analysis or summary"),
+    SourceKind.NEWS: _("news report or blog"),
+    SourceKind.COPY: _("copy on a document-sharing site"),
+    SourceKind.UNUSABLE: _("unusable (never shown)"),
+}
+
+
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Sources a public page may show: never those on an unusable (test, staging) host."""
+        return self.exclude(kind=SourceKind.UNUSABLE)
+
+
+class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
     def get_by_natural_key(self, commitment_slug, url):
         return self.get(commitment__slug=commitment_slug, url=url)
 
 
 class Source(models.Model):
     """Where a commitment's text or facts can be checked."""
+
+    Kind = SourceKind
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="sources")
     url = models.URLField(_("web address"), max_length=500)
@@ -1015,10 +1075,24 @@ class Source(models.Model):
         default="en",
         help_text=_("Language of the source as an ISO 639-1 code, e.g. en, fr, de."),
     )
+    kind = models.CharField(
+        _("kind"),
+        max_length=16,
+        choices=SourceKind.choices,
+        default=SourceKind.SECONDARY,
+        help_text=_(
+            "Official: the organisation's own publication (osce.org, oscepa.org, "
+            "legislationline.org, un.org). Government: a State's ministry or parliament. "
+            "Secondary: analysis or summary. News: a news site or blog. Copy: a "
+            "document-sharing site (a copy of unknown provenance). Unusable: a test or staging "
+            "host, never shown publicly. A host nobody has classified yet counts as secondary."
+        ),
+    )
     is_official = models.BooleanField(
         _("official"),
         default=False,
-        help_text=_("Published by the organisation itself (e.g. on osce.org)."),
+        editable=False,
+        help_text=_("Follows the kind: true only for official sources."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -1029,11 +1103,26 @@ class Source(models.Model):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         constraints = [
-            models.UniqueConstraint(fields=["commitment", "url"], name="source_unique_url")
+            models.UniqueConstraint(fields=["commitment", "url"], name="source_unique_url"),
+            # Nothing but an official source is ever called official.
+            models.CheckConstraint(
+                condition=Q(is_official=True, kind="official")
+                | (Q(is_official=False) & ~Q(kind="official")),
+                name="source_official_follows_kind",
+            ),
         ]
 
     def __str__(self):
         return self.label or self.url
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Also on unsaved copies (a pending version, a preview): official follows the kind.
+        self.is_official = self.kind == SourceKind.OFFICIAL
+
+    def save(self, *args, **kwargs):
+        self.is_official = self.kind == SourceKind.OFFICIAL
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return self.commitment.natural_key() + (self.url,)
@@ -1043,6 +1132,17 @@ class Source(models.Model):
     @property
     def display_label(self):
         return self.label or urlsplit(self.url).netloc.removeprefix("www.")
+
+    @property
+    def host(self):
+        return urlsplit(self.url).netloc.lower().removeprefix("www.")
+
+    def get_kind_display(self):
+        return choice_label(SourceKind, self.kind)
+
+    @property
+    def kind_label(self):
+        return SOURCE_KIND_LABELS.get(self.kind, self.kind)
 
 
 class StatusChange(models.Model):

@@ -3,19 +3,20 @@
 Rows are matched on `slug`; related records are named, not numbered: organisations by slug,
 acronym or name, bodies by slug or acronym, themes by slug. A confirmed import runs in one
 transaction with one history revision per record: one bad row and nothing is imported.
-Every editorial rule (who may import what, which status a row gets, the workflow log) is a
-call into `catalog.editorial.services`.
+Every row is saved by the service layer, as plain data (`services.import_commitment`,
+`reference.save_reference`): every editorial rule (who may import what, which status a row
+gets, the revision, the workflow log, the change set) is theirs.
 """
 
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from . import exports
-from .editorial import services
+from . import changes, exports
+from .editorial import pending, reference, services
 from .editorial.services import IMPORT_DRAFT as STATUS_DRAFT
 from .models import Commitment, Institution, Organisation, Theme
 
@@ -133,7 +134,9 @@ class EditorialResource(resources.ModelResource):
         if dry_run:
             return super().import_data(dataset, dry_run=True, **kwargs)
         try:
-            with transaction.atomic():
+            # One change set for the whole file. (Never around a preview: its rows are rolled
+            # back without an exception passing through the block.)
+            with changes.atomic():
                 result = super().import_data(dataset, dry_run=False, **kwargs)
                 if result.has_errors() or result.has_validation_errors():
                     raise _RolledBack(result)
@@ -141,11 +144,24 @@ class EditorialResource(resources.ModelResource):
             return rolled_back.result
         return result
 
-    def import_row(self, row, instance_loader, **kwargs):
-        if kwargs.get("dry_run"):
-            return super().import_row(row, instance_loader, **kwargs)
-        with services.imported_row(user=self.user, file_name=kwargs.get("file_name")):
-            return super().import_row(row, instance_loader, **kwargs)
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """The row goes through the service layer, as plain data (its revision, log entry and
+        change set are the service's); the preview's rows are rolled back like the rest."""
+        self.before_save_instance(instance, row, **kwargs)
+        saved = self.save_through_service(instance, is_create, row, **kwargs)
+        instance.pk = saved.pk
+        self.after_save_instance(instance, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        """Nothing here: the service saved the many-to-many fields with the record."""
+
+    def plain_fields(self, instance, names):
+        model = type(instance)
+        return {
+            name: getattr(instance, model._meta.get_field(name).attname)
+            for name in names
+            if not model._meta.get_field(name).many_to_many
+        }
 
 
 class CommitmentResource(EditorialResource):
@@ -234,19 +250,33 @@ class CommitmentResource(EditorialResource):
         if errors:
             raise ValidationError(errors)
 
-    def before_save_instance(self, instance, row, **kwargs):
-        if instance.pk is None:
-            instance.created_by = self.user
-        instance.updated_by = self.user
-
-    def after_save_instance(self, instance, row, **kwargs):
-        before = self._before.get(row.get("slug"))
-        services.log_import(
-            user=self.user, commitment=instance, from_status=before[0] if before else None
+    def save_through_service(self, instance, is_create, row, **kwargs):
+        themes = self.fields["themes"].clean(row) if "themes" in row else None
+        names = [
+            field.name
+            for field in pending.CONTENT_FIELDS
+            if field.name in self._meta.fields and field.name != "themes"
+        ]
+        return services.import_commitment(
+            user=self.user,
+            commitment=None if is_create else instance.pk,
+            fields=self.plain_fields(instance, names),
+            themes=None if themes is None else list(themes),
+            status=instance.status,
+            publish_at=instance.publish_at,
+            file_name=kwargs.get("file_name"),
         )
 
 
 class InstitutionResource(EditorialResource):
+    def save_through_service(self, instance, is_create, row, **kwargs):
+        return reference.save_reference(
+            user=self.user,
+            model=Institution,
+            record=None if is_create else instance.pk,
+            fields=self.plain_fields(instance, self._meta.fields),
+        )
+
     organisation = fields.Field(
         attribute="organisation",
         column_name="organisation",

@@ -2,8 +2,8 @@
 
 The site search page, the catalogue's text filter and the API's `search` parameter all call
 `search_commitments()`. Each commitment has a `SearchDocument` row (symbol and number keys, the
-words for typo matching) kept current by `refresh()`, which the receivers at the bottom of this
-module call whenever a commitment, its themes, its categories or a linked name changes.
+words for typo matching) kept current by `refresh()`, which `catalog.changes` calls for exactly
+the commitments a write changed (a commitment, its themes, its categories, a linked name).
 
 PostgreSQL: a weighted tsvector (A symbol and title, B number and quotation, C summary, D body,
 themes, categories and keywords) with a GIN index, English stemming plus an unstemmed `simple`
@@ -43,17 +43,16 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from . import caching
+from . import caching, extensions
 from .expressions import InIds, Mapped
 from .models import (
     ActivityCategory,
-    CategoryAssignment,
     Commitment,
     Institution,
     SearchDocument,
@@ -222,8 +221,15 @@ def search_commitments(queryset, query, cache_parts=None):
         if not parsed.tokens:
             return symbols, {}
         if connection.vendor == "postgresql":
-            return symbols, _text_scores_postgresql(queryset, parsed)
-        return symbols, _text_scores_fts5(queryset, parsed)
+            scores = _text_scores_postgresql(queryset, parsed)
+        else:
+            scores = _text_scores_fts5(queryset, parsed)
+        # Records found elsewhere (the paragraphs of their official texts) follow the records
+        # whose own words match: each part gives them scores below any of those.
+        for part in extensions.search_parts:
+            for pk, score in part(queryset, parsed).items():
+                scores.setdefault(pk, score)
+        return symbols, scores
 
     def ranking():
         return _ranking(*candidates())
@@ -605,7 +611,7 @@ def _spaced_symbol(symbol):
     return " ".join(re.findall(r"[0-9A-Za-z]+", symbol))
 
 
-def _document(commitment):
+def _document(commitment, extra=""):
     themes = [theme.name for theme in commitment.themes.all()]
     categories = [category.name for category in commitment.activity_categories.all()]
     body = commitment.adopting_body
@@ -617,7 +623,7 @@ def _document(commitment):
     )
     title = " ".join(part for part in (commitment.title, commitment.short_title) if part)
     context = " ".join(
-        [body.name if body else "", *acronyms, *themes, *categories, commitment.keywords]
+        [body.name if body else "", *acronyms, *themes, *categories, commitment.keywords, extra]
     )
     return {
         "symbol": symbol,
@@ -646,7 +652,11 @@ def _refresh_batch(ids):
         .select_related("adopting_body", "organisation")
         .prefetch_related("themes", "activity_categories")
     )
-    documents = {commitment.pk: _document(commitment) for commitment in commitments}
+    extra = extensions.search_document_text(ids)
+    documents = {
+        commitment.pk: _document(commitment, extra.get(commitment.pk, ""))
+        for commitment in commitments
+    }
     keys = {
         commitment.pk: (
             symbol_key_of(commitment.symbol),
@@ -725,54 +735,6 @@ def forget(commitment_ids):
         placeholders = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", ids)
-
-
-# Index maintenance, like cache invalidation, follows every save path (admin, imports,
-# reverts, loaddata) without each of them having to remember it.
-
-
-@receiver(post_save, sender=Commitment, dispatch_uid="search_commitment_saved")
-def _commitment_saved(sender, instance, **kwargs):
-    refresh([instance.pk])
-
-
-@receiver(post_delete, sender=Commitment, dispatch_uid="search_commitment_deleted")
-def _commitment_deleted(sender, instance, **kwargs):
-    forget([instance.pk])
-
-
-@receiver(m2m_changed, sender=Commitment.themes.through, dispatch_uid="search_themes_changed")
-def _themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not reverse:
-        if action in ("post_add", "post_remove", "post_clear"):
-            refresh([instance.pk])
-    elif action == "pre_clear":
-        instance._search_cleared = list(instance.commitments.values_list("pk", flat=True))
-    elif action in ("post_add", "post_remove"):
-        refresh(pk_set)
-    elif action == "post_clear":
-        refresh(getattr(instance, "_search_cleared", []))
-
-
-@receiver(post_save, sender=CategoryAssignment, dispatch_uid="search_category_assigned")
-@receiver(post_delete, sender=CategoryAssignment, dispatch_uid="search_category_unassigned")
-def _category_assignment_changed(sender, instance, origin=None, **kwargs):
-    if isinstance(origin, Commitment) or getattr(origin, "model", None) is Commitment:
-        return  # the commitment itself is being deleted
-    refresh([instance.commitment_id])
-
-
-@receiver(post_save, sender=Institution, dispatch_uid="search_institution_saved")
-def _institution_saved(sender, instance, created, **kwargs):
-    if not created:
-        refresh(instance.commitments.values_list("pk", flat=True))
-
-
-@receiver(post_save, sender=Theme, dispatch_uid="search_theme_saved")
-@receiver(post_save, sender=ActivityCategory, dispatch_uid="search_category_saved")
-def _vocabulary_saved(sender, instance, created, **kwargs):
-    if not created:
-        refresh(instance.commitments.values_list("pk", flat=True))
 
 
 @receiver(connection_created, dispatch_uid="search_trigram_threshold")

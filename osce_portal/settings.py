@@ -55,8 +55,14 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "dbbackup",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "catalog",
     "participation",
+    "background",
+    "texts",
 ]
 
 MIDDLEWARE = [
@@ -71,8 +77,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Scheduled approvals come due before any page is answered, from the page cache too.
-    "catalog.editorial.middleware.DueChangesMiddleware",
     # Whole anonymous public pages from the shared cache (catalog/pagecache.py). Above CSRF,
     # auth and messages, so it sees the cookies and tokens they add; a middleware whose header
     # must match the body (a CSP nonce) goes below it.
@@ -194,6 +198,24 @@ STORAGES = {
     "dbbackup": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "backups")},
+    },
+    # Official texts (PDF, HTML): never a public folder; served only by the view that checks
+    # publication (texts.views.TextFileView). TEXTS_STORAGE_BACKEND=storages.backends.s3.S3Storage
+    # keeps them in S3-compatible storage (django-storages; AWS_* variables, see docs).
+    "texts": {
+        "BACKEND": env.str(
+            "TEXTS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": (
+            {"location": env.path("TEXTS_ROOT", default=BASE_DIR / "texts-files"), "base_url": None}
+            if not env.str("TEXTS_STORAGE_BACKEND", default="")
+            else {
+                "bucket_name": env.str("TEXTS_S3_BUCKET", default=""),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            }
+        ),
     },
     "staticfiles": {
         "BACKEND": (
@@ -391,3 +413,37 @@ SUGGESTION_RATE_LIMIT = env.int("SUGGESTION_RATE_LIMIT", default=5)
 SUGGESTION_RATE_WINDOW = env.int("SUGGESTION_RATE_WINDOW", default=3600)
 SUGGESTION_MAX_LINKS = env.int("SUGGESTION_MAX_LINKS", default=3)
 SUGGESTION_RETENTION_DAYS = env.int("SUGGESTION_RETENTION_DAYS", default=30)
+
+# Background work (Django's Tasks API through the django-tasks backport; see docs/operations.md).
+# TASKS_BACKEND: "database" (default: tasks wait in the database for `manage.py db_worker`,
+# which `make run` starts beside the site), "rq" (Redis with RQ workers, `manage.py rqworker
+# --job-class django_tasks_rq.Job`, on TASKS_REDIS_URL or REDIS_URL) or "immediate" (run in the
+# process that enqueues them, after its commit; no worker, no schedule of their own).
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+TASKS_REDIS_URL = env.str("TASKS_REDIS_URL", default="") or REDIS_URL
+if TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0"}}
+RQ_SHOW_ADMIN_LINK = False
+# The periodic schedule `manage.py run_scheduler` keeps (cron expressions in TIME_ZONE): each
+# entry enqueues a task. Due publications and approvals are also enqueued for their own moment
+# when they are scheduled; the minute sweep catches any whose task was lost.
+TASK_SCHEDULE = [
+    ("* * * * *", "catalog.tasks.publish_due"),
+    ("* * * * *", "catalog.editorial.services.apply_due_approvals"),
+    ("5 * * * *", "participation.tasks.send_alert_digests"),
+    ("17 3 * * *", "participation.tasks.erase_suggestion_addresses"),
+    ("40 3 * * *", "background.tasks.prune_finished_tasks"),
+]
+# Finished task results the database backend keeps (days); failed ones stay until retried.
+TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=7)
+# Official texts (the `texts` app): limits for uploads and fetches, and the fetch's timeout.
+TEXTS_MAX_BYTES = env.int("TEXTS_MAX_BYTES", default=20 * 1024 * 1024)
+TEXTS_MAX_PAGES = env.int("TEXTS_MAX_PAGES", default=400)
+TEXTS_FETCH_TIMEOUT = env.int("TEXTS_FETCH_TIMEOUT", default=20)
+# A CA bundle the fetch trusts instead of the system's (tests use a throw-away CA).
+TEXTS_FETCH_CA_FILE = env.str("TEXTS_FETCH_CA_FILE", default="") or None

@@ -8,6 +8,7 @@ from catalog.sitemaps import sitemaps
 from catalog.views.browse import RobotsTxtView
 from catalog.views.preview import CommitmentPreviewView, PendingPreviewView
 from osce_portal import health
+from texts.sitemaps import TextSitemap
 
 
 class FaviconView(RedirectView):
@@ -38,9 +39,12 @@ urlpatterns = [
         PendingPreviewView.as_view(),
         name="commitment_preview_pending",
     ),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {**sitemaps, "texts": TextSitemap}}, name="sitemap"),
     path("robots.txt", RobotsTxtView.as_view(), name="robots_txt"),
+    # Official texts, paragraphs and provisions (before the catalogue API's catch-all 404).
+    path("api/v1/", include("texts.api_urls")),
     path("api/v1/", include("catalog.api.urls")),
     path("", include("participation.urls")),
+    path("", include("texts.urls")),
     path("", include("catalog.urls")),
 ]

@@ -106,6 +106,8 @@ def published_versions(commitment, now=None):
         data = row.field_dict
         if str(data.get(f"{link}_id", data.get(link))) != str(commitment.pk):
             continue
+        if data.get("kind") == "unusable" and row.content_type.model == "source":
+            continue  # a test or staging host is never shown, in any version
         inline_rows.setdefault(row.revision_id, {}).setdefault(str(label), []).append(
             {name: data.get(f"{name}_id", data.get(name)) for name in names}
         )

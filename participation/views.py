@@ -259,6 +259,14 @@ class VersionView(View):
                 ],
                 "sources": inlines[str(history.INLINES["source"][0])],
                 "accessed": timezone.localdate(),
+                "citation_official_url": next(
+                    (
+                        row["url"]
+                        for row in inlines[str(history.INLINES["source"][0])]
+                        if row.get("is_official")
+                    ),
+                    "",
+                ),
             },
         )
 

@@ -92,6 +92,30 @@ def rows():
     ]
 
 
+def text_rows(reading):
+    """Rows of the text corpus (`--texts N`): `reading` is (slug, language) of one text."""
+    slug, language = reading
+    return [
+        ("Search inside texts (`?search=surveiller`)", ["/commitments/?search=surveiller"]),
+        ("Commitment page with an official text", [f"/commitments/{slug}/"]),
+        ("Reading view (20 paragraphs)", [f"/commitments/{slug}/texts/{language}/"]),
+        (
+            "API paragraphs search",
+            ["/api/v1/paragraphs/?search=propaganda"],
+        ),
+    ]
+
+
+def first_text(env):
+    code = (
+        "from texts.models import Text;"
+        "t = Text.objects.public().filter(commitment__slug__startswith='synthetic-')"
+        ".select_related('commitment').order_by('pk').first();"
+        "print(t.commitment.slug, t.language)"
+    )
+    return tuple(manage("shell", "-c", code, env=env, capture=True).split()[-2:])
+
+
 def manage(*args, env, capture=False):
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -221,7 +245,7 @@ def serve(env, port, workers):
 def selected_rows(options):
     return [
         (name, paths)
-        for name, paths in rows()
+        for name, paths in rows() + getattr(options, "text_rows", [])
         if name == "Bare Django view" or not options.only or options.only.lower() in name.lower()
     ]
 
@@ -262,6 +286,13 @@ def main():
         "cached, pages rendered), cached (everything)",
     )
     parser.add_argument("--only", help="only the rows whose name contains this (e.g. API)")
+    parser.add_argument(
+        "--texts",
+        type=int,
+        default=0,
+        help="give this many synthetic records a 20-paragraph official text and add the text "
+        "rows (search inside texts, record page and reading view)",
+    )
     options = parser.parse_args()
     options.port = options.port or free_port()
 
@@ -289,6 +320,9 @@ def main():
             "(manage.py seed_synthetic --delete removes them all).",
             file=sys.stderr,
         )
+    if options.texts:
+        manage("seed_synthetic_texts", "--count", str(options.texts), env=env)
+        options.text_rows = text_rows(first_text(env))
     manage("collectstatic", "--noinput", "-v0", env=env)
 
     servers = {

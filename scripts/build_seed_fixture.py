@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-LAST_REVIEWED = "2026-12-01"  # the dataset's third research pass (meta.compiled: 2026-12)
+LAST_REVIEWED = "2026-12-01"  # the dataset's revision 4 (meta.compiled: 2026-12)
 COMPILED_AT = f"{LAST_REVIEWED}T00:00:00Z"
 
 INSTITUTION_KINDS = {
@@ -40,10 +40,11 @@ COMMITMENT_KINDS = {
     # A/RES/60/288 is a General Assembly resolution (which contains the Strategy).
     "UN General Assembly resolution (strategy)": "resolution",
 }
-# Sites publishing a document in the organisation's own name.
-OFFICIAL_HOSTS = {"osce": ("osce.org", "oscepa.org"), "un": ("un.org",)}
-# Mirrors whose copies are not in English (the source's language, not the site's).
+# Mirrors whose copies are not in English (the source's language, not the site's), when the
+# dataset's `texts` do not say.
 LANGUAGE_BY_HOST = {"doczz.fr": "fr", "docplayer.fr": "fr", "studylibde.com": "de"}
+# A host the dataset's meta.source_kinds does not list counts as secondary.
+DEFAULT_SOURCE_KIND = "secondary"
 
 # The General Assembly has no record in the dataset; it is the adopting body of A/RES/60/288.
 UN_GENERAL_ASSEMBLY = {
@@ -65,7 +66,27 @@ def slugify(value):
 
 
 def host(url):
-    return urlsplit(url).netloc.lower().removeprefix("www.")
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def source_kinds(data):
+    """{host: kind} from meta.source_kinds (official, government, secondary, news, copy,
+    unusable)."""
+    hosts = data["meta"]["source_kinds"]["hosts"]
+    return {name: kind for kind, names in hosts.items() for name in names}
+
+
+def kind_of(url, kinds):
+    """The kind of the most specific listed host the address is on (a subdomain of a listed
+    host has its kind: www.osce.org and polis.osce.org are osce.org's)."""
+    name = host(url)
+    while name:
+        if name in kinds:
+            return kinds[name]
+        if "." not in name:
+            break
+        name = name.split(".", 1)[1]
+    return DEFAULT_SOURCE_KIND
 
 
 def lines(values):
@@ -105,6 +126,8 @@ def build(data):
                 "facts": lines(org["facts"]),
                 "source_urls": lines(org["sources"]),
                 "partners": ([[org_slug[a]] for a in overview["partners"]] if is_primary else []),
+                "names": org.get("names") or {},
+                "name_sources": org.get("name_sources") or {},
             },
         )
 
@@ -134,6 +157,8 @@ def build(data):
                 "website": inst["url"] or "",
                 "source_urls": lines(inst["sources"]),
                 "position": position,
+                "names": inst.get("names") or {},
+                "name_sources": inst.get("name_sources") or {},
             },
         )
     unga = UN_GENERAL_ASSEMBLY
@@ -166,7 +191,8 @@ def build(data):
             return by_symbol[relation["target"]]
         return by_title[(relation["target"], relation["target_year"])]
 
-    sources, assignments, relations = [], [], []
+    kinds = source_kinds(data)
+    sources, assignments, relations, provisions, texts = [], [], [], [], []
     for record in data["commitments"]:
         slug = commitment_slug[(record["title"], record["year"])]
         body = record["adopting_body_acronym"]
@@ -204,18 +230,51 @@ def build(data):
         urls = ([record["url"]] if record["url"] else []) + [
             u for u in record["sources"] if u != record["url"]
         ]
+        text_language = {text["url"]: text["language"] for text in record.get("texts") or []}
         for position, url in enumerate(urls):
-            official_hosts = OFFICIAL_HOSTS.get(organisation, ())
+            kind = kind_of(url, kinds)
             sources.append(
                 {
                     "commitment": [slug],
                     "url": url,
                     "label": "",
-                    "language": LANGUAGE_BY_HOST.get(host(url), "en"),
-                    "is_official": any(
-                        host(url) == h or host(url).endswith("." + h) for h in official_hosts
-                    ),
+                    "language": text_language.get(url) or LANGUAGE_BY_HOST.get(host(url), "en"),
+                    "kind": kind,
+                    "is_official": kind == "official",
                     "position": position,
+                }
+            )
+        for provision in record.get("provisions") or []:
+            provisions.append(
+                {
+                    "commitment": [slug],
+                    "number": provision["number"],
+                    "number_status": provision.get("number_status") or "stated",
+                    "number_note": provision.get("number_note") or "",
+                    "label": provision["label"],
+                    "summary": provision["summary"],
+                    "source_url": provision["source"],
+                    "number_source_url": provision.get("number_source") or "",
+                    "anchor": "",
+                    "updated_at": COMPILED_AT,
+                }
+            )
+        for text in record.get("texts") or []:
+            texts.append(
+                {
+                    "commitment": [slug],
+                    "language": text["language"],
+                    "version": "",
+                    "version_position": 0,
+                    "is_original": False,
+                    "url": text["url"],
+                    "address_kind": text["kind"],
+                    "is_complete": text["full"],
+                    "note": text.get("note") or "",
+                    "state": "address",
+                    "extraction": "none",
+                    "created_at": COMPILED_AT,
+                    "updated_at": COMPILED_AT,
                 }
             )
         for evidence in record["category_evidence"]:
@@ -241,6 +300,10 @@ def build(data):
         add("categoryassignment", fields, stamped=False)
     for fields in relations:
         add("commitmentrelation", fields, stamped=False)
+    for fields in provisions:
+        objects.append({"model": "texts.provision", "fields": fields})
+    for fields in texts:
+        objects.append({"model": "texts.text", "fields": fields})
     return objects
 
 

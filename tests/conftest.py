@@ -38,6 +38,10 @@ def seed(db):
     once, in tests/test_seed.py.
     """
     call_command("loaddata", SEED_FIXTURE, verbosity=0)
+    # loaddata writes behind the services' back: build the search index, as load_seed does.
+    from catalog import search
+
+    search.refresh()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -56,16 +60,17 @@ def folders_in_temporary_space(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache (throttle counters, cached catalogue aggregates).
-
-    The cache then also says that no approval is scheduled (true in a fresh test database),
-    so the first request of a test does not ask the database (see DueChangesMiddleware)."""
+    """Each test starts with an empty cache (throttle counters, cached catalogue aggregates)."""
     cache.clear()
     if "fragments" in settings.CACHES:
         caches["fragments"].clear()
-    from catalog.editorial.services import assume_nothing_due
 
-    assume_nothing_due()
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Tasks run where they are enqueued (on commit), so a test sees their effect; a test of
+    the worker or of a backend sets TASKS itself."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def make_staff(django_user_model, username, group_name):

@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from catalog import caching, changes
 from catalog.models import (
     ActivityCategory,
     CategoryAssignment,
@@ -13,6 +14,29 @@ from catalog.models import (
     Source,
     Theme,
 )
+
+
+class IndexedFactory(factory.django.DjangoModelFactory):
+    """Factories write rows directly, not through the services: like a service, they record
+    the commitment they change so its search entry is rebuilt (and, on commit, the version)."""
+
+    class Meta:
+        abstract = True
+
+    _commitment_attribute = None  # the attribute naming the changed commitment
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            commitment = (
+                getattr(instance, cls._commitment_attribute)
+                if cls._commitment_attribute
+                else instance
+            )
+            changes.record(commitments=[commitment.pk], public=True)
+            # The test's transaction never commits: move the public state now.
+            caching.new_catalogue_version()
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -54,7 +78,7 @@ class ActivityCategoryFactory(factory.django.DjangoModelFactory):
     scope_note = "A category used in tests."
 
 
-class CommitmentFactory(factory.django.DjangoModelFactory):
+class CommitmentFactory(IndexedFactory):
     class Meta:
         model = Commitment
         skip_postgeneration_save = True
@@ -83,28 +107,56 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
         )
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(IndexedFactory):
     class Meta:
         model = Source
 
+    _commitment_attribute = "commitment"
+
     commitment = factory.SubFactory(CommitmentFactory)
     url = factory.Sequence(lambda n: f"https://www.osce.org/test/{n}")
-    is_official = True
+    kind = Source.Kind.OFFICIAL
 
 
-class CategoryAssignmentFactory(factory.django.DjangoModelFactory):
+class CategoryAssignmentFactory(IndexedFactory):
     class Meta:
         model = CategoryAssignment
+
+    _commitment_attribute = "commitment"
 
     commitment = factory.SubFactory(CommitmentFactory)
     category = factory.SubFactory(ActivityCategoryFactory)
     note = "The text addresses this activity."
 
 
-class CommitmentRelationFactory(factory.django.DjangoModelFactory):
+class CommitmentRelationFactory(IndexedFactory):
     class Meta:
         model = CommitmentRelation
+
+    _commitment_attribute = "source"
 
     source = factory.SubFactory(CommitmentFactory)
     target = factory.SubFactory(CommitmentFactory)
     kind = CommitmentRelation.Kind.BUILDS_ON
+
+
+class TextFactory(factory.django.DjangoModelFactory):
+    """An address-only official text (no file); tests add files through texts.services."""
+
+    class Meta:
+        model = "texts.Text"
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    language = "en"
+    url = factory.Sequence(lambda n: f"https://www.osce.org/files/test-{n}.pdf")
+
+
+class ProvisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "texts.Provision"
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    label = factory.Sequence(lambda n: f"Measure label {n}")
+    summary = "What States do, in the catalogue's words."
+    source_url = "https://www.osce.org/test/source"

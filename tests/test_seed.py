@@ -3,6 +3,7 @@ import json
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
 from catalog.models import (
     ActivityCategory,
@@ -11,6 +12,7 @@ from catalog.models import (
     CommitmentRelation,
     Institution,
     Organisation,
+    Source,
 )
 
 pytestmark = pytest.mark.django_db
@@ -60,17 +62,26 @@ def catalogue_counts():
     }
 
 
+def texts_counts():
+    return {
+        model.__name__: model.objects.count() for model in apps.get_app_config("texts").get_models()
+    }
+
+
 def test_loading_the_seed_twice_creates_no_duplicates():
     call_command("load_seed", verbosity=0)
     first = catalogue_counts()
     call_command("load_seed", verbosity=0)
     assert catalogue_counts() == first
-    assert first["Commitment"] == 46
+    assert first["Commitment"] == 54
     assert first["Organisation"] == 7
     assert first["Institution"] == 13  # 12 OSCE bodies and the UN General Assembly
-    assert first["CommitmentRelation"] == 40
-    assert first["CategoryAssignment"] == 33
-    assert first["Source"] == 161
+    assert first["CommitmentRelation"] == 46
+    assert first["CategoryAssignment"] == 36
+    assert first["Source"] == 206
+    texts_first = texts_counts()
+    call_command("load_seed", verbosity=0)
+    assert texts_counts() == texts_first == {"Text": 48, "Paragraph": 0, "Provision": 16}
 
 
 @pytest.mark.parametrize("title, year", SEED_PAGE_DOCUMENTS)
@@ -103,10 +114,10 @@ def test_seed_keeps_the_secretariat_tree_and_the_overview(seed):
 
 
 def test_seed_records_carry_their_status_sources_and_relations(seed):
-    assert Commitment.objects.published().count() == 40
+    assert Commitment.objects.published().count() == 48
     drafts = Commitment.objects.exclude(status="published")
     assert drafts.count() == 6
-    assert set(drafts.values_list("symbol", flat=True)) == {"MC.DEC/3/04", ""}
+    assert set(drafts.values_list("symbol", flat=True)) == {"MC.DEC/3/04", "MC.DEC/5/07", ""}
     decision = Commitment.objects.get(symbol="MC.DEC/7/06")
     assert decision.adopted_on.isoformat() == "2006-12-05"
     assert decision.sources.exists()
@@ -115,9 +126,9 @@ def test_seed_records_carry_their_status_sources_and_relations(seed):
         ("A/RES/60/288", "reaffirms"),
         ("PC.DEC/633", "reaffirms"),
     }
-    assert CommitmentRelation.objects.count() == 40
-    # Two relations touch a draft (MC.DEC/7/06 → MC.DEC/3/04 among them): 38 are public.
-    assert CommitmentRelation.objects.public().count() == 38
+    assert CommitmentRelation.objects.count() == 46
+    # Two relations touch a draft (MC.DEC/7/06 → MC.DEC/3/04 among them): 44 are public.
+    assert CommitmentRelation.objects.public().count() == 44
 
 
 def test_seed_hides_the_link_from_mc_dec_7_06_to_the_draft_mc_dec_3_04(client, seed):
@@ -169,10 +180,10 @@ def test_third_pass_relation_kinds_are_corrected(seed):
     assert kind("MC.DEC/12/04", "PC.DEC/633") == "endorses"
 
 
-def test_published_category_assignments_match_the_third_pass(seed):
+def test_published_category_assignments_match_revision_4(seed):
     published = CategoryAssignment.objects.filter(commitment__in=Commitment.objects.published())
-    assert published.count() == 27
-    assert published.values("commitment").distinct().count() == 18
+    assert published.count() == 30
+    assert published.values("commitment").distinct().count() == 21
     assert list(
         published.filter(category__slug="propaganda").values_list("commitment__year", flat=True)
     ) == [2019]
@@ -230,3 +241,93 @@ def test_build_script_maps_every_dataset_kind_to_a_model_choice():
     assert set(INSTITUTION_KINDS.values()) == set(Institution.Kind.values)
     assert set(COMMITMENT_KINDS.values()) <= set(Commitment.Kind.values)
     assert COMMITMENT_KINDS["strategy"] == "strategy"
+
+
+# Dataset revision 4 ("Changes in revision 4"): new records, provisions, names, texts, kinds.
+REVISION_4_PUBLISHED = [
+    ("MC.DEC/6/07", 2007),
+    ("MC.DEC/4/05", 2005),
+    ("MC.DEC/9/09", 2009),
+]
+
+
+@pytest.mark.parametrize("symbol, year", REVISION_4_PUBLISHED)
+def test_revision_4_records_are_published(seed, symbol, year):
+    assert Commitment.objects.published().get(symbol=symbol).year == year
+
+
+def test_revision_4_facts_changed(seed):
+    assert Commitment.objects.get(symbol="PC.DEC/1106").symbol_status == "verified"
+    assert Commitment.objects.get(symbol="PC.DEC/1039").adopted_on.isoformat() == "2012-04-26"
+    assert Commitment.objects.get(symbol="MC.DEC/5/07").status == "draft"
+
+
+def test_sixteen_ict_cbms_with_three_inferred_numbers(seed):
+    from texts.models import Provision
+
+    first = Provision.objects.filter(commitment__symbol="PC.DEC/1106")
+    second = Provision.objects.filter(commitment__symbol="PC.DEC/1202")
+    assert list(first.values_list("number", flat=True)) == list(range(1, 12))
+    assert list(second.values_list("number", flat=True)) == [12, 13, 14, 15, 16]
+    inferred = Provision.objects.filter(number_status="inferred")
+    assert sorted(inferred.values_list("number", flat=True)) == [11, 12, 13]
+    assert all(p.number_note for p in inferred)
+    eight = first.get(number=8)
+    assert "points of contact" in eight.label.lower() + eight.summary.lower()
+    assert eight.source_url in set(eight.commitment.sources.values_list("url", flat=True))
+
+
+def test_source_kinds_follow_the_dataset_hosts(seed):
+    counts = dict(Source.objects.values_list("kind").annotate(n=Count("pk")))
+    assert counts == {
+        "official": 71,
+        "government": 24,
+        "secondary": 42,
+        "news": 20,
+        "copy": 47,
+        "unusable": 2,
+    }
+    # Nothing but an official host is called official.
+    assert set(Source.objects.filter(is_official=True).values_list("kind", flat=True)) == {
+        "official"
+    }
+    assert set(Source.objects.filter(kind="unusable").values_list("url", flat=True)) == {
+        "https://web.test.ohchr.un-icc.cloud/en/resources/educators/human-rights-education-"
+        "training/14-document-twelfth-meeting-ministerial-council-sofia-2004"
+    }
+    # Six published records have no source on an official host (the dataset's figure).
+    assert Commitment.objects.published().exclude(sources__kind="official").count() == 6
+
+
+def test_text_pointers_keep_their_language_kind_and_completeness(seed):
+    from texts.models import Text
+
+    assert Text.objects.count() == 48
+    assert Text.objects.filter(address_kind="official").count() == 14
+    assert set(Text.objects.values_list("state", flat=True)) == {"address"}
+    french = Text.objects.get(commitment__symbol="MC.DEC/7/06", language="fr")
+    assert french.address_kind == "mirror"
+    assert french.is_complete is None
+    assert "FRANÇAIS" in french.note
+    # A source that is also a text pointer has that text's language.
+    assert Source.objects.get(commitment__symbol="MC.DEC/7/06", url=french.url).language == "fr"
+
+
+def test_official_names_are_stored_with_their_sources(seed):
+    osce = Organisation.objects.get(acronym="OSCE")
+    # (PostgreSQL keeps JSON keys in its own order: compare as a set.)
+    assert set(osce.names) == {"fr", "de", "it", "ru", "es"}
+    assert osce.names["de"] == "Organisation für Sicherheit und Zusammenarbeit in Europa"
+    assert set(osce.name_sources) == set(osce.names)
+    council = Institution.objects.get(acronym="PC")
+    assert set(council.names) == {"fr", "de", "it"}
+    assert (
+        Institution.objects.exclude(names={}).count()
+        + Organisation.objects.exclude(names={}).count()
+        == 14
+    )
+    assert (
+        sum(len(o.names) for o in Organisation.objects.all())
+        + sum(len(i.names) for i in Institution.objects.all())
+        == 37
+    )

@@ -89,7 +89,7 @@ class CommitmentPartInline:
 class SourceInline(CommitmentPartInline, admin.TabularInline):
     model = Source
     follow = "sources"
-    fields = ["url", "label", "language", "is_official", "position"]
+    fields = ["url", "label", "language", "kind", "position"]
 
 
 class CategoryAssignmentInline(CommitmentPartInline, admin.TabularInline):
@@ -527,19 +527,26 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
             return HttpResponseRedirect(request.get_full_path())
         return admin.ModelAdmin.changelist_view(self, request, extra_context)
 
-    # --- saving: one call into the service layer ---
+    # --- saving: the form's data, as plain values, handed to the service layer ---
 
     def save_model(self, request, obj, form, change):
-        """Nothing here: `save_related` hands the form and its inlines to the service."""
+        """Nothing here: `save_related` hands the form's data and its inlines' to the service."""
 
     def save_related(self, request, form, formsets, change):
-        result = services.save_form(
+        cleaned = form.cleaned_data
+        live = form.instance if change else None
+        result = services.save_commitment(
             user=request.user,
-            form=form,
-            formsets=formsets,
-            comment=form.cleaned_data.get("transition_comment", ""),
+            commitment=live.pk if live else None,
+            status=cleaned.get("status"),
+            publish_at=cleaned["publish_at"] if "publish_at" in cleaned else services.KEEP,
+            comment=cleaned.get("transition_comment", ""),
             correction=form.correction,
+            **submitted_data(form, formsets),
         )
+        if not change:
+            # The admin goes on with the object it built (its log entry, the redirect).
+            form.instance.pk = result.commitment.pk
         if result.outcome == policy.PENDING:
             self.message_user(
                 request,
@@ -551,6 +558,23 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
             )
         elif result.commitment.status == Status.PUBLISHED:
             self._warn_unpublished_links(request, result.commitment)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """What changed, from the submitted forms (the service saved the rows, not the
+        formsets, so the formsets' own record of saved objects does not exist)."""
+        if add:
+            return [{"added": {}}]
+        fields = [
+            str(form.fields[name].label or name)
+            for name in form.changed_data
+            if name not in ("loaded_version", "transition_comment")
+        ]
+        fields += [
+            str(formset.model._meta.verbose_name_plural)
+            for formset in formsets
+            if formset.has_changed()
+        ]
+        return [{"changed": {"fields": fields}}] if fields else []
 
     def log_change(self, request, obj, message):
         return admin.ModelAdmin.log_change(self, request, obj, message)
@@ -735,6 +759,32 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
             "rows": compare_pending_with_live(change, obj),
         }
         return TemplateResponse(request, "admin/catalog/compare.html", context)
+
+
+def submitted_data(form, formsets):
+    """The change form and its inline formsets as the service's plain keyword arguments:
+    `fields` (content fields by name), `themes`, and one list of rows per inline."""
+    cleaned = form.cleaned_data
+    data = {
+        "fields": {
+            field.name: cleaned[field.name]
+            for field in pending.CONTENT_FIELDS
+            if field.name in cleaned
+        },
+    }
+    if "themes" in cleaned:
+        data["themes"] = list(cleaned["themes"])
+    for formset in formsets:
+        follow = formset.fk.remote_field.get_accessor_name() if hasattr(formset, "fk") else None
+        if follow not in pending.INLINES:
+            continue
+        names = pending.INLINES[follow][2]
+        data[follow] = [
+            {name: row_form.cleaned_data.get(name) for name in names}
+            for row_form in formset.forms
+            if getattr(row_form, "cleaned_data", None) and not row_form.cleaned_data.get("DELETE")
+        ]
+    return data
 
 
 def unpublished_links(commitment):

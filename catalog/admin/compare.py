@@ -42,11 +42,14 @@ def _columns(model):
 
 
 def _summary(model, values, skip_attname):
-    """One related row as text, without the link back to the record being compared."""
+    """One related row as text, without the link back to the record being compared (nor
+    fields derived from others, such as a source's "official", which follows its kind)."""
     return " · ".join(
         _display(field, values.get(field.attname))
         for field in _columns(model)
-        if field.attname != skip_attname and values.get(field.attname) not in (None, "")
+        if field.attname != skip_attname
+        and field.editable
+        and values.get(field.attname) not in (None, "")
     )
 
 

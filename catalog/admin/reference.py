@@ -1,7 +1,16 @@
-"""Reference data: organisations, institutions, themes, categories (publishers curate them)."""
+"""Reference data: organisations, institutions, themes, categories (publishers curate them).
 
-from django.contrib import admin
+Every save, deletion and restore is a call into `catalog.editorial.reference` with the form's
+data as plain values; the service writes the revision and the log entry."""
 
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
+
+from .. import changes
+from ..editorial import reference
+from ..editorial.policy import Refused
 from ..export_resources import InstitutionExportResource
 from ..models import ActivityCategory, Institution, Organisation, Theme
 from ..resources import InstitutionResource
@@ -9,9 +18,69 @@ from .base import ConflictCheckedForm, HistoryAdmin
 from .imports import SafeImportExportMixin
 
 
-@admin.register(Organisation)
-class OrganisationAdmin(HistoryAdmin):
+class ReferenceAdmin(HistoryAdmin):
     form = ConflictCheckedForm
+
+    # The service makes the revisions: none of VersionAdmin's own around the views.
+    def add_view(self, request, form_url="", extra_context=None):
+        return admin.ModelAdmin.add_view(self, request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return admin.ModelAdmin.change_view(self, request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        return admin.ModelAdmin.changelist_view(self, request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (Refused, ValidationError) as refusal:
+            self.message_user(
+                request,
+                _("Nothing was saved: %(reasons)s") % {"reasons": " ".join(refusal.messages)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name in {field.name for field in self.model._meta.get_fields()}
+        }
+        saved = reference.save_reference(
+            user=request.user, model=self.model, record=obj.pk if change else None, fields=fields
+        )
+        obj.pk = saved.pk  # the admin goes on with its own object (redirect, messages)
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing here: the service saved the many-to-many fields with the record."""
+
+    def delete_model(self, request, obj):
+        reference.delete_reference(user=request.user, record=obj)
+
+    def delete_queryset(self, request, queryset):
+        with changes.atomic():  # one change set for the whole selection
+            for obj in queryset:
+                reference.delete_reference(user=request.user, record=obj)
+
+    # The service writes the log entries.
+    def log_addition(self, request, obj, message):
+        return None
+
+    def log_change(self, request, obj, message):
+        return None
+
+    def log_deletions(self, request, queryset):
+        return None
+
+    def restore(self, request, version, obj, comment):
+        self.check_restore(request, version, obj)
+        return reference.restore_reference(user=request.user, version=version, comment=comment)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ReferenceAdmin):
     list_display = ["name", "acronym", "founded_year", "headquarters", "is_primary"]
     search_fields = ["name", "acronym"]
     prepopulated_fields = {"slug": ["acronym"]}
@@ -19,8 +88,7 @@ class OrganisationAdmin(HistoryAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(SafeImportExportMixin, HistoryAdmin):
-    form = ConflictCheckedForm
+class InstitutionAdmin(SafeImportExportMixin, ReferenceAdmin):
     resource_classes = [InstitutionResource]
     export_resource_classes = [InstitutionExportResource]
     list_display = ["name", "acronym", "kind", "parent", "organisation"]
@@ -32,16 +100,14 @@ class InstitutionAdmin(SafeImportExportMixin, HistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(HistoryAdmin):
-    form = ConflictCheckedForm
+class ThemeAdmin(ReferenceAdmin):
     list_display = ["name", "position"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(ActivityCategory)
-class ActivityCategoryAdmin(HistoryAdmin):
-    form = ConflictCheckedForm
+class ActivityCategoryAdmin(ReferenceAdmin):
     list_display = ["name", "position"]
     search_fields = ["name", "scope_note"]
     prepopulated_fields = {"slug": ["name"]}

@@ -167,6 +167,7 @@ class CommitmentRepresentation:
                     "url": source.url,
                     "label": source.display_label,
                     "language": source.language,
+                    "kind": source.kind,
                     "is_official": source.is_official,
                 }
                 for source in commitment.sources.all()

@@ -165,6 +165,7 @@ _COMMITMENT = {
             "url": "https://www.osce.org/mc/23078",
             "label": "osce.org",
             "language": "en",
+            "kind": "official",
             "is_official": True,
         }
     ],

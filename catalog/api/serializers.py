@@ -228,7 +228,7 @@ class SourceSerializer(DescribedModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["url", "label", "language", "is_official"]
+        fields = ["url", "label", "language", "kind", "is_official"]
 
 
 class OutgoingRelationSerializer(DescribedModelSerializer):

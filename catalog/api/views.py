@@ -139,7 +139,7 @@ class CommitmentViewSet(CatalogueViewSet):
                     "category_assignments",
                     CategoryAssignment.objects.select_related("category"),
                 ),
-                Prefetch("sources", Source.objects.all()),
+                Prefetch("sources", Source.objects.public()),
             )
             .newest_first()
         )

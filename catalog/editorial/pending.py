@@ -12,6 +12,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.text import capfirst
 
 from ..models import CategoryAssignment, Commitment, CommitmentRelation, Source
 
@@ -28,7 +29,7 @@ INLINES = {
     "sources": (
         Source,
         "commitment",
-        ["url", "label", "language", "is_official", "position"],
+        ["url", "label", "language", "kind", "position"],
         ("url",),
     ),
     "category_assignments": (
@@ -83,33 +84,73 @@ def snapshot(commitment):
     return data
 
 
-def from_forms(form, formsets):
-    """Pending data from a validated change form and its inline formsets."""
-    cleaned = form.cleaned_data
-    fields = {}
-    for field in CONTENT_FIELDS:
-        if field.name in cleaned:
-            value = cleaned[field.name]
-            fields[field.attname] = value.pk if isinstance(value, models.Model) else value
-        else:
-            fields[field.attname] = field.value_from_object(form.instance)
-    data = {
-        "fields": _jsonable(fields),
-        "themes": sorted(theme.pk for theme in cleaned.get("themes", [])),
-    }
-    for formset in formsets:
-        follow = formset.fk.remote_field.get_accessor_name() if hasattr(formset, "fk") else None
-        if follow not in INLINES:
-            continue
-        model, _link, names, _key = INLINES[follow]
-        rows = []
-        for row_form in formset.forms:
-            row_data = getattr(row_form, "cleaned_data", None)
-            if not row_data or row_data.get("DELETE"):
-                continue
-            rows.append(_row(model, names, row_data.get))
-        data[follow] = rows
+def normalise(parts):
+    """Plain data in the stored form: fields and row values keyed by attname (a foreign key
+    given by name, as a record or as its id, becomes the id), JSON-ready values.
+
+    `parts` has any of the keys "fields" ({name or attname: value}), "themes" (records or ids)
+    and one per inline (a list of rows, each {name or attname: value}); missing keys stay
+    missing (the caller keeps what the record has)."""
+    data = {}
+    if "fields" in parts:
+        data["fields"] = _jsonable(
+            {_attname(Commitment, name): _value(value) for name, value in parts["fields"].items()}
+        )
+    if "themes" in parts:
+        data["themes"] = sorted({_value(theme) for theme in parts["themes"] or ()})
+    for follow, (model, _link, names, _key) in INLINES.items():
+        if follow in parts:
+            data[follow] = [
+                _jsonable(
+                    {
+                        model._meta.get_field(name).attname: _value(
+                            row.get(name, row.get(model._meta.get_field(name).attname))
+                        )
+                        for name in names
+                        if name in row or model._meta.get_field(name).attname in row
+                    }
+                )
+                for row in parts[follow] or ()
+            ]
     return data
+
+
+def _attname(model, name):
+    field = model._meta.get_field(name)
+    if field.name in WORKFLOW_FIELDS or field not in CONTENT_FIELDS:
+        raise ValueError(f"“{name}” is not a content field of {model.__name__}.")
+    return field.attname
+
+
+def _value(value):
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def merged(base, parts):
+    """`base` (stored data) with the parts given replacing its own; fields merge one by one."""
+    data = {key: value for key, value in base.items() if key != "fields"}
+    data["fields"] = {**base.get("fields", {}), **parts.get("fields", {})}
+    data.update({key: value for key, value in parts.items() if key != "fields"})
+    return data
+
+
+def changed_labels(before, after):
+    """Labels of the fields and row lists that differ between two stored versions."""
+    labels = []
+    old_fields, new_fields = before.get("fields", {}), after.get("fields", {})
+    for field in CONTENT_FIELDS:
+        if old_fields.get(field.attname) != new_fields.get(field.attname):
+            labels.append(str(capfirst(field.verbose_name)))
+    if sorted(before.get("themes", [])) != sorted(after.get("themes", [])):
+        labels.append(str(capfirst(Commitment._meta.get_field("themes").verbose_name)))
+    for follow, (model, _link, _names, _key) in INLINES.items():
+        if _rows_key(before.get(follow, [])) != _rows_key(after.get(follow, [])):
+            labels.append(str(capfirst(model._meta.verbose_name_plural)))
+    return labels
+
+
+def _rows_key(rows):
+    return sorted(json.dumps(row, sort_keys=True) for row in rows)
 
 
 def from_version_parts(field_dict, inline_dicts):
@@ -139,15 +180,19 @@ def _to_python(model, row):
     return values
 
 
-def build(commitment, data):
-    """An unsaved copy of `commitment` carrying the pending version (for preview, diff and
-    validation). Its rows are unsaved instances, set as prefetched results so templates that
+def build(commitment, data, **workflow):
+    """An unsaved copy of `commitment` (None or an unsaved record for a new one) carrying the
+    pending version (for preview, diff and validation), with `workflow` (status, publish_at)
+    when given. Its rows are unsaved instances, set as prefetched results so templates that
     call `.themes.all` or `.sources.all` read the pending version and not the database."""
     from ..models import Theme
 
-    copy = Commitment.objects.get(pk=commitment.pk)
+    saved = commitment is not None and commitment.pk is not None
+    copy = Commitment.objects.get(pk=commitment.pk) if saved else Commitment()
     for attname, value in _to_python(Commitment, data.get("fields", {})).items():
         setattr(copy, attname, value)
+    for name, value in workflow.items():
+        setattr(copy, name, value)
     cache = {"themes": _result(Theme.objects.filter(pk__in=data.get("themes", [])))}
     for follow, (model, link, _names, _key) in INLINES.items():
         rows = []
@@ -160,10 +205,14 @@ def build(commitment, data):
     copy.public_outgoing = [
         row for row in cache["outgoing_relations"] if row.target_id and row.target.is_public
     ]
-    copy.public_incoming = list(
-        CommitmentRelation.objects.filter(
-            target=commitment, source__in=Commitment.objects.published()
-        ).select_related("source")
+    copy.public_incoming = (
+        list(
+            CommitmentRelation.objects.filter(
+                target=commitment, source__in=Commitment.objects.published()
+            ).select_related("source")
+        )
+        if saved
+        else []
     )
     return copy
 
@@ -174,9 +223,9 @@ def _result(queryset, rows=None):
     return queryset
 
 
-def validate(commitment, data):
+def validate(commitment, data, **workflow):
     """Raise ValidationError when the pending version could not be saved as the live record."""
-    copy = build(commitment, data)
+    copy = build(commitment, data, **workflow)
     errors = {}
     try:
         copy.full_clean(validate_unique=True)
@@ -193,7 +242,12 @@ def validate(commitment, data):
             if natural in seen:
                 errors.setdefault(follow, []).append(f"Duplicate row: {natural}")
             seen.add(natural)
-            if follow == "outgoing_relations" and item.target_id == commitment.pk:
+            if (
+                follow == "outgoing_relations"
+                and commitment is not None
+                and commitment.pk is not None
+                and item.target_id == commitment.pk
+            ):
                 errors.setdefault(follow, []).append("A commitment cannot be related to itself.")
     if errors:
         raise ValidationError(errors)
@@ -201,8 +255,9 @@ def validate(commitment, data):
 
 
 def apply(commitment, data):
-    """Write the pending version onto the live record (inside the caller's transaction)."""
-    copy = validate(commitment, data)
+    """Write the pending version onto the live record, or onto a new unsaved one (inside the
+    caller's transaction). The record's own status and schedule are kept."""
+    copy = validate(commitment, data, status=commitment.status, publish_at=commitment.publish_at)
     for field in CONTENT_FIELDS:
         setattr(commitment, field.attname, getattr(copy, field.attname))
     commitment.save()

@@ -1,4 +1,5 @@
-"""The one editorial policy: who may do what to a commitment in which status.
+"""The one editorial policy: who may do what to a commitment in which status, and to
+reference data (the "reference" column).
 
 Every write path (change form, add form, list actions, import, revert, recover, pending
 changes) asks `decide()` or `require()`; the admin only *displays* what they allow. The table
@@ -58,6 +59,10 @@ DRAFT, IN_REVIEW, PUBLISHED, ARCHIVED = (
     Status.ARCHIVED,
 )
 STATUSES = (DRAFT, IN_REVIEW, PUBLISHED, ARCHIVED)
+# Reference data (organisations, institutions, themes, categories) has no workflow: its rows
+# use this column. Records that belong to a commitment (sources, evidence, relations) follow
+# the commitment's status.
+REFERENCE = "reference"
 
 _BOTH = {E: ALLOW, P: ALLOW}
 _PUB = {P: ALLOW}
@@ -65,8 +70,14 @@ _REVIEWED = {E: PENDING, P: PENDING}
 
 # POLICY[action][status][role] -> outcome. Anything not listed is DENY.
 POLICY = {
-    Action.CREATE: {DRAFT: _BOTH, IN_REVIEW: _BOTH, PUBLISHED: _PUB},
-    Action.EDIT: {DRAFT: _BOTH, IN_REVIEW: _BOTH, PUBLISHED: _REVIEWED, ARCHIVED: _PUB},
+    Action.CREATE: {DRAFT: _BOTH, IN_REVIEW: _BOTH, PUBLISHED: _PUB, REFERENCE: _PUB},
+    Action.EDIT: {
+        DRAFT: _BOTH,
+        IN_REVIEW: _BOTH,
+        PUBLISHED: _REVIEWED,
+        ARCHIVED: _PUB,
+        REFERENCE: _PUB,
+    },
     Action.CORRECT: {PUBLISHED: _PUB},
     Action.SUBMIT: {DRAFT: _BOTH},
     Action.PUBLISH: {DRAFT: _PUB, IN_REVIEW: _PUB},
@@ -83,7 +94,13 @@ POLICY = {
         ARCHIVED: _PUB,
     },
     Action.RECOVER: {DRAFT: _BOTH, IN_REVIEW: _BOTH, PUBLISHED: _PUB, ARCHIVED: _PUB},
-    Action.DELETE: {DRAFT: _PUB, IN_REVIEW: _PUB, PUBLISHED: _PUB, ARCHIVED: _PUB},
+    Action.DELETE: {
+        DRAFT: _PUB,
+        IN_REVIEW: _PUB,
+        PUBLISHED: _PUB,
+        ARCHIVED: _PUB,
+        REFERENCE: _PUB,
+    },
     Action.SUBMIT_CHANGES: {PUBLISHED: _BOTH},
     Action.APPROVE_CHANGES: {PUBLISHED: _PUB},
     Action.REJECT_CHANGES: {PUBLISHED: _PUB},
@@ -135,6 +152,8 @@ def transition_action(from_status, to_status):
 
 
 def status_label(status):
+    if status == REFERENCE:
+        return str(_("reference data"))
     return Status(status).label if status in Status.values else str(status)
 
 
@@ -196,6 +215,11 @@ def refusal_message(action, status, record=None):
         )
     if action in (Action.APPROVE_CHANGES, Action.REJECT_CHANGES, Action.CORRECT):
         return subject + _("Only publishers can approve, reject or correct a published record.")
+    if status == REFERENCE:
+        return subject + _(
+            "Only publishers can add, change or delete organisations, institutions, themes "
+            "and categories."
+        )
     if action is Action.DELETE:
         return subject + _("Only publishers can delete records.")
     return subject + _("“%(status)s” records cannot be changed this way by you (%(action)s).") % {

@@ -1,25 +1,27 @@
 """The editorial service layer: the only code that changes a commitment's content or state.
 
-Every function takes explicit keyword arguments (`user`, `comment`, …), asks the one policy
-(`policy.require`) for every record it writes, and runs in one transaction with one
-django-reversion revision per record and a workflow-log entry (`StatusChange`) for every
-record whose status changes. The admin, the import resources and the management commands
-call these functions and hold no editorial rules of their own.
+Every function takes plain data as keyword arguments (`user`, `fields`, `themes`, `comment`,
+…; never a form), asks the one policy (`policy.require`) for every record it writes, and runs
+in one `changes.atomic()` transaction with one django-reversion revision per record, a
+workflow-log entry (`StatusChange`) for every record whose status changes (and for every other
+record a write changes along the way), and `changes.record()` of what it changed, so the
+search index, the public state and the follow-up tasks follow in one step. The admin, the
+import resources and the management commands call these functions and hold no editorial
+rules of their own.
 """
 
 import contextlib
 from dataclasses import dataclass, field
 
 import reversion
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
+from django_tasks import task
 
-from .. import caching, search
+from .. import changes
 from ..models import Commitment, CommitmentRelation, PendingChange, StatusChange
 from . import history, pending
 from .policy import (
@@ -59,7 +61,7 @@ def same_moment(first, second):
 @contextlib.contextmanager
 def _revision(*, user, comment):
     """One transaction, one revision (the caller adds exactly one record to it)."""
-    with transaction.atomic(), reversion.create_revision():
+    with changes.atomic(), reversion.create_revision():
         if user is not None:
             reversion.set_user(user)
         reversion.set_comment(comment)
@@ -93,11 +95,9 @@ def describe(from_status, commitment, comment=""):
     return f"{text}: {comment.strip()}" if comment and comment.strip() else text
 
 
-def _after_live_change(ids):
-    """Search index and cached aggregates follow every live change."""
-    search.refresh(ids)
-    caching.new_catalogue_version()
-    transaction.on_commit(caching.new_catalogue_version)
+def _changed(ids, *statuses):
+    """Record live changes of these commitments (public when a status given is published)."""
+    changes.record(commitments=ids, public=changes.is_public_status(*statuses))
 
 
 def _check_status_change(
@@ -154,92 +154,103 @@ def check_form_change(
     return outcome
 
 
-# --- the change and add forms ----------------------------------------------------------
+# --- creating and editing a record -------------------------------------------------------
 
 
-def save_form(*, user, form, formsets, comment="", correction=False):
-    """Save the admin change or add form of a commitment (with its inline formsets).
+def save_commitment(
+    *,
+    user,
+    commitment=None,
+    status=None,
+    publish_at=KEEP,
+    fields=None,
+    themes=None,
+    sources=None,
+    category_assignments=None,
+    outgoing_relations=None,
+    comment="",
+    correction=False,
+):
+    """Create a commitment (`commitment=None`) or edit one, from plain data.
+
+    `fields` maps content field names to values (a related record or its id); `themes` lists
+    themes (records or ids); `sources`, `category_assignments` and `outgoing_relations` list
+    rows as {field name: value}. What is not given keeps its current value (a new record: its
+    default); rows given replace the record's rows, matched by their natural key (source: url;
+    evidence: category; relation: target and kind), so rows that did not change keep their ids.
+    `status` and `publish_at` are the record's workflow fields (not given: unchanged).
 
     A new record or an editable one is written at once; an edit of a published record
     becomes pending changes (the live record is untouched) unless a publisher makes an
-    explicit immediate correction (`correction=True`, comment required).
+    explicit immediate correction (`correction=True`, comment required). Raises Refused when
+    the policy forbids it and ValidationError when the version is invalid (nothing written).
     """
-    instance = form.instance
-    with transaction.atomic():
+    parts = {
+        name: value
+        for name, value in (
+            ("fields", fields),
+            ("themes", themes),
+            ("sources", sources),
+            ("category_assignments", category_assignments),
+            ("outgoing_relations", outgoing_relations),
+        )
+        if value is not None
+    }
+    given = pending.normalise(parts)
+    with changes.atomic():
         live = (
-            Commitment.objects.select_for_update().filter(pk=instance.pk).first()
-            if instance.pk
+            Commitment.objects.select_for_update().filter(pk=_pk(commitment)).first()
+            if commitment is not None
             else None
         )
+        if commitment is not None and live is None:
+            raise Refused(_("This record no longer exists."))
         old_status = live.status if live else None
         old_publish_at = live.publish_at if live else None
+        new_status = status if status is not None else (old_status or Status.DRAFT)
+        new_publish_at = old_publish_at if publish_at is KEEP else publish_at
         outcome = check_form_change(
             user,
             old_status=old_status,
-            new_status=instance.status,
+            new_status=new_status,
             old_publish_at=old_publish_at,
-            new_publish_at=instance.publish_at,
+            new_publish_at=new_publish_at,
             comment=comment,
             correction=correction,
         )
+        change = PendingChange.objects.filter(commitment=live).first() if live else None
+        before = change.data if change else (pending.snapshot(live) if live else {})
+        data = pending.merged(before, given)
         if outcome is PENDING:
-            for formset in formsets:
-                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            save_pending(user=user, commitment=live, data=pending.from_forms(form, formsets))
+            save_pending(user=user, commitment=live, data=data)
             return Result(live, PENDING)
-        # The form showed the pending version (inlines as new rows around a stand-in): its
-        # rows replace the live ones by natural key, and the pending changes are used up.
-        from_pending = live is not None and any(
-            getattr(formset, "instance", None) is not None and formset.instance.pk is None
-            for formset in formsets
-        )
-        data = pending.from_forms(form, formsets) if from_pending else None
+        record = live or Commitment(created_by=user)
+        record.status, record.publish_at, record.updated_by = new_status, new_publish_at, user
         with _revision(user=user, comment=""):
-            if live is None:
-                instance.created_by = user
-            instance.updated_by = user
-            instance.save()
-            form.save_m2m()
-            if from_pending:
-                pending.apply_inlines(instance, data)
-                for formset in formsets:
-                    formset.new_objects, formset.changed_objects = [], []
-                    formset.deleted_objects = []
-            else:
-                for formset in formsets:
-                    formset.instance = instance
-                    formset.save()
-            if live is not None:
-                PendingChange.objects.filter(commitment=instance).delete()
-            reversion.add_to_revision(instance)
-            status_changed = old_status != instance.status
-            schedule_changed = not same_moment(old_publish_at, instance.publish_at)
+            pending.apply(record, data)
+            if change is not None:
+                change.delete()
+            reversion.add_to_revision(record)
+            status_changed = old_status != record.status
+            schedule_changed = not same_moment(old_publish_at, record.publish_at)
             text = comment
             if correction:
                 text = _("Immediate correction: %(comment)s") % {"comment": comment.strip()}
             if status_changed or schedule_changed or (text or "").strip():
-                _log(instance, from_status=old_status, user=user, comment=text)
+                _log(record, from_status=old_status, user=user, comment=text)
+            labels = pending.changed_labels(before, data) if live else []
+            message = (_("Changed %(fields)s.") % {"fields": ", ".join(labels)}) if labels else ""
             reversion.set_comment(
-                (
-                    form_change_message(form, formsets) + " " + describe(old_status, instance, text)
-                ).strip()
+                (message + " " + describe(old_status, record, text)).strip()
                 if (status_changed or schedule_changed or text)
-                else form_change_message(form, formsets)
+                else message
             )
-        _after_live_change([instance.pk])
-    return Result(instance, ALLOW)
+            _changed([record.pk], old_status, record.status)
+    return Result(record, ALLOW)
 
 
-def form_change_message(form, formsets):
-    if not form.instance.pk or not form.changed_data:
-        changed = []
-    else:
-        changed = [
-            str(form.fields[name].label or name)
-            for name in form.changed_data
-            if name not in ("loaded_version", "transition_comment")
-        ]
-    return (_("Changed %(fields)s.") % {"fields": ", ".join(changed)}) if changed else ""
+def _pk(commitment):
+    return commitment.pk if isinstance(commitment, Commitment) else commitment
 
 
 # --- status changes (list actions, buttons) --------------------------------------------
@@ -247,7 +258,7 @@ def form_change_message(form, formsets):
 
 def transition(commitment, to_status, *, user, comment="", publish_at=KEEP):
     """Move one commitment to another status (optionally setting its schedule)."""
-    with transaction.atomic():
+    with changes.atomic():
         current = Commitment.objects.select_for_update().get(pk=commitment.pk)
         old_status, old_publish_at = current.status, current.publish_at
         new_publish_at = old_publish_at if publish_at is KEEP else publish_at
@@ -269,17 +280,17 @@ def transition(commitment, to_status, *, user, comment="", publish_at=KEEP):
             reversion.add_to_revision(current)
             _log(current, from_status=old_status, user=user, comment=comment)
             reversion.set_comment(describe(old_status, current, comment))
-        _after_live_change([current.pk])
+        _changed([current.pk], old_status, current.status)
     return current
 
 
 def transition_many(commitments, to_status, *, user, comment=""):
     """All or nothing, one revision per record: when one record cannot move, none moves."""
     refusals, moved = [], []
-    with transaction.atomic():
+    with changes.atomic():
         for commitment in commitments:
             try:
-                with transaction.atomic():
+                with changes.atomic():
                     moved.append(transition(commitment, to_status, user=user, comment=comment))
             except ValidationError as error:
                 message = " ".join(error.messages)
@@ -292,13 +303,16 @@ def transition_many(commitments, to_status, *, user, comment=""):
 
 def delete(commitments, *, user):
     """Delete records (publishers); each keeps a last revision so it can be recovered."""
-    with transaction.atomic():
+    with changes.atomic():
         for commitment in commitments:
             require(user, Action.DELETE, commitment.status, record=commitment)
         for commitment in commitments:
             with _revision(user=user, comment=_("Deleted")):
                 reversion.add_to_revision(commitment)
             neighbours = _incoming(commitment.pk)
+            changes.record(
+                deleted=[commitment.pk], public=changes.is_public_status(commitment.status)
+            )
             commitment.delete()
             # The relations other records had to it went with it: say so in their history.
             for other in Commitment.objects.filter(
@@ -394,7 +408,7 @@ def revert(*, user, commitment, version, comment=""):
     """
     when = localize(timezone.localtime(version.revision.date_created))
     text = comment.strip() or _("Reverted to the revision of %(when)s.") % {"when": when}
-    with transaction.atomic():
+    with changes.atomic():
         live = Commitment.objects.select_for_update().get(pk=commitment.pk)
         outcome = check_revert(user=user, commitment=live, version=version)
         if outcome is PENDING:
@@ -415,7 +429,7 @@ def revert(*, user, commitment, version, comment=""):
                 _log(obj, from_status=live.status, user=user, comment=text)
             reversion.set_comment(describe(live.status, obj, text))
         others = _log_touched_neighbours(user=user, record=obj, before=neighbours, text=text)
-        _after_live_change([obj.pk, *others])
+        _changed([obj.pk, *others], live.status, obj.status)
     return Result(obj, ALLOW, warnings)
 
 
@@ -435,7 +449,7 @@ def check_recover(*, user, version):
 def recover(*, user, version):
     """Bring back a deleted record from its last revision, with its inlines and its
     relations in both directions."""
-    with transaction.atomic():
+    with changes.atomic():
         check_recover(user=user, version=version)
         text = _("Recovered after deletion.")
         with _revision(user=user, comment=""):
@@ -446,7 +460,7 @@ def recover(*, user, version):
             _log(obj, from_status=None, user=user, comment=text)
             reversion.set_comment(describe(None, obj, text))
         others = _log_touched_neighbours(user=user, record=obj, before=set(), text=text)
-        _after_live_change([obj.pk, *others])
+        _changed([obj.pk, *others], obj.status)
     return Result(obj, ALLOW, warnings)
 
 
@@ -502,18 +516,42 @@ def plan_import_row(*, user, before, choice, file_status, file_publish_at, recor
     return file_status, file_publish_at
 
 
-@contextlib.contextmanager
-def imported_row(*, user, file_name):
-    """One transaction and one revision for one imported row (the record it saves)."""
-    with _revision(
-        user=user, comment=_("Imported from %(file)s") % {"file": file_name or _("a file")}
-    ):
-        yield
-
-
-def log_import(*, user, commitment, from_status):
-    if from_status != commitment.status:
-        _log(commitment, from_status=from_status, user=user, comment=_("Imported"))
+def import_commitment(
+    *, user, commitment=None, fields, themes=None, status, publish_at=None, file_name=""
+):
+    """Write one imported row onto a new record (`commitment=None`) or an existing one, with
+    the status and schedule `plan_import_row` gave it: one revision, a log entry when the
+    status changes, one change set. An existing record's pending changes are left alone."""
+    given = pending.normalise(
+        {"fields": fields, **({"themes": themes} if themes is not None else {})}
+    )
+    with changes.atomic():
+        live = (
+            Commitment.objects.select_for_update().filter(pk=_pk(commitment)).first()
+            if commitment is not None
+            else None
+        )
+        before = (live.status, live.publish_at) if live else None
+        plan_import_row(
+            user=user,
+            before=before,
+            choice=IMPORT_FROM_FILE,
+            file_status=status,
+            file_publish_at=publish_at,
+            record=live or fields.get("slug"),
+        )
+        data = pending.merged(pending.snapshot(live) if live else {}, given)
+        record = live or Commitment(created_by=user)
+        record.status, record.publish_at, record.updated_by = status, publish_at, user
+        text = _("Imported from %(file)s") % {"file": file_name or _("a file")}
+        with _revision(user=user, comment=text):
+            pending.apply(record, data)
+            reversion.add_to_revision(record)
+            old_status = before[0] if before else None
+            if old_status != record.status:
+                _log(record, from_status=old_status, user=user, comment=_("Imported"))
+            _changed([record.pk], old_status, record.status)
+    return record
 
 
 # --- pending changes of a published record ---------------------------------------------
@@ -563,7 +601,6 @@ def save_pending(*, user, commitment, data):
                 change.state = State.EDITING
                 change.approve_at = None
             change.save()
-    _schedule_changed()
     return change
 
 
@@ -609,7 +646,6 @@ def reject_changes(*, user, commitment, comment):
             user=user,
             comment=_("Changes rejected: %(comment)s") % {"comment": comment.strip()},
         )
-    _schedule_changed()
     return change
 
 
@@ -617,7 +653,7 @@ def approve_changes(*, user, commitment, comment="", approve_at=None, now=None):
     """Apply the pending changes to the live record (one revision, one log entry), or
     schedule that for `approve_at`. A version that fails validation changes nothing."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with changes.atomic():
         live = Commitment.objects.select_for_update().get(pk=commitment.pk)
         require(user, Action.APPROVE_CHANGES, live.status, record=live)
         change = _pending_for_update(live)
@@ -635,10 +671,9 @@ def approve_changes(*, user, commitment, comment="", approve_at=None, now=None):
                 comment=_("Changes approved, going live at %(when)s. %(comment)s")
                 % {"when": localize(timezone.localtime(approve_at)), "comment": comment.strip()},
             )
-            _schedule_changed()
+            changes.record(follow_up=apply_due_approvals, run_after=approve_at)
             return Result(live, PENDING)
         _apply(live, change, user=user, comment=comment)
-    _schedule_changed()
     return Result(live, ALLOW)
 
 
@@ -651,7 +686,7 @@ def _apply(live, change, *, user, comment):
         reversion.add_to_revision(live)
         _log(live, from_status=live.status, user=user, comment=text)
         change.delete()
-    _after_live_change([live.pk])
+        _changed([live.pk], live.status)
 
 
 def discard_changes(*, user, commitment):
@@ -659,49 +694,17 @@ def discard_changes(*, user, commitment):
         live = Commitment.objects.select_for_update().get(pk=commitment.pk)
         require(user, Action.EDIT, live.status, record=live)
         _pending_for_update(live).delete()
-    _schedule_changed()
 
 
-# Scheduled approvals take effect with no background job: the first request after their time
-# applies them (catalog.editorial.middleware). The next due time is kept in the cache (no
-# expiry), written by every write that schedules or unschedules, so a public request costs one
-# cache read and no query. Should the cache lose it (flushed, restarted without Redis), the
-# next admin request or `manage.py apply_due_changes` finds it again in the database.
-NEXT_DUE_KEY = "editorial:next-approval"
-NOTHING_DUE = "none"
+# Scheduled approvals are applied by a task (`apply_due_approvals`): enqueued for the moment
+# an approval is scheduled, and run every minute by the scheduler in case that one was lost.
+# The database is the truth: the task asks it what is due; nothing is kept in a cache and no
+# request applies anything.
 
 
-def _compute_next_due():
-    moment = PendingChange.objects.filter(state=State.SCHEDULED).aggregate(m=Min("approve_at"))["m"]
-    value = moment.timestamp() if moment else NOTHING_DUE
-    cache.set(NEXT_DUE_KEY, value, None)
-    return value
-
-
-def _schedule_changed():
-    _compute_next_due()
-    transaction.on_commit(_compute_next_due)
-
-
-def next_due(*, ask_database=False):
-    """The next scheduled approval time (a timestamp) or None."""
-    value = cache.get(NEXT_DUE_KEY)
-    if value is None and ask_database:
-        value = _compute_next_due()
-    return None if value in (None, NOTHING_DUE) else value
-
-
-def assume_nothing_due():
-    """Tell the cache nothing is scheduled (right after it was emptied, in tests)."""
-    cache.set(NEXT_DUE_KEY, NOTHING_DUE, None)
-
-
-def apply_due_changes(now=None, *, ask_database=True):
+def apply_due_changes(now=None):
     """Apply every scheduled approval whose time has come; returns how many."""
     now = now or timezone.now()
-    due = next_due(ask_database=ask_database)
-    if due is None or due > now.timestamp():
-        return 0
     applied = 0
     ids = PendingChange.objects.filter(state=State.SCHEDULED, approve_at__lte=now).values_list(
         "commitment_id", flat=True
@@ -717,7 +720,7 @@ def apply_due_changes(now=None, *, ask_database=True):
                 continue
             live = Commitment.objects.select_for_update().get(pk=commitment_id)
             try:
-                with transaction.atomic():
+                with changes.atomic():
                     _apply(live, change, user=change.reviewed_by, comment=change.review_comment)
                     applied += 1
             except ValidationError as error:
@@ -727,8 +730,13 @@ def apply_due_changes(now=None, *, ask_database=True):
                 }
                 change.approve_at = None
                 change.save()
-    _schedule_changed()
     return applied
+
+
+@task()
+def apply_due_approvals():
+    """Background task: apply the scheduled approvals whose time has come."""
+    return apply_due_changes()
 
 
 # --- suggested corrections --------------------------------------------------------------

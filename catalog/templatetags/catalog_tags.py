@@ -6,13 +6,11 @@ from urllib.parse import unquote, urlsplit
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from catalog import caching, search
+from catalog import caching, citations, search
 
 register = template.Library()
 
@@ -48,18 +46,6 @@ def fragment(parser, token):
 
 # Characters that could close the <script> element or open a comment inside it.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-_BIBTEX_ESCAPES = {
-    ord("\\"): r"\textbackslash{}",
-    ord("{"): r"\{",
-    ord("}"): r"\}",
-    ord("&"): r"\&",
-    ord("%"): r"\%",
-    ord("$"): r"\$",
-    ord("#"): r"\#",
-    ord("_"): r"\_",
-    ord("~"): r"\textasciitilde{}",
-    ord("^"): r"\textasciicircum{}",
-}
 
 
 @register.simple_tag(takes_context=True)
@@ -160,89 +146,46 @@ def absolute_url(context, path):
     return context["request"].build_absolute_uri(path)
 
 
-def _author(commitment):
-    body = commitment.adopting_body
-    if body is None:
-        return commitment.organisation.name
-    acronym = commitment.organisation.acronym
-    return body.name if body.name.startswith(acronym) else f"{acronym} {body.name}"
+@register.simple_tag(takes_context=True)
+def record_citation(context, commitment, version=None, version_url=None):
+    """The record's `catalog.citations.Citation` (use with `as`), the official text's file
+    address included when the page knows it (`citation_pdf_url`)."""
+    citation = citations.citation_for(
+        commitment,
+        request=context["request"],
+        version=version,
+        version_url=version_url,
+        # A page showing a stored version names that version's official address.
+        official_url=context.get("citation_official_url"),
+    )
+    pdf_url = context.get("citation_pdf_path")
+    if pdf_url:
+        citation.pdf_url = context["request"].build_absolute_uri(pdf_url)
+    return citation
 
 
-def _adopted(commitment):
-    if commitment.adopted_on:
-        return date_format(commitment.adopted_on, "j F Y")
-    return str(commitment.year)
+@register.filter
+def cite(citation, style):
+    """The citation written in one of `catalog.citations.FORMATS` (text, bibtex, ris, csl-json)."""
+    return citations.FORMATS[style](citation)
+
+
+@register.simple_tag
+def citation_meta(citation):
+    """The `citation_*` meta tags of a citation (Zotero, Google Scholar)."""
+    return format_html_join("\n  ", '<meta name="{}" content="{}">', citations.meta_tags(citation))
 
 
 @register.simple_tag(takes_context=True)
 def citation_text(context, commitment, version=None, version_url=None):
-    """A plain-text citation of the record, naming its page and last-reviewed date; with a
-    published `version`, that version's date and permanent address; always the accessed date."""
-    parts = [f"{_author(commitment)}."]
-    title = commitment.title
-    if commitment.symbol:
-        title = f"{title} ({commitment.symbol})"
-    parts.append(f"{title}.")
-    where = ", ".join(p for p in (commitment.place, _adopted(commitment)) if p)
-    parts.append(f"{where}.")
-    url = context["request"].build_absolute_uri(version_url or commitment.get_absolute_url())
-    if version:
-        parts.append(
-            _("OSCE Portal record, version of %(date)s: %(url)s")
-            % {"date": date_format(timezone.localtime(version.date), "j F Y"), "url": url}
-        )
-        if commitment.last_reviewed_on:
-            parts.append(
-                _("Last reviewed %(date)s.")
-                % {"date": date_format(commitment.last_reviewed_on, "j F Y")}
-            )
-    elif commitment.last_reviewed_on:
-        parts.append(
-            _("OSCE Portal record, last reviewed %(date)s: %(url)s")
-            % {"date": date_format(commitment.last_reviewed_on, "j F Y"), "url": url}
-        )
-    else:
-        parts.append(_("OSCE Portal record: %(url)s") % {"url": url})
-    parts.append(_("Accessed %(date)s.") % {"date": date_format(timezone.localdate(), "j F Y")})
-    return " ".join(parts)
-
-
-def _bibtex(value):
-    return str(value).translate(_BIBTEX_ESCAPES)
+    """A plain-text citation of the record (see `catalog.citations.text`)."""
+    return citations.text(record_citation(context, commitment, version, version_url))
 
 
 @register.simple_tag(takes_context=True)
 def citation_bibtex(context, commitment, version=None, version_url=None):
-    """A BibTeX @misc entry for the record (with a `version`: its date and permanent address);
-    `urldate` is the accessed date."""
-    fields = [
-        ("author", "{" + _bibtex(_author(commitment)) + "}"),
-        ("title", _bibtex(commitment.title)),
-        ("year", commitment.year),
-    ]
-    if commitment.symbol:
-        fields.append(("number", _bibtex(commitment.symbol)))
-    if commitment.adopted_on:
-        fields.append(("date", commitment.adopted_on.isoformat()))
-    if commitment.place:
-        fields.append(("address", _bibtex(commitment.place)))
-    fields.append(("howpublished", "OSCE Portal"))
-    fields.append(
-        (
-            "url",
-            context["request"].build_absolute_uri(version_url or commitment.get_absolute_url()),
-        )
-    )
-    fields.append(("urldate", timezone.localdate().isoformat()))
-    notes = []
-    if version:
-        notes.append(f"Version of {timezone.localtime(version.date).date().isoformat()}")
-    if commitment.last_reviewed_on:
-        notes.append(f"Last reviewed {commitment.last_reviewed_on.isoformat()}")
-    if notes:
-        fields.append(("note", "; ".join(notes)))
-    body = ",\n".join(f"  {name:<12} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{commitment.slug},\n{body}\n}}"
+    """A BibTeX @misc entry for the record (see `catalog.citations.bibtex`)."""
+    return citations.bibtex(record_citation(context, commitment, version, version_url))
 
 
 @register.simple_tag
@@ -307,7 +250,7 @@ def commitment_json_ld(context, commitment):
             }
             for theme in commitment.themes.all()
         ],
-        "sameAs": [source.url for source in commitment.sources.all() if source.is_official],
+        "sameAs": [source.url for source in commitment.sources.all() if source.kind == "official"],
     }
     if commitment.short_title:
         data["alternateName"] = commitment.short_title

@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from .. import caching, exports, search
+from .. import caching, exports, extensions, search
 from ..feeds import CommitmentFeed
 from ..filters import CommitmentFilterSet
 from ..models import (
@@ -18,6 +18,7 @@ from ..models import (
     Commitment,
     Organisation,
     RelationKind,
+    Source,
     Theme,
     published_commitment_count,
 )
@@ -161,8 +162,10 @@ class CommitmentListView(CleanQueryMixin, FilterView):
             # row of this search already in the fragment cache needs none.
             rows = list(page.object_list)
             marked = SimpleLazyObject(lambda: search.snippets(rows, query))
+            hits = SimpleLazyObject(lambda: extensions.search_hits(rows, query))
             for commitment in rows:
                 commitment.snippet = lazy_passage(marked, commitment.pk)
+                commitment.text_hits = SimpleLazyObject(lambda pk=commitment.pk: hits.get(pk, []))
             context["also_matching"] = search.vocabulary_groups(query)
         return context
 
@@ -249,7 +252,7 @@ class CommitmentDetailView(DetailView):
             queryset.select_related("organisation", "adopting_body", "adopting_body__parent")
             .prefetch_related(
                 "themes",
-                "sources",
+                Prefetch("sources", Source.objects.public()),
                 Prefetch(
                     "category_assignments",
                     CategoryAssignment.objects.select_related("category"),
@@ -274,6 +277,7 @@ class CommitmentDetailView(DetailView):
         from participation.history import published_versions
 
         context = {"relation_groups": relation_groups(record)}
+        context.update(extensions.record_page_context(record))
         versions = published_versions(record)
         if versions:
             context["current_version"] = versions[-1]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from catalog.models import Commitment
 from tests.api.conftest import ids, results
 from tests.factories import CommitmentFactory
+from tests.writes import move
 
 LIST_URL = "/api/v1/commitments/"
 # The request's savepoint pair (ATOMIC_REQUESTS): all a kept answer costs the database.
@@ -69,8 +70,7 @@ def test_a_publish_shows_in_the_list_at_once(client, commitment):
     draft = CommitmentFactory(slug="new-decision", year=2030, draft=True)
     assert ids(client.get(LIST_URL)) == ["countering-internet-use"]
 
-    draft.status = Commitment.Status.PUBLISHED
-    draft.save()
+    move(draft, Commitment.Status.PUBLISHED)
 
     assert ids(client.get(LIST_URL)) == ["new-decision", "countering-internet-use"]
     assert client.get(f"{LIST_URL}new-decision/").status_code == 200
@@ -81,8 +81,7 @@ def test_an_unpublish_shows_in_the_list_and_the_record_at_once(client, commitmen
     assert ids(client.get(LIST_URL)) == ["countering-internet-use"]
     assert client.get(detail).status_code == 200
 
-    commitment.status = Commitment.Status.ARCHIVED
-    commitment.save()
+    move(commitment, Commitment.Status.ARCHIVED)
 
     assert ids(client.get(LIST_URL)) == []
     assert client.get(detail).status_code == 404

@@ -61,8 +61,8 @@ def test_detail_embeds_categories_with_their_evidence(client, commitment):
 
 
 def test_detail_embeds_sources_official_first(client, commitment):
-    SourceFactory(commitment=commitment, url="https://example.org/copy", is_official=False)
-    SourceFactory(commitment=commitment, url="https://www.osce.org/mc/23078", is_official=True)
+    SourceFactory(commitment=commitment, url="https://example.org/copy", kind="copy")
+    SourceFactory(commitment=commitment, url="https://www.osce.org/mc/23078", kind="official")
 
     sources = client.get(detail_url(commitment.slug)).json()["sources"]
 

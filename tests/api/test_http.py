@@ -2,6 +2,7 @@ import pytest
 from django.utils.http import http_date
 
 from tests.factories import CommitmentFactory
+from tests.writes import move
 
 LIST_URL = "/api/v1/commitments/"
 
@@ -61,8 +62,7 @@ def test_publishing_a_record_changes_the_etag(client, commitment):
 def test_unpublishing_a_record_changes_the_etag(client, commitment):
     other = CommitmentFactory(slug="to-withdraw", year=1999)
     etag = client.get(LIST_URL)["ETag"]
-    other.status = other.Status.ARCHIVED
-    other.save()
+    move(other, other.Status.ARCHIVED)
 
     assert client.get(LIST_URL, headers={"If-None-Match": etag}).status_code == 200
 

@@ -16,6 +16,7 @@ from tests.factories import (
     SourceFactory,
     ThemeFactory,
 )
+from tests.writes import correct
 
 ENDPOINTS = ["commitments", "institutions", "organisations", "themes", "categories"]
 
@@ -139,8 +140,7 @@ def test_list_rows_follow_a_change_at_once(client, db):
     url = "/api/v1/commitments/"
     assert client.get(url).json()["results"][0]["title"] == "Decision as first adopted"
     assert client.get(url).json()["results"][0]["title"] == "Decision as first adopted"
-    commitment.title = "Decision as corrected"
-    commitment.save()
+    correct(commitment, title="Decision as corrected")
     assert client.get(url).json()["results"][0]["title"] == "Decision as corrected"
     # The links keep the format parameter: a CSV page's rows are not a JSON page's.
     rows = client.get(url, {"format": "json"}).json()["results"]

@@ -90,7 +90,7 @@ def edge_cases(seed):
     )
     CommitmentRelationFactory(source=full, target=bare, kind="supersedes", note="In part.")
     CommitmentRelationFactory(source=full, target=CommitmentFactory(draft=True))
-    SourceFactory(commitment=full, url="https://www.example.org/x", label="", is_official=False)
+    SourceFactory(commitment=full, url="https://www.example.org/x", label="", kind="copy")
     CategoryAssignmentFactory(commitment=full, source_url="https://example.org/evidence")
     CategoryAssignmentFactory(commitment=bare, note="", source_url="")
 

@@ -63,7 +63,8 @@ PAGES = {
     "matrix": (lambda c: reverse("catalog:matrix"), 5),
     "matrix_by_theme": (lambda c: reverse("catalog:matrix") + "?theme=grown-theme", 7),
     "about": (lambda c: reverse("catalog:about"), 4),
-    "sitemap": (lambda c: "/sitemap.xml", 10),
+    # One more for the reading views of the public official texts.
+    "sitemap": (lambda c: "/sitemap.xml", 11),
 }
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import CategoryAssignmentFactory, CommitmentFactory
+from tests.writes import move
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,7 @@ def test_theme_list_counts_follow_a_publication_at_once(client, linked, hidden):
     assert "1 commitment<" in section_of(client.get(url).content.decode(), theme)
     draft = hidden[0]  # linked to the theme already, and not counted
     assert draft.status == "draft"
-    draft.status = "published"
-    draft.save()
+    move(draft, "published")
     assert "2 commitments<" in section_of(client.get(url).content.decode(), theme)
 
 

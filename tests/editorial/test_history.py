@@ -34,6 +34,7 @@ def create_through_admin(client):
             "sources-TOTAL_FORMS": "1",
             "sources-0-url": "https://www.osce.org/history",
             "sources-0-language": "en",
+            "sources-0-kind": "official",
             "sources-0-position": "0",
             "category_assignments-TOTAL_FORMS": "1",
             "category_assignments-0-category": str(category.pk),
@@ -163,6 +164,7 @@ def test_revert_removes_a_source_added_later(publisher_client):
             "sources-TOTAL_FORMS": "2",
             "sources-1-url": "https://www.osce.org/later",
             "sources-1-language": "en",
+            "sources-1-kind": "official",
             "sources-1-position": "1",
         }
     )

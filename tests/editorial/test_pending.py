@@ -54,6 +54,7 @@ def test_an_editors_edit_of_a_published_record_is_stored_as_pending(editor_clien
             "sources-TOTAL_FORMS": "2",
             "sources-1-url": "https://www.osce.org/pending-source",
             "sources-1-language": "en",
+            "sources-1-kind": "official",
             "sources-1-position": "1",
             "category_assignments-0-DELETE": "on",
         },
@@ -191,7 +192,7 @@ def test_an_approval_that_fails_validation_changes_nothing(editor, publisher, li
             "url": "https://www.osce.org/new",
             "label": "",
             "language": "en",
-            "is_official": False,
+            "kind": "secondary",
             "position": 2,
         }
     )
@@ -206,7 +207,9 @@ def test_an_approval_that_fails_validation_changes_nothing(editor, publisher, li
     assert PendingChange.objects.get().data == data
 
 
-def test_a_scheduled_approval_goes_live_with_no_job(editor, publisher, live):
+def test_a_scheduled_approval_goes_live_once_due(
+    editor, publisher, live, django_capture_on_commit_callbacks
+):
     services.save_pending(user=editor, commitment=live, data=_data(live, title="Scheduled title"))
     services.submit_changes(user=editor, commitment=live)
     soon = timezone.now() + datetime.timedelta(minutes=10)
@@ -217,6 +220,8 @@ def test_a_scheduled_approval_goes_live_with_no_job(editor, publisher, live):
     assert "Scheduled title" not in visitor.get(live.get_absolute_url()).content.decode()
     assert PendingChange.objects.get().state == "scheduled"
     with time_machine.travel(soon + datetime.timedelta(seconds=1)):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.apply_due_approvals.enqueue().return_value == 1
         page = visitor.get(live.get_absolute_url()).content.decode()
     assert "Scheduled title" in page
     assert not PendingChange.objects.exists()
@@ -296,7 +301,7 @@ def test_a_correction_made_over_pending_changes_applies_their_rows(publisher_cli
             "url": "https://www.osce.org/added",
             "label": "",
             "language": "en",
-            "is_official": False,
+            "kind": "secondary",
             "position": 1,
         }
     )

@@ -82,7 +82,7 @@ def test_pending_changes_leak_to_no_public_surface(seed, django_user_model):
             "url": f"https://www.osce.org/{MARKER}",
             "label": MARKER,
             "language": "en",
-            "is_official": True,
+            "kind": "official",
             "position": 9,
         }
     )

@@ -12,6 +12,7 @@ from catalog.models import Commitment
 from tests import resources
 from tests.factories import CommitmentFactory, ThemeFactory
 from tests.site.helpers import facet
+from tests.writes import move
 
 
 @pytest.fixture
@@ -45,8 +46,7 @@ def test_a_withdrawal_shows_in_the_next_request_of_another_worker(client, worker
 
     workers["first"]()
     record = records[0]
-    record.status = Commitment.Status.DRAFT
-    record.save()  # the withdrawal is handled by the first worker
+    move(record, Commitment.Status.DRAFT)  # the withdrawal is handled by the first worker
 
     workers["second"]()
     assert theme_count(client) == 2
@@ -59,8 +59,7 @@ def test_a_publish_shows_in_the_next_request_of_another_worker(client, workers, 
     workers["second"]()
     assert theme_count(client) == 3
 
-    draft.status = Commitment.Status.PUBLISHED
-    draft.save()  # published through the second worker
+    move(draft, Commitment.Status.PUBLISHED)  # published through the second worker
 
     workers["first"]()
     assert theme_count(client) == 4

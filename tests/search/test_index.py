@@ -1,11 +1,13 @@
-"""The index follows every change: edits, themes, categories, renames, imports, deletions."""
+"""The index follows every change a service makes: edits, themes, categories, renames,
+reverts, deletions; writes behind the services' back need an explicit refresh."""
 
 import pytest
-from django.core import serializers
 from django.core.management import call_command
+from reversion.models import Version
 
 from catalog import search
-from catalog.models import Commitment, SearchDocument
+from catalog.editorial import reference, services
+from catalog.models import Commitment, Institution, SearchDocument, Theme
 from tests.factories import (
     ActivityCategoryFactory,
     CategoryAssignmentFactory,
@@ -30,72 +32,70 @@ def test_new_commitment_is_found_by_its_title_words():
     assert found("interception") == ["wiretap"]
 
 
-def test_edited_title_replaces_the_old_words():
+def correct(publisher, commitment, **parts):
+    """An immediate correction of a published record through the service layer."""
+    return services.save_commitment(
+        user=publisher, commitment=commitment, correction=True, comment="Fix.", **parts
+    )
+
+
+def test_edited_title_replaces_the_old_words(publisher):
     commitment = CommitmentFactory(slug="edited", title="Decision on hydroelectric dams")
-    commitment.title = "Decision on seaports"
-    commitment.save()
+    correct(publisher, commitment, fields={"title": "Decision on seaports"})
     assert found("hydroelectric") == []
     assert found("seaports") == ["edited"]
 
 
-def test_edited_symbol_is_found_in_every_spelling():
+def test_edited_symbol_is_found_in_every_spelling(publisher):
     commitment = CommitmentFactory(slug="renumbered")
-    commitment.symbol, commitment.symbol_status, commitment.number = (
-        "PC.DEC/9999",
-        "derived",
-        "9999",
+    correct(
+        publisher,
+        commitment,
+        fields={"symbol": "PC.DEC/9999", "symbol_status": "derived", "number": "9999"},
     )
-    commitment.save()
     assert found("pc dec 9999")[0] == "renumbered"
     assert found("9999")[0] == "renumbered"
 
 
-def test_added_theme_makes_the_commitment_findable_by_its_name():
+def test_added_theme_makes_the_commitment_findable_by_its_name(publisher):
     commitment = CommitmentFactory(slug="themed")
-    commitment.themes.add(ThemeFactory(name="Maritime piracy"))
+    correct(publisher, commitment, themes=[ThemeFactory(name="Maritime piracy")])
     assert found("piracy") == ["themed"]
 
 
-def test_removed_theme_no_longer_finds_the_commitment():
+def test_removed_theme_no_longer_finds_the_commitment(publisher):
     theme = ThemeFactory(name="Maritime piracy")
     commitment = CommitmentFactory(slug="unthemed", themes=[theme])
-    commitment.themes.remove(theme)
+    assert found("piracy") == ["unthemed"]
+    correct(publisher, commitment, themes=[])
     assert found("piracy") == []
 
 
-def test_theme_side_change_updates_every_commitment():
-    theme = ThemeFactory(name="Maritime piracy")
-    first, second = CommitmentFactory(slug="first"), CommitmentFactory(slug="second")
-    theme.commitments.add(first, second)
-    assert sorted(found("piracy")) == ["first", "second"]
-    theme.commitments.clear()
-    assert found("piracy") == []
-
-
-def test_renamed_theme_is_found_by_its_new_name():
+def test_renamed_theme_is_found_by_its_new_name(publisher):
     theme = ThemeFactory(name="Maritime piracy")
     CommitmentFactory(slug="renamed", themes=[theme])
-    theme.name = "Seaborne banditry"
-    theme.save()
+    reference.save_reference(
+        user=publisher, model=Theme, record=theme, fields={"name": "Seaborne banditry"}
+    )
     assert found("banditry") == ["renamed"]
     assert found("piracy") == []
 
 
-def test_category_assignment_makes_the_commitment_findable_by_the_category():
+def test_category_assignment_makes_the_commitment_findable_by_the_category(publisher):
     commitment = CommitmentFactory(slug="classified")
-    assignment = CategoryAssignmentFactory(
-        commitment=commitment, category=ActivityCategoryFactory(name="Steganography")
-    )
+    category = ActivityCategoryFactory(name="Steganography")
+    correct(publisher, commitment, category_assignments=[{"category": category, "note": "Yes."}])
     assert found("steganography") == ["classified"]
-    assignment.delete()
+    correct(publisher, commitment, category_assignments=[])
     assert found("steganography") == []
 
 
-def test_renamed_adopting_body_is_found_by_its_new_name():
+def test_renamed_adopting_body_is_found_by_its_new_name(publisher):
     body = InstitutionFactory(name="Council of Elders", acronym="COE")
     CommitmentFactory(slug="elders", adopting_body=body)
-    body.name = "Assembly of Sages"
-    body.save()
+    reference.save_reference(
+        user=publisher, model=Institution, record=body, fields={"name": "Assembly of Sages"}
+    )
     assert found("sages") == ["elders"]
 
 
@@ -115,22 +115,21 @@ def test_refresh_of_everything_rebuilds_missing_entries():
     assert SearchDocument.objects.filter(commitment=commitment).exists()
 
 
-def test_deserialised_save_like_an_import_or_a_revert_updates_the_index():
+def test_reverting_to_an_earlier_revision_updates_the_index(publisher):
     commitment = CommitmentFactory(slug="reverted", title="Decision on avalanches")
-    data = serializers.serialize("json", [commitment])
-    commitment.title = "Decision on earthquakes"
-    commitment.save()
-    for restored in serializers.deserialize("json", data):
-        restored.save()
-    assert found("avalanches") == ["reverted"]
+    correct(publisher, commitment, fields={"title": "Decision on glaciers"})
+    correct(publisher, commitment, fields={"title": "Decision on earthquakes"})
+    first = Version.objects.get_for_object(commitment).order_by("pk").first()
+    services.revert(user=publisher, commitment=commitment, version=first)
+    assert found("glaciers") == ["reverted"]
     assert found("earthquakes") == []
 
 
-def test_deleted_commitment_leaves_the_index():
+def test_deleted_commitment_leaves_the_index(publisher):
     commitment = CommitmentFactory(slug="deleted", title="Decision on tsunamis")
     CategoryAssignmentFactory(commitment=commitment)
     pk = commitment.pk
-    commitment.delete()
+    services.delete([commitment], user=publisher)
     assert found("tsunamis") == []
     assert not SearchDocument.objects.filter(commitment_id=pk).exists()
 

@@ -134,9 +134,10 @@ def test_search_results_query_count_does_not_grow_with_the_results(client):
     many = _queries(client, "glaciers")
     assert few == many
     # The candidates and their scores (once, shared by the list and the facets: on SQLite one
-    # query, on PostgreSQL two), five grouped facet counts, the page's rows, their passages
-    # and the three vocabularies for "also matching".
-    assert many == {"sqlite": 11, "postgresql": 12}[connection.vendor]
+    # query, on PostgreSQL two), the records whose official texts match (one), five grouped
+    # facet counts, the page's rows, their passages, the hits inside their texts (one) and the
+    # three vocabularies for "also matching".
+    assert many == {"sqlite": 13, "postgresql": 14}[connection.vendor]
 
 
 @pytest.mark.parametrize("query", ["terrorist", "cyber", "mc dec"])
@@ -168,7 +169,7 @@ def test_a_search_reordered_by_date_is_paginated_in_sql(seeded):
 def test_a_repeated_search_reuses_its_candidates_and_counts(client):
     for _ in range(3):
         CommitmentFactory(title="Decision on glaciers")
-    assert _queries(client, "glaciers") == {"sqlite": 11, "postgresql": 12}[connection.vendor]
+    assert _queries(client, "glaciers") == {"sqlite": 13, "postgresql": 14}[connection.vendor]
     # Another order of the same search (another address, so not the page cache): only the
     # page's rows are read; their passages are not, as the rows of this search were rendered
     # already (the fragment cache).

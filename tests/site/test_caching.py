@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from catalog import caching
 from tests.factories import CommitmentFactory, ThemeFactory
+from tests.writes import move
 
 from .helpers import facet
 
@@ -39,16 +40,14 @@ def test_facet_counts_follow_a_publication_at_once(client):
     CommitmentFactory(themes=[theme])
     draft = CommitmentFactory(themes=[theme], draft=True)
     assert facet(client.get(URL), "theme")["cyber"] == 1
-    draft.status = "published"
-    draft.save()
+    move(draft, "published")
     assert facet(client.get(URL), "theme")["cyber"] == 2
 
 
 def test_home_figures_follow_an_unpublication_at_once(client):
     published = CommitmentFactory.create_batch(2)
     assert client.get(reverse("catalog:home")).context["figures"]["commitments"] == 2
-    published[0].status = "archived"
-    published[0].save()
+    move(published[0], "archived")
     assert client.get(reverse("catalog:home")).context["figures"]["commitments"] == 1
 
 

@@ -64,11 +64,11 @@ def test_relations_are_shown_from_both_sides_grouped_by_kind(client, catalogue, 
 
 def test_sources_show_label_language_and_official_flag(client, record):
     SourceFactory(commitment=record, url="https://www.osce.org/mc/1", label="Decision text")
-    SourceFactory(commitment=record, url="https://example.org/fr", is_official=False, language="fr")
+    SourceFactory(commitment=record, url="https://example.org/fr", kind="copy", language="fr")
     SourceFactory(
         commitment=record,
         url="https://www.osce.org/files/f/documents/a/1/29569.pdf",
-        is_official=False,
+        kind="copy",
     )
     text = page(client, record)
     assert ">Decision text</a>" in text
@@ -117,7 +117,8 @@ def test_citation_in_plain_text_and_bibtex_with_last_reviewed_date(client, recor
     text = page(client, record)
     assert (
         "OSCE Ministerial Council. Decision on countering the use of the internet (MC.DEC/7/06). "
-        "Brussels, 5 December 2006. OSCE Portal record, last reviewed 1 November 2026: "
+        "Brussels, 5 December 2006. Accessed via OSCE Portal record, last reviewed 1 November "
+        "2026: "
         "http://testserver/commitments/internet-decision/"
     ) in text
     assert "@misc{internet-decision," in text

@@ -8,8 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog import caching
-from catalog.models import Commitment
+from catalog.editorial import reference
+from catalog.models import Commitment, Institution
 from tests.factories import CommitmentFactory, InstitutionFactory
+from tests.writes import committed, correct, move, publisher
 
 URL = reverse("catalog:commitment_list")
 
@@ -27,8 +29,13 @@ def test_a_renamed_body_shows_in_every_row_at_once(client):
     CommitmentFactory.create_batch(2, adopting_body=body)
     rows = '<span class="body">{}</span>'
     assert html(client).count(rows.format("Council of Old Names")) == 2
-    body.name = "Council of New Names"
-    body.save()
+    with committed():
+        reference.save_reference(
+            user=publisher(),
+            model=Institution,
+            record=body,
+            fields={"name": "Council of New Names"},
+        )
     page = html(client)
     assert page.count(rows.format("Council of New Names")) == 2
     assert "Council of Old Names" not in page  # in no row, nor in the body facet
@@ -79,9 +86,7 @@ def test_a_record_page_is_built_from_the_database_once_per_catalogue_version(cli
 def test_a_record_page_follows_an_edit_and_an_unpublication_at_once(client):
     record = CommitmentFactory(title="Decision before the edit")
     assert "Decision before the edit" in client.get(record.get_absolute_url()).content.decode()
-    record.title = "Decision after the edit"
-    record.save()
+    record = correct(record, title="Decision after the edit")
     assert "Decision after the edit" in client.get(record.get_absolute_url()).content.decode()
-    record.status = Commitment.Status.ARCHIVED
-    record.save()
+    move(record, Commitment.Status.ARCHIVED)
     assert client.get(record.get_absolute_url()).status_code == 404

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from catalog.pagecache import HEADER
 from tests.factories import CommitmentFactory, ThemeFactory
+from tests.writes import move
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +79,7 @@ def test_a_publish_shows_up_at_once(client, records):
     draft = CommitmentFactory(title="Freshly approved decision", draft=True)
     assert b"Freshly approved decision" not in client.get(CATALOGUE).content
     assert client.get(CATALOGUE)[HEADER] == "hit"
-    draft.status = "published"
-    draft.save()
+    move(draft, "published")
     response = client.get(CATALOGUE)
     assert response[HEADER] == "miss"
     assert b"Freshly approved decision" in response.content
@@ -87,8 +87,7 @@ def test_a_publish_shows_up_at_once(client, records):
 
 def test_an_unpublication_shows_up_at_once(client, records):
     assert b"Decision on cyber security" in client.get(records[0].get_absolute_url()).content
-    records[0].status = "archived"
-    records[0].save()
+    move(records[0], "archived")
     assert client.get(records[0].get_absolute_url()).status_code == 404
 
 

@@ -108,7 +108,7 @@ def record(db):
         place="Brussels",
         short_title="MC.DEC/7/06",
     )
-    SourceFactory(commitment=record, url="https://www.osce.org/mc/23078", is_official=True)
+    SourceFactory(commitment=record, url="https://www.osce.org/mc/23078", kind="official")
     for kind in ("builds_on", "supersedes", "implements", "reaffirms", "references"):
         CommitmentRelationFactory(source=record, kind=kind)
     CommitmentRelationFactory(source=record, kind="endorses", target=CommitmentFactory(draft=True))

@@ -5,12 +5,11 @@ from catalog.editorial import services
 
 class Command(BaseCommand):
     help = (
-        "Apply approved changes whose scheduled time has passed. Not needed for them to take "
-        "effect (the first request after that time applies them); useful after restoring a "
-        "database or emptying the cache."
+        "Apply approved changes whose scheduled time has passed, now (the task "
+        "apply_due_approvals does it in the background, at their time and every minute)."
     )
 
     def handle(self, *args, verbosity, **options):
-        applied = services.apply_due_changes(ask_database=True)
+        applied = services.apply_due_changes()
         if verbosity:
             self.stdout.write(f"Scheduled changes applied: {applied}.")

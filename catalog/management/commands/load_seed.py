@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from catalog import changes
 from catalog.editorial import services
 from catalog.models import Commitment
 
@@ -33,12 +33,17 @@ class Command(BaseCommand):
                 self.stdout.write("The catalogue already holds commitments; seed not loaded.")
             return
         try:
-            with transaction.atomic():
+            with changes.atomic():
                 call_command("loaddata", fixture, verbosity=0)
                 self._validate_all()
                 # Every loaded record starts its history here: its first edit can be undone
                 # and it can be recovered after deletion.
                 revisions = services.record_initial_history()
+                # loaddata writes rows without the services: say what changed (every record),
+                # so the search index is rebuilt and the public state moves on.
+                changes.record(
+                    commitments=Commitment.objects.values_list("pk", flat=True), public=True
+                )
         except ValidationError as error:
             raise CommandError(f"Seed catalogue not loaded, nothing changed: {error}") from error
         except Exception as error:  # loaddata wraps parse and integrity errors in many types

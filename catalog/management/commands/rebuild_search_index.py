@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from catalog import search
+from catalog import caching, search
 from catalog.models import Commitment
 
 
@@ -13,6 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, verbosity, **options):
         search.refresh()
+        # Cached searches may hold results of the entries before the rebuild.
+        caching.new_catalogue_version()
         if verbosity:
             count = Commitment.objects.count()
             self.stdout.write(self.style.SUCCESS(f"Search index rebuilt for {count} commitments."))

@@ -1,0 +1,40 @@
+"""Background work of the catalogue, on Django's Tasks API.
+
+On Django 5.2 the API comes from the django-tasks backport; on Django 6 the import below becomes
+`from django.tasks import task` and nothing else changes. Tasks are enqueued by the change set's
+commit step (`catalog/changes.py`), by the periodic schedule (`settings.TASK_SCHEDULE`, kept by
+`manage.py run_scheduler`) and by management commands; a worker runs them (`manage.py db_worker`
+with the database backend, RQ workers in production; see docs/operations.md).
+
+The task that applies scheduled approvals lives beside its service
+(`catalog.editorial.services.apply_due_approvals`).
+"""
+
+from django_tasks import task
+
+from . import caching, search
+from .models import Commitment
+
+
+@task()
+def publish_due():
+    """A scheduled publication has come due: move the public state on (once; nothing when
+    nothing came due since the version was made). Returns whether it moved."""
+    return caching.step_if_due()
+
+
+@task()
+def rewarm(commitment_ids):
+    """After a write of public data (enqueued on commit with the ids it changed): rebuild what
+    the next visitor would otherwise compute. The hook where the caching layer does its
+    warming; today nothing is warmed ahead (pages are computed on the first request)."""
+    return len(commitment_ids)
+
+
+@task()
+def rebuild_search_index():
+    """Rebuild every commitment's search entry, then renew the public state (cached searches
+    were built on the old entries). Returns how many commitments were indexed."""
+    search.refresh()
+    caching.new_catalogue_version()
+    return Commitment.objects.count()
