@@ -45,7 +45,7 @@ PYTEST_ARGS ?=
 PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS)
 test: $(VENV)/.installed-dev test-tools
 	$(VENV)/bin/ruff check .
-	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=on DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(PYTEST) $(PYTEST_ARGS)
 
 # The inner loop: everything but the slowest end-to-end tests (marker `slow`: the browser and
