@@ -1,4 +1,5 @@
 import atexit
+import importlib
 import os
 import shutil
 import tempfile
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.core.management import call_command
+from django.db.models.signals import post_migrate
 from django.test.utils import override_settings
 from hypothesis import configuration as hypothesis_configuration
 
@@ -71,6 +73,32 @@ def immediate_tasks(settings):
     """Tasks run where they are enqueued (on commit), so a test sees their effect; a test of
     the worker or of a backend sets TASKS itself."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def restore_editorial_groups(sender, **kwargs):
+    """The groups Editor and Publisher come from data migrations, which a flush (after each
+    transactional test, and in the live-site fixtures) does not replay: put them back with the
+    migrations' permission lists, so a test's place in the run does not decide whether they
+    exist. (Permissions themselves are recreated by Django's own post_migrate receiver.)"""
+    if sender.label != "catalog" or Group.objects.filter(name="Publisher").exists():
+        return
+    from django.contrib.auth.models import Permission
+
+    groups = importlib.import_module("catalog.migrations.0003_editorial_groups")
+    unlock = importlib.import_module("catalog.migrations.0020_publishers_unlock_logins")
+    for name, app_codenames in (
+        ("Editor", [("catalog", groups.EDITOR)]),
+        ("Publisher", [("catalog", groups.PUBLISHER), ("axes", unlock.CODENAMES)]),
+    ):
+        group = Group.objects.create(name=name)
+        for app_label, codenames in app_codenames:
+            permissions = Permission.objects.filter(
+                content_type__app_label=app_label, codename__in=codenames
+            )
+            group.permissions.add(*permissions)
+
+
+post_migrate.connect(restore_editorial_groups, dispatch_uid="tests-restore-editorial-groups")
 
 
 def make_staff(django_user_model, username, group_name):

@@ -27,6 +27,8 @@ import hashlib, json
 from django.apps import apps
 result = {}
 for model in apps.get_models():
+    if not model._meta.managed or model._meta.proxy:
+        continue  # no table of its own (django-rq's dashboard entry, proxies)
     rows = list(model._default_manager.order_by("pk").values())
     digest = hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
     result[model._meta.label] = [len(rows), digest]

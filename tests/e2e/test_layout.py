@@ -2,6 +2,8 @@
 
 import pytest
 
+from catalog.models import Commitment
+
 from .conftest import require_chromium
 
 require_chromium()
@@ -68,7 +70,8 @@ def test_matrix_becomes_one_list_per_category_at_375_pixels(site, browser):
     financing = page.locator("#list-financing")
     assert financing.is_visible()
     section = page.locator(".matrix-lists section").filter(has=financing)
-    assert section.locator(".matrix-list li").count() == 10
+    financed = Commitment.objects.published().filter(activity_categories__slug="financing")
+    assert section.locator(".matrix-list li").count() == financed.distinct().count() > 0
     context.close()
 
 

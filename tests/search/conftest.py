@@ -1,6 +1,10 @@
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import override_settings
+from django_tasks_db.models import DBTaskResult
+from reversion.models import Revision
 
 from catalog import search
 from catalog.models import (
@@ -14,9 +18,13 @@ from catalog.models import (
 
 
 def empty_catalogue():
-    """Delete the catalogue's rows only (not users, groups or content types, as flush would)."""
+    """Delete what loading the seed wrote — the catalogue's rows, their history and the tasks
+    the load enqueued — and nothing else (not users, groups or content types, as flush would)."""
     Commitment.objects.all().delete()  # cascades to relations, sources, evidence, search rows
     StatusChange.objects.all().delete()
+    Revision.objects.all().delete()  # cascades to versions
+    LogEntry.objects.all().delete()
+    DBTaskResult.objects.all().delete()
     while Institution.objects.exists():  # leaves first: a parent is protected
         Institution.objects.filter(children__isnull=True).delete()
     for model in (Organisation, Theme, ActivityCategory):
@@ -30,7 +38,10 @@ def catalogue(django_db_setup, django_db_blocker):
     Each test still runs in its own transaction on top of it; the catalogue is removed when
     the package's tests are done so other tests start from an empty database.
     """
-    with django_db_blocker.unblock():
+    # Outside any test, so the suite's immediate task backend is set here too: what the load
+    # enqueues runs now instead of waiting, committed, in the database for the next test.
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with django_db_blocker.unblock(), override_settings(TASKS=immediate):
         call_command("load_seed", verbosity=0)
         yield
         empty_catalogue()
