@@ -123,9 +123,9 @@ def fragment(name, parts, render, request=None):
 
 def cached_many(name, parts, keys, load, timeout=TIMEOUT):
     """{key: value} for `keys` (plain values, e.g. (id, updated_at) pairs), each cached for
-    this catalogue version and `parts` in one read of the shared cache; `load(missing_keys)`
-    gives {key: value} for those not cached."""
-    prefix = f"catalogue:{name}:{catalogue_version()}:{_digest(parts)}:"
+    this catalogue version, the active language and `parts` in one read of the shared cache;
+    `load(missing_keys)` gives {key: value} for those not cached."""
+    prefix = f"catalogue:{name}:{catalogue_version()}:{_digest((get_language(), parts))}:"
     names = {f"{prefix}{_digest(key)}": key for key in keys}
     found = cache.get_many(list(names))
     values = {names[name]: value for name, value in found.items()}
@@ -139,8 +139,9 @@ def cached_many(name, parts, keys, load, timeout=TIMEOUT):
 
 
 def cached(name, parts, compute, timeout=TIMEOUT):
-    """`compute()`, cached for this catalogue version and `parts` (e.g. the filters)."""
-    key = f"catalogue:{name}:{catalogue_version()}:{_digest(parts)}"
+    """`compute()`, cached for this catalogue version, the active language and `parts` (e.g.
+    the filters)."""
+    key = f"catalogue:{name}:{catalogue_version()}:{_digest((get_language(), parts))}"
     value = cache.get(key)
     if value is None:
         value = compute()

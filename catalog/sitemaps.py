@@ -1,4 +1,8 @@
-"""sitemap.xml: public pages only. Commitments come from `published()`, like every public list."""
+"""sitemap.xml: public pages only. Commitments come from `published()`, like every public list.
+
+Every page is listed once per language (/en/…, /fr/…), each entry with its alternates in the
+other languages and an x-default (the unprefixed address, which redirects to the visitor's
+language)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -6,7 +10,13 @@ from django.urls import reverse
 from .models import ActivityCategory, Commitment, Institution, Organisation, Theme
 
 
-class CommitmentSitemap(Sitemap):
+class LanguageSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class CommitmentSitemap(LanguageSitemap):
     changefreq = "monthly"
     priority = 0.8
 
@@ -17,7 +27,7 @@ class CommitmentSitemap(Sitemap):
         return commitment.updated_at
 
 
-class BrowseSitemap(Sitemap):
+class BrowseSitemap(LanguageSitemap):
     """Institutions, organisations, themes and categories: public by nature."""
 
     changefreq = "monthly"
@@ -33,7 +43,7 @@ class BrowseSitemap(Sitemap):
         return obj.updated_at
 
 
-class StaticPagesSitemap(Sitemap):
+class StaticPagesSitemap(LanguageSitemap):
     changefreq = "weekly"
     priority = 0.6
     url_names = [

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # ?lang= on the unprefixed API (after LocaleMiddleware, which reads Accept-Language).
+    "osce_portal.i18n.QueryLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Whole anonymous public pages from the shared cache (catalog/pagecache.py). Above CSRF,
     # auth and messages, so it sees the cookies and tokens they add; a middleware whose header
@@ -99,6 +101,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -182,8 +185,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The OSCE's six official languages. Public pages live under a language prefix (/en/, /fr/…;
+# i18n_patterns in osce_portal/urls.py); the admin, the API, the sitemap and the health checks
+# do not (the API reads ?lang= or Accept-Language: osce_portal/i18n.py). docs/translations.md.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("it", "Italiano"),
+    ("ru", "Русский"),
+    ("es", "Español"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/Vienna")
 USE_I18N = True

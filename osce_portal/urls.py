@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
@@ -44,7 +45,12 @@ urlpatterns = [
     # Official texts, paragraphs and provisions (before the catalogue API's catch-all 404).
     path("api/v1/", include("texts.api_urls")),
     path("api/v1/", include("catalog.api.urls")),
+]
+
+# Public pages under a language prefix (/en/, /fr/, …); an unprefixed address is redirected to
+# the visitor's language by LocaleMiddleware (old links keep working). docs/translations.md.
+urlpatterns += i18n_patterns(
     path("", include("participation.urls")),
     path("", include("texts.urls")),
     path("", include("catalog.urls")),
-]
+)

@@ -68,22 +68,25 @@ def rows():
     q = urllib.parse.urlencode
     return [
         ("Bare Django view", ["/bench/bare/"]),
-        ("Home (`/`)", ["/"]),
-        ("Catalogue (`/commitments/`)", ["/commitments/"]),
+        ("Home (`/en/`)", ["/en/"]),
+        ("Catalogue (`/en/commitments/`)", ["/en/commitments/"]),
         (
             "Catalogue, theme + kind",
-            ["/commitments/?theme=cyber-ict-security&kind=decision"],
+            ["/en/commitments/?theme=cyber-ict-security&kind=decision"],
         ),
         (
-            "Search, most common word (`/commitments/?search=internet`)",
-            ["/commitments/?search=internet"],
+            "Search, most common word (`/en/commitments/?search=internet`)",
+            ["/en/commitments/?search=internet"],
         ),
-        ("Search, one match (`/commitments/?search=bishkek`)", ["/commitments/?search=bishkek"]),
         (
-            "Search, 20 queries (`/commitments/?search=…`)",
-            [f"/commitments/?{q({'search': w})}" for w in QUERIES],
+            "Search, one match (`/en/commitments/?search=bishkek`)",
+            ["/en/commitments/?search=bishkek"],
         ),
-        ("Commitment page", ["/commitments/mc-dec-7-06/"]),
+        (
+            "Search, 20 queries (`/en/commitments/?search=…`)",
+            [f"/en/commitments/?{q({'search': w})}" for w in QUERIES],
+        ),
+        ("Commitment page", ["/en/commitments/mc-dec-7-06/"]),
         ("API list (`/api/v1/commitments/`)", ["/api/v1/commitments/"]),
         (
             "API search (`/api/v1/commitments/?search=internet`)",
@@ -96,9 +99,9 @@ def text_rows(reading):
     """Rows of the text corpus (`--texts N`): `reading` is (slug, language) of one text."""
     slug, language = reading
     return [
-        ("Search inside texts (`?search=surveiller`)", ["/commitments/?search=surveiller"]),
-        ("Commitment page with an official text", [f"/commitments/{slug}/"]),
-        ("Reading view (20 paragraphs)", [f"/commitments/{slug}/texts/{language}/"]),
+        ("Search inside texts (`?search=surveiller`)", ["/en/commitments/?search=surveiller"]),
+        ("Commitment page with an official text", [f"/en/commitments/{slug}/"]),
+        ("Reading view (20 paragraphs)", [f"/en/commitments/{slug}/texts/{language}/"]),
         (
             "API paragraphs search",
             ["/api/v1/paragraphs/?search=propaganda"],

@@ -135,9 +135,9 @@ def test_seed_hides_the_link_from_mc_dec_7_06_to_the_draft_mc_dec_3_04(client, s
     decision = Commitment.objects.get(symbol="MC.DEC/7/06")
     html = client.get(decision.get_absolute_url()).content.decode()
     assert "PC.DEC/633" in html
-    assert "/commitments/mc-dec-3-04/" not in html
+    assert "/en/commitments/mc-dec-3-04/" not in html
     assert "3/04 on combating" not in html
-    assert client.get("/commitments/mc-dec-3-04/").status_code == 404
+    assert client.get("/en/commitments/mc-dec-3-04/").status_code == 404
     api = client.get("/api/v1/commitments/mc-dec-7-06/").json()
     targets = {item["commitment"]["symbol"] for item in api["relations_outgoing"]}
     assert targets == {"A/RES/60/288", "PC.DEC/633"}

@@ -1,11 +1,11 @@
 """The reading views of public official texts in sitemap.xml (`Text.objects.public()` only)."""
 
-from django.contrib.sitemaps import Sitemap
+from catalog.sitemaps import LanguageSitemap
 
 from .models import Text
 
 
-class TextSitemap(Sitemap):
+class TextSitemap(LanguageSitemap):
     changefreq = "yearly"
     priority = 0.7
 

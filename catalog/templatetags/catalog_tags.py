@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from catalog import caching, citations, search
+from osce_portal import i18n
 
 register = template.Library()
 
@@ -139,6 +140,22 @@ def organisation_line(organisation):
 def highlight(text, query):
     """The text, HTML-escaped, with the words searched for in <mark> (unchanged without one)."""
     return search.highlight(text, query) if query else text
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """[(code, local name, address)] of this page in each language (same page, same query
+    string), [] on a page without a language prefix."""
+    request = context.get("request")
+    return i18n.language_versions(request) if request is not None else []
+
+
+@register.simple_tag(takes_context=True)
+def unprefixed_url(context):
+    """The absolute address of this page without a language prefix (x-default: it redirects
+    to the visitor's language)."""
+    request = context["request"]
+    return request.build_absolute_uri(i18n.unprefixed_path(request))
 
 
 @register.simple_tag(takes_context=True)

@@ -70,10 +70,10 @@ def test_institution_page_separates_own_commitments_from_its_sub_bodies(client):
     html = client.get(top.get_absolute_url()).content.decode()
     commitments = html[html.index('id="commitments-heading"') :]
     assert (
-        '<a href="/commitments/?body=level-0">1 published commitment adopted by this body</a>'
+        '<a href="/en/commitments/?body=level-0">1 published commitment adopted by this body</a>'
     ) in commitments
     assert (
-        '<a href="/commitments/?body=level-0&amp;include_sub_bodies=on">2 published commitments'
+        '<a href="/en/commitments/?body=level-0&amp;include_sub_bodies=on">2 published commitments'
         " adopted by this body and its sub-bodies</a>"
     ) in commitments
     assert "Adopted two levels down" in commitments
@@ -98,11 +98,13 @@ def test_institution_list_gives_own_and_subtree_counts(client):
     CommitmentFactory(adopting_body=bottom)
     html = client.get(reverse("catalog:institution_list")).content.decode()
     top_item = html[
-        html.index('href="/institutions/level-0/"') : html.index('href="/institutions/level-1/"')
+        html.index('href="/en/institutions/level-0/"') : html.index(
+            'href="/en/institutions/level-1/"'
+        )
     ]
     assert "No commitment adopted by this body" in top_item
     assert (
-        '<a href="/commitments/?body=level-0&amp;include_sub_bodies=on">'
+        '<a href="/en/commitments/?body=level-0&amp;include_sub_bodies=on">'
         "1 by this body and its sub-bodies</a>"
     ) in top_item
 

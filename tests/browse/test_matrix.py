@@ -18,7 +18,7 @@ def matrix(client, **params):
 def test_matrix_marks_a_classified_commitment_and_links_the_mark_to_the_record(client, linked):
     html = matrix(client).content.decode()
     assert "Public decision on the shared theme addresses Shared category" in html
-    assert '<a class="matrix-mark" href="/commitments/public-decision/">' in html
+    assert '<a class="matrix-mark" href="/en/commitments/public-decision/">' in html
 
 
 def test_matrix_column_totals_count_rows_shown(client):
@@ -40,12 +40,12 @@ def test_matrix_narrowed_by_theme_shows_only_that_theme(client):
 
 def test_matrix_narrowed_by_theme_keeps_the_theme_in_total_links(client, linked):
     html = matrix(client, theme="shared-theme").content.decode()
-    assert 'href="/commitments/?theme=shared-theme&amp;category=shared-category"' in html
+    assert 'href="/en/commitments/?theme=shared-theme&amp;category=shared-category"' in html
 
 
 def test_matrix_theme_form_works_without_javascript(client, linked):
     html = matrix(client).content.decode()
-    assert '<form class="matrix-filter" method="get" action="/matrix/">' in html
+    assert '<form class="matrix-filter" method="get" action="/en/matrix/">' in html
     assert '<label for="id_theme">' in html
     assert '<label for="id_body">' in html
     assert 'name="classified"' in html
@@ -62,7 +62,7 @@ def test_matrix_with_an_unknown_theme_explains_and_is_400(client, linked):
 
 def test_matrix_with_an_empty_theme_shows_everything(client, linked):
     response = client.get(reverse("catalog:matrix"), {"theme": ""}, follow=True)
-    assert response.redirect_chain == [("/matrix/", 302)]
+    assert response.redirect_chain == [("/en/matrix/", 302)]
     assert "Public decision on the shared theme" in response.content.decode()
 
 
@@ -121,4 +121,4 @@ def test_matrix_has_one_list_per_category_for_narrow_screens(client, linked):
     html = matrix(client).content.decode()
     lists = html[html.index('class="matrix-lists"') :]
     assert 'id="list-shared-category"' in lists
-    assert 'href="/commitments/public-decision/"' in lists
+    assert 'href="/en/commitments/public-decision/"' in lists

@@ -52,9 +52,9 @@ def matrix(client, **params):
 # Institutions
 def test_institution_tree_nests_each_body_under_its_parent(client):
     html = client.get(reverse("catalog:institution_list")).content.decode()
-    secretariat = html.index('href="/institutions/osce-secretariat/"')
-    department = html.index('href="/institutions/transnational-threats-department/"')
-    unit = html.index('href="/institutions/action-against-terrorism-unit/"')
+    secretariat = html.index('href="/en/institutions/osce-secretariat/"')
+    department = html.index('href="/en/institutions/transnational-threats-department/"')
+    unit = html.index('href="/en/institutions/action-against-terrorism-unit/"')
     assert secretariat < department < unit
     # Each level opens a nested list inside the parent's item.
     assert html.count('<ul class="tree">', secretariat, unit) == 2
@@ -71,7 +71,7 @@ def test_institution_tree_groups_bodies_by_organisation_primary_first(client):
 
 def test_institution_tree_shows_published_commitment_counts(client):
     html = client.get(reverse("catalog:institution_list")).content.decode()
-    council = html[html.index('href="/institutions/ministerial-council/"') :]
+    council = html[html.index('href="/en/institutions/ministerial-council/"') :]
     # 29 seed records name the Ministerial Council; four of them are drafts.
     assert "25 commitments" in council[: council.index("</li>")]
 
@@ -93,10 +93,10 @@ def test_institution_page_lists_its_sub_bodies(client):
     url = reverse("catalog:institution_detail", kwargs={"slug": "osce-secretariat"})
     html = client.get(url).content.decode()
     assert "Sub-bodies" in html
-    assert 'href="/institutions/conflict-prevention-centre/"' in html
-    assert 'href="/institutions/transnational-threats-department/"' in html
+    assert 'href="/en/institutions/conflict-prevention-centre/"' in html
+    assert 'href="/en/institutions/transnational-threats-department/"' in html
     # The unit two levels down is part of the subtree too.
-    assert 'href="/institutions/action-against-terrorism-unit/"' in html
+    assert 'href="/en/institutions/action-against-terrorism-unit/"' in html
 
 
 def test_secretariat_counts_its_sub_bodies_commitment_like_its_catalogue_link(client):
@@ -104,14 +104,14 @@ def test_secretariat_counts_its_sub_bodies_commitment_like_its_catalogue_link(cl
     assert "No published commitment adopted by this body yet." in html
     assert "1 published commitment adopted by this body and its sub-bodies" in html
     assert "Overview of OSCE Counter-Terrorism Related Commitments" in html
-    listed = page(client, "/commitments/?body=osce-secretariat&include_sub_bodies=on")
+    listed = page(client, "/en/commitments/?body=osce-secretariat&include_sub_bodies=on")
     assert "1 commitment" in listed
     assert "Overview of OSCE Counter-Terrorism Related Commitments" in listed
 
 
 def test_chairpersonship_appears_in_the_org_chart_with_its_kind(client):
     html = page(client, reverse("catalog:institution_list"))
-    item = item_for(html, "/institutions/osce-chairpersonship-chairperson-in-office/")
+    item = item_for(html, "/en/institutions/osce-chairpersonship-chairperson-in-office/")
     assert "Chairpersonship" in item
 
 
@@ -125,7 +125,7 @@ def test_institution_page_lists_its_published_commitments_and_not_drafts(client)
 def test_institution_page_links_to_the_catalogue_filtered_by_the_body_and_its_sub_bodies(client):
     url = reverse("catalog:institution_detail", kwargs={"slug": "osce-secretariat"})
     html = client.get(url).content.decode()
-    assert "/commitments/?body=osce-secretariat&amp;include_sub_bodies=on" in html
+    assert "/en/commitments/?body=osce-secretariat&amp;include_sub_bodies=on" in html
 
 
 # Organisations
@@ -140,13 +140,13 @@ def test_organisation_page_shows_overview_and_headquarters(client):
 
 def test_organisation_page_links_its_partners(client):
     html = osce_page(client).content.decode()
-    assert 'href="/organisations/un/"' in html
-    assert 'href="/organisations/coe/"' in html
+    assert 'href="/en/organisations/un/"' in html
+    assert 'href="/en/organisations/coe/"' in html
 
 
 def test_partner_page_links_back_to_the_primary_organisation(client):
     html = client.get(reverse("catalog:organisation_detail", kwargs={"slug": "un"})).content
-    assert 'href="/organisations/osce/"' in html.decode()
+    assert 'href="/en/organisations/osce/"' in html.decode()
 
 
 def test_organisation_page_shows_its_bodies_as_a_tree(client):
@@ -185,9 +185,9 @@ def test_category_list_shows_the_ten_categories_with_scope_notes(client):
 def test_category_list_does_not_count_a_draft_classification(client):
     html = client.get(reverse("catalog:category_list")).content.decode()
     # Propaganda: the Luxembourg 2019 PA resolution and the draft MC.DEC/3/04.
-    assert "1 commitment" in item_for(html, "/categories/propaganda/")
-    assert "0 commitments" in item_for(html, "/categories/intelligence/")
-    assert "11 commitments" in item_for(html, "/categories/financing/")
+    assert "1 commitment" in item_for(html, "/en/categories/propaganda/")
+    assert "0 commitments" in item_for(html, "/en/categories/intelligence/")
+    assert "11 commitments" in item_for(html, "/en/categories/financing/")
 
 
 def test_category_page_lists_the_seed_commitments_classified_under_it(client):
@@ -238,7 +238,7 @@ def test_timeline_table_gives_the_documents_of_each_year(client):
 
 def test_timeline_narrows_by_theme_like_the_catalogue(client):
     html = timeline_html_with(client, "?theme=cyber-ict-security")
-    catalogue = page(client, "/commitments/?theme=cyber-ict-security")
+    catalogue = page(client, "/en/commitments/?theme=cyber-ict-security")
     count = html.count('<th scope="rowgroup"')
     assert count > 0
     rows = html[html.index("<tfoot>") :]
@@ -262,7 +262,7 @@ def test_matrix_is_a_table_with_caption_and_header_scopes(client):
 
 def test_matrix_column_total_links_to_the_catalogue_filtered_by_the_category(client):
     html = matrix(client).content.decode()
-    total = html[html.index('href="/commitments/?category=financing"') :]
+    total = html[html.index('href="/en/commitments/?category=financing"') :]
     assert "</span>11</a>" in total[: total.index("</td>")]
 
 
@@ -283,8 +283,8 @@ def test_about_explains_coverage_curation_and_workflow(client):
 
 def test_about_lists_the_ten_categories_with_their_scope_notes(client):
     html = about_html(client)
-    assert 'href="/categories/propaganda/"' in html
-    assert 'href="/categories/cyberterrorism/"' in html
+    assert 'href="/en/categories/propaganda/"' in html
+    assert 'href="/en/categories/cyberterrorism/"' in html
     assert "Material that terrorists spread online to promote their cause" in html
 
 
@@ -298,9 +298,9 @@ def test_about_gives_the_published_total(client):
 
 def test_institution_tree_keeps_the_editors_order_of_sibling_bodies(client):
     html = page(client, reverse("catalog:institution_list"))
-    council = html.index('href="/institutions/ministerial-council/"')
-    permanent = html.index('href="/institutions/permanent-council/"')
-    forum = html.index('href="/institutions/forum-for-security-co-operation/"')
+    council = html.index('href="/en/institutions/ministerial-council/"')
+    permanent = html.index('href="/en/institutions/permanent-council/"')
+    forum = html.index('href="/en/institutions/forum-for-security-co-operation/"')
     assert council < permanent < forum
 
 
@@ -313,6 +313,6 @@ def test_theme_list_keeps_the_editors_order(client):
 
 def test_category_list_keeps_the_editors_order(client):
     html = page(client, reverse("catalog:category_list"))
-    assert html.index('href="/categories/propaganda/"') < html.index(
-        'href="/categories/cyberterrorism/"'
+    assert html.index('href="/en/categories/propaganda/"') < html.index(
+        'href="/en/categories/cyberterrorism/"'
     )

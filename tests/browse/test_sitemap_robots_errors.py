@@ -8,12 +8,18 @@ def test_sitemap_lists_published_commitments_and_browse_pages(client, linked):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     xml = response.content.decode()
-    assert "/commitments/public-decision/</loc>" in xml
-    assert "/institutions/forum-of-the-test/</loc>" in xml
+    assert "/en/commitments/public-decision/</loc>" in xml
+    assert "/en/institutions/forum-of-the-test/</loc>" in xml
     assert f"{linked['body'].organisation.get_absolute_url()}</loc>" in xml
-    assert "/themes/shared-theme/</loc>" in xml
-    assert "/categories/shared-category/</loc>" in xml
-    for path in ("/timeline/", "/matrix/", "/about/", "/institutions/", "/commitments/"):
+    assert "/en/themes/shared-theme/</loc>" in xml
+    assert "/en/categories/shared-category/</loc>" in xml
+    for path in (
+        "/en/timeline/",
+        "/en/matrix/",
+        "/en/about/",
+        "/en/institutions/",
+        "/en/commitments/",
+    ):
         assert f"{path}</loc>" in xml
 
 

@@ -30,7 +30,7 @@ def test_theme_list_counts_follow_a_publication_at_once(client, linked, hidden):
 
 def test_theme_page_links_to_the_catalogue_filtered_by_the_theme(client, linked):
     html = client.get(linked["theme"].get_absolute_url()).content.decode()
-    assert 'href="/commitments/?theme=shared-theme"' in html
+    assert 'href="/en/commitments/?theme=shared-theme"' in html
 
 
 def test_theme_page_of_an_unknown_slug_is_404(client, db):

@@ -69,7 +69,7 @@ def test_filters_use_the_catalogue_query_string_and_link_to_it(client):
     html = timeline_html(client, {"body": "secretariat", "include_sub_bodies": "on"})
     assert "Adopted by the unit" in table(html)
     assert "Adopted elsewhere" not in table(html)
-    assert 'href="/commitments/?body=secretariat&amp;include_sub_bodies=on"' in html
+    assert 'href="/en/commitments/?body=secretariat&amp;include_sub_bodies=on"' in html
     assert '<meta name="robots" content="noindex, follow">' in html
 
 

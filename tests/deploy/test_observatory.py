@@ -17,7 +17,7 @@ from .conftest import THROTTLE_PER_MINUTE
 # One deployment (a module-scoped fixture) serves every test here: one worker runs them all.
 pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy-observatory")]
 
-PUBLIC = ["/", "/commitments/pc-dec-1063/", "/commitments/", "/api/v1/commitments/"]
+PUBLIC = ["/en/", "/en/commitments/pc-dec-1063/", "/en/commitments/", "/api/v1/commitments/"]
 STAFF_AND_DOCS = ["/admin/login/", "/api/v1/docs/", "/api/v1/redoc/"]
 
 
@@ -57,7 +57,7 @@ def test_admin_and_api_docs_score_at_least_a(report, path):
 
 
 def test_plain_http_redirects_to_https_on_every_path(deployment):
-    for path in ("/", "/commitments/?kind=decision", "/admin/login/"):
+    for path in ("/en/", "/en/commitments/?kind=decision", "/admin/login/"):
         status, headers, _ = deployment.get(path, base=f"http://localhost:{deployment.http_port}")
         assert status == 301
         assert headers["Location"] == f"https://localhost:{deployment.https_port}{path}"
@@ -66,10 +66,10 @@ def test_plain_http_redirects_to_https_on_every_path(deployment):
 def test_what_carries_no_secret_is_compressed_and_what_carries_a_token_is_not(deployment):
     gzip_accept = {"Accept-Encoding": "gzip"}
     for path, accept in [
-        ("/commitments/", "text/html"),
-        ("/commitments/pc-dec-1063/", "text/html"),
+        ("/en/commitments/", "text/html"),
+        ("/en/commitments/pc-dec-1063/", "text/html"),
         ("/api/v1/commitments/", "application/json"),
-        ("/commitments/export.csv", "*/*"),
+        ("/en/commitments/export.csv", "*/*"),
     ]:
         status, headers, body = deployment.get(path, {**gzip_accept, "Accept": accept})
         assert (path, status, headers["Content-Encoding"]) == (path, 200, "gzip")
@@ -81,7 +81,7 @@ def test_what_carries_no_secret_is_compressed_and_what_carries_a_token_is_not(de
 
 
 def test_static_files_are_served_by_nginx_with_long_caching(deployment):
-    _, _, page = deployment.get("/")
+    _, _, page = deployment.get("/en/")
     start = page.index(b"/static/css/site.")
     href = page[start : page.index(b'"', start)].decode()
     status, headers, body = deployment.get(href)

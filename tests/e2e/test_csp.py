@@ -37,11 +37,11 @@ def violations_on(page, url):
 @pytest.mark.parametrize(
     "path",
     [
-        "/",
-        "/commitments/",
-        "/commitments/pc-dec-1063/",
-        "/commitments/?search=terrorism",
-        "/matrix/",
+        "/en/",
+        "/en/commitments/",
+        "/en/commitments/pc-dec-1063/",
+        "/en/commitments/?search=terrorism",
+        "/en/matrix/",
         "/api/v1/commitments/",  # the browsable API
     ],
 )

@@ -32,13 +32,13 @@ if not shutil.which("java"):
 
 # Page types beyond the accessibility scan's: an invalid value echoed into the year fields.
 EXTRA_PAGES = {
-    "invalid years": "/commitments/?year_from=abc&year_to=1800",
-    "invalid timeline": "/timeline/?theme=no-such-theme",
-    "invalid matrix": "/matrix/?body=no-such-body",
-    "organisation of a partner": "/organisations/un/",
-    "compare error": "/compare/?r=mc-dec-7-06&r=no-such-record",
-    "suggestion sent": "/suggest/sent/?r=mc-dec-7-06",
-    "general suggestion": "/suggest/",
+    "invalid years": "/en/commitments/?year_from=abc&year_to=1800",
+    "invalid timeline": "/en/timeline/?theme=no-such-theme",
+    "invalid matrix": "/en/matrix/?body=no-such-body",
+    "organisation of a partner": "/en/organisations/un/",
+    "compare error": "/en/compare/?r=mc-dec-7-06&r=no-such-record",
+    "suggestion sent": "/en/suggest/sent/?r=mc-dec-7-06",
+    "general suggestion": "/en/suggest/",
 }
 
 
@@ -55,7 +55,11 @@ def test_every_page_type_is_valid_html(site, tmp_path):
     from participation.history import published_versions
 
     version = published_versions(Commitment.objects.get(slug="mc-dec-7-06"))[-1]
-    pages = {**PAGES, **EXTRA_PAGES, "version": f"/commitments/mc-dec-7-06/versions/{version.id}/"}
+    pages = {
+        **PAGES,
+        **EXTRA_PAGES,
+        "version": f"/en/commitments/mc-dec-7-06/versions/{version.id}/",
+    }
     files = {}
     for index, (name, path) in enumerate(pages.items()):
         target = tmp_path / f"page-{index}.html"

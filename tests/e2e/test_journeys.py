@@ -28,7 +28,7 @@ RELATED = "Bucharest Plan of Action for Combating Terrorism"
 
 
 def filter_by_theme_and_years(page, site, javascript):
-    page.goto(f"{site}/commitments/")
+    page.goto(f"{site}/en/commitments/")
     theme = page.get_by_role("checkbox", name=THEME)
     if javascript:
         # The filters apply as soon as a box is ticked.

@@ -19,14 +19,14 @@ def site(seeded_site):
 
 
 PAGES = [
-    "/",
-    "/commitments/",
-    "/commitments/?kind=foo&year_from=2015&year_to=2010",
-    "/commitments/pc-dec-1063/",
-    "/institutions/",
-    "/institutions/osce-secretariat/",
-    "/timeline/",
-    "/matrix/",
+    "/en/",
+    "/en/commitments/",
+    "/en/commitments/?kind=foo&year_from=2015&year_to=2010",
+    "/en/commitments/pc-dec-1063/",
+    "/en/institutions/",
+    "/en/institutions/osce-secretariat/",
+    "/en/timeline/",
+    "/en/matrix/",
 ]
 
 
@@ -44,7 +44,7 @@ def test_pages_fit_a_320_pixel_screen(site, browser):
 def test_matrix_fits_1280_pixels_and_keeps_its_column_headers_in_view(site, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.goto(site + "/matrix/")
+    page.goto(site + "/en/matrix/")
     assert page.evaluate("document.documentElement.scrollWidth") == 1280
     table = page.locator("table.matrix").bounding_box()
     assert table["x"] + table["width"] <= 1280
@@ -64,7 +64,7 @@ def test_matrix_fits_1280_pixels_and_keeps_its_column_headers_in_view(site, brow
 def test_matrix_becomes_one_list_per_category_at_375_pixels(site, browser):
     context = browser.new_context(viewport={"width": 375, "height": 667})
     page = context.new_page()
-    page.goto(site + "/matrix/")
+    page.goto(site + "/en/matrix/")
     assert page.evaluate("document.documentElement.scrollWidth") == 375
     assert not page.locator("table.matrix").is_visible()
     financing = page.locator("#list-financing")
@@ -78,19 +78,21 @@ def test_matrix_becomes_one_list_per_category_at_375_pixels(site, browser):
 def test_timeline_is_a_chart_on_wide_screens_and_a_table_at_375_pixels(site, browser):
     wide = browser.new_context(viewport={"width": 1280, "height": 800})
     page = wide.new_page()
-    page.goto(site + "/timeline/")
+    page.goto(site + "/en/timeline/")
     chart = page.locator("svg.chronology-chart")
     assert chart.is_visible()
     assert chart.bounding_box()["width"] > 1000
     # Dots link to the records.
-    page.locator('svg.chronology-chart a[href="/commitments/mc-dec-7-06/"]').click()
-    assert page.url.endswith("/commitments/mc-dec-7-06/")
+    page.locator('svg.chronology-chart a[href="/en/commitments/mc-dec-7-06/"]').click()
+    assert page.url.endswith("/en/commitments/mc-dec-7-06/")
     wide.close()
     narrow = browser.new_context(viewport={"width": 375, "height": 667})
     page = narrow.new_page()
-    page.goto(site + "/timeline/?theme=cyber-ict-security")
+    page.goto(site + "/en/timeline/?theme=cyber-ict-security")
     assert page.evaluate("document.documentElement.scrollWidth") == 375
     assert not page.locator("svg.chronology-chart").is_visible()
     assert page.locator("table.chronology-table").is_visible()
-    assert page.locator('table.chronology-table a[href="/commitments/pc-dec-1106/"]').is_visible()
+    assert page.locator(
+        'table.chronology-table a[href="/en/commitments/pc-dec-1106/"]'
+    ).is_visible()
     narrow.close()

@@ -48,7 +48,7 @@ def phone(request, browser):
 
 
 def test_first_catalogue_result_is_on_the_first_screen(site, phone):
-    phone.goto(f"{site}/commitments/")
+    phone.goto(f"{site}/en/commitments/")
     first = phone.evaluate(TOP, ".commitment-list .commitment-row")
     assert first <= FIRST_RESULT_MAX_Y
     expect(phone.locator(".commitment-row").first.get_by_role("link")).to_be_in_viewport()
@@ -57,7 +57,7 @@ def test_first_catalogue_result_is_on_the_first_screen(site, phone):
 
 
 def test_folded_filters_say_how_many_are_active_and_chips_stay_visible(site, phone):
-    phone.goto(f"{site}/commitments/?theme=terrorist-use-of-internet&year_from=2010")
+    phone.goto(f"{site}/en/commitments/?theme=terrorist-use-of-internet&year_from=2010")
     toggle = phone.locator("summary.filters-panel__toggle")
     expect(toggle).to_have_text(re.compile(r"Filters\s+2 active"))
     chip = phone.get_by_role("link", name=re.compile("^Theme: Countering the use"))
@@ -68,7 +68,7 @@ def test_folded_filters_say_how_many_are_active_and_chips_stay_visible(site, pho
 
 
 def test_folded_filters_open_and_apply(site, phone):
-    phone.goto(f"{site}/commitments/")
+    phone.goto(f"{site}/en/commitments/")
     phone.locator("summary.filters-panel__toggle").click()
     theme = phone.get_by_role("checkbox", name=re.compile("^Youth"))
     expect(theme).to_be_visible()
@@ -79,13 +79,13 @@ def test_folded_filters_open_and_apply(site, phone):
             phone.get_by_role("button", name="Apply filters").click()
     # Empty fields never reach the address (dropped by the script or by a redirect).
     phone.wait_for_url(re.compile(r"theme=youth$"))
-    assert re.search(r"/commitments/\?theme=youth$", phone.url)
+    assert re.search(r"/en/commitments/\?theme=youth$", phone.url)
     expect(phone.locator("summary.filters-panel__toggle")).to_have_text(re.compile("1 active"))
 
 
 @pytest.mark.parametrize("slug", ["mc-dec-7-06", "pc-dec-1063"])
 def test_record_key_facts_come_before_the_long_text(site, phone, slug):
-    phone.goto(f"{site}/commitments/{slug}/")
+    phone.goto(f"{site}/en/commitments/{slug}/")
     facts = phone.evaluate(TOP, "#facts-heading")
     summary = phone.evaluate(TOP, "#summary-heading")
     assert facts <= KEY_FACTS_MAX_Y
@@ -99,11 +99,11 @@ def test_wide_screens_show_the_filters_unfolded(site, browser, javascript):
         viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
     )
     page = context.new_page()
-    page.goto(f"{site}/commitments/")
+    page.goto(f"{site}/en/commitments/")
     expect(page.get_by_role("checkbox", name=re.compile("^Youth"))).to_be_visible()
     expect(page.locator("summary.filters-panel__toggle")).to_be_hidden()
     # Key facts sit beside the text, to the right.
-    page.goto(f"{site}/commitments/mc-dec-7-06/")
+    page.goto(f"{site}/en/commitments/mc-dec-7-06/")
     facts = page.locator(".record__facts").bounding_box()
     text = page.locator(".record__main").bounding_box()
     assert facts["x"] > text["x"] + text["width"] - 1
@@ -112,15 +112,15 @@ def test_wide_screens_show_the_filters_unfolded(site, browser, javascript):
 
 
 def test_forms_send_no_empty_parameters_with_javascript(site, page):
-    page.goto(f"{site}/commitments/")
-    with page.expect_request(lambda request: "/commitments/?" in request.url) as first:
+    page.goto(f"{site}/en/commitments/")
+    with page.expect_request(lambda request: "/en/commitments/?" in request.url) as first:
         page.get_by_role("checkbox", name=re.compile("^Youth")).check()
-    assert first.value.url.endswith("/commitments/?theme=youth")
+    assert first.value.url.endswith("/en/commitments/?theme=youth")
     # The next address only once that page has loaded: a goto while the form's navigation is
     # in flight interrupts one of them.
-    page.wait_for_url(f"{site}/commitments/?theme=youth")
-    page.goto(f"{site}/timeline/")
+    page.wait_for_url(f"{site}/en/commitments/?theme=youth")
+    page.goto(f"{site}/en/timeline/")
     page.get_by_label("Theme").select_option("youth")
-    with page.expect_request(lambda request: "/timeline/?" in request.url) as second:
+    with page.expect_request(lambda request: "/en/timeline/?" in request.url) as second:
         page.get_by_role("button", name="Show").click()
-    assert second.value.url.endswith("/timeline/?theme=youth")
+    assert second.value.url.endswith("/en/timeline/?theme=youth")

@@ -37,12 +37,12 @@ ENGLISH_DECISION = {
     "annex": ["National points of contact are given to the Secretariat.", "A list is kept."],
 }
 PAGES = {
-    "record with texts": "/commitments/mc-dec-7-06/",
-    "record with provisions": "/commitments/pc-dec-1106/",
-    "reading view": "/commitments/mc-dec-7-06/texts/fr/",
-    "side by side": "/commitments/mc-dec-7-06/texts/en/?with=fr",
-    "cite a paragraph": "/commitments/mc-dec-7-06/texts/fr/cite/op-3/",
-    "search inside texts": "/commitments/?search=surveiller",
+    "record with texts": "/en/commitments/mc-dec-7-06/",
+    "record with provisions": "/en/commitments/pc-dec-1106/",
+    "reading view": "/en/commitments/mc-dec-7-06/texts/fr/",
+    "side by side": "/en/commitments/mc-dec-7-06/texts/en/?with=fr",
+    "cite a paragraph": "/en/commitments/mc-dec-7-06/texts/fr/cite/op-3/",
+    "search inside texts": "/en/commitments/?search=surveiller",
 }
 
 
@@ -76,7 +76,7 @@ def texts_site(site, django_user_model, settings, tmp_path):
 def test_the_citation_block_is_on_the_first_screen_at_1280px(texts_site, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.goto(texts_site + "/commitments/mc-dec-7-06/")
+    page.goto(texts_site + "/en/commitments/mc-dec-7-06/")
     top = page.locator("#cite-heading").bounding_box()["y"]
     text = page.locator("#cite-text").bounding_box()
     context.close()
@@ -97,7 +97,7 @@ def test_text_pages_fit_375px_without_javascript(texts_site, browser, name):
 
 
 def test_anchors_lead_to_the_paragraph_without_javascript(texts_site, page_without_js):
-    page_without_js.goto(texts_site + "/commitments/mc-dec-7-06/texts/fr/#op-3")
+    page_without_js.goto(texts_site + "/en/commitments/mc-dec-7-06/texts/fr/#op-3")
     assert "De surveiller" in page_without_js.locator("#op-3").inner_text()
     page_without_js.click("text=Cite this paragraph >> nth=5")
     assert "/cite/" in page_without_js.url

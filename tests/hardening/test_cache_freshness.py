@@ -35,7 +35,7 @@ def records(db):
 
 
 def theme_count(client):
-    return facet(client.get("/commitments/"), "theme").get("freshness", 0)
+    return facet(client.get("/en/commitments/"), "theme").get("freshness", 0)
 
 
 def test_a_withdrawal_shows_in_the_next_request_of_another_worker(client, workers, records):

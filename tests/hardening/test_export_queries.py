@@ -30,7 +30,7 @@ def make_records(count):
 
 def export(client, fmt):
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"/commitments/export.{fmt}")
+        response = client.get(f"/en/commitments/export.{fmt}")
         body = b"".join(response.streaming_content).decode()
     reads = [
         q["sql"]
@@ -57,7 +57,7 @@ def test_export_queries_do_not_grow_with_the_number_of_records(client, fmt):
 
 def test_export_names_themes_in_vocabulary_order(client):
     themes, category = make_records(1)
-    (row,) = json.loads(b"".join(client.get("/commitments/export.json").streaming_content))[
+    (row,) = json.loads(b"".join(client.get("/en/commitments/export.json").streaming_content))[
         "results"
     ]
     assert row["themes"] == [themes[1].name, themes[0].name]  # by position

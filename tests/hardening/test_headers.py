@@ -13,19 +13,19 @@ STRICT_CSP = (
 )
 
 PUBLIC_PAGES = [
-    "/",
-    "/commitments/",
-    "/commitments/?kind=decision&theme=cyber-ict-security",
-    "/commitments/pc-dec-1063/",
-    "/commitments/?search=terrorism",
-    "/themes/",
-    "/categories/",
-    "/institutions/",
-    "/institutions/ministerial-council/",
-    "/organisations/osce/",
-    "/timeline/",
-    "/matrix/",
-    "/about/",
+    "/en/",
+    "/en/commitments/",
+    "/en/commitments/?kind=decision&theme=cyber-ict-security",
+    "/en/commitments/pc-dec-1063/",
+    "/en/commitments/?search=terrorism",
+    "/en/themes/",
+    "/en/categories/",
+    "/en/institutions/",
+    "/en/institutions/ministerial-council/",
+    "/en/organisations/osce/",
+    "/en/timeline/",
+    "/en/matrix/",
+    "/en/about/",
     "/no-such-page/",
 ]
 
@@ -90,7 +90,7 @@ def test_public_pages_carry_no_inline_code_a_strict_policy_would_block(client, s
 
 
 def test_public_policy_has_no_unsafe_source_and_no_nonce(client, seed):
-    policy = directives(client.get("/").headers["Content-Security-Policy"])
+    policy = directives(client.get("/en/").headers["Content-Security-Policy"])
     # No nonce: pages may be cached whole and shared between visitors.
     assert not any("'nonce-" in source for sources in policy.values() for source in sources)
     assert not any("unsafe" in source for sources in policy.values() for source in sources)
@@ -150,7 +150,7 @@ def test_favicon_is_served_and_named_by_every_public_page(client, seed):
     assert response.status_code == 301
     assert response["Location"] == "/static/favicon.svg"
     assert "<svg" in open(finders.find("favicon.svg")).read()
-    assert 'rel="icon"' in client.get("/").content.decode()
+    assert 'rel="icon"' in client.get("/en/").content.decode()
 
 
 def test_browsable_api_html_relaxes_styles_only_and_json_stays_strict(client, seed):
@@ -167,8 +167,8 @@ def test_browsable_api_html_relaxes_styles_only_and_json_stays_strict(client, se
 @pytest.mark.parametrize(
     ("path", "accept", "compressed"),
     [
-        ("/", "text/html", True),
-        ("/commitments/", "text/html", True),
+        ("/en/", "text/html", True),
+        ("/en/commitments/", "text/html", True),
         ("/api/v1/commitments/", "application/json", True),
         ("/admin/login/", "text/html", False),  # CSRF token on the page
         ("/api/v1/commitments/", "text/html", False),  # the browsable API: CSRF token
@@ -182,7 +182,7 @@ def test_only_answers_without_secrets_are_compressed(client, seed, path, accept,
 
 def test_staff_are_never_served_compressed_pages(client, seed, django_user_model):
     client.force_login(django_user_model.objects.create_user("staff", is_staff=True))
-    response = client.get("/commitments/", HTTP_ACCEPT_ENCODING="gzip")
+    response = client.get("/en/commitments/", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200
     assert response.get("Content-Encoding") is None
 

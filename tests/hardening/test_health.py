@@ -60,7 +60,7 @@ def test_health_is_not_throttled(client, db, settings):
 
 def test_health_is_not_in_the_sitemap(client, seed):
     sitemap = client.get("/sitemap.xml").content.decode()
-    assert "/commitments/" in sitemap
+    assert "/en/commitments/" in sitemap
     assert "/health" not in sitemap
 
 

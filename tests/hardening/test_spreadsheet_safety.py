@@ -78,7 +78,7 @@ def parse_csv(text):
 
 
 def site_csv(client):
-    response = client.get("/commitments/export.csv")
+    response = client.get("/en/commitments/export.csv")
     return parse_csv(b"".join(response.streaming_content).decode())
 
 
@@ -194,7 +194,7 @@ def test_one_column_vocabulary(client, publisher_client, hostile):
     api = by_slug(api_csv(client))["hostile-minus"]
     admin = by_slug(admin_csv(publisher_client))["hostile-minus"]
     json_export = json.loads(
-        b"".join(client.get("/commitments/export.json").streaming_content).decode()
+        b"".join(client.get("/en/commitments/export.json").streaming_content).decode()
     )
     for columns in (site, api, admin, json_export["results"][0]):
         unknown = set(columns) - set(exports.VOCABULARY)

@@ -29,16 +29,16 @@ def link(body, kind):
 
 
 def subscribe(client, smtp, query="theme=youth", email="reader@example.org"):
-    response = client.post("/alerts/", {"email": email, "query": query})
+    response = client.post("/en/alerts/", {"email": email, "query": query})
     assert response.status_code == 200
     assert "Check your inbox" in response.content.decode()
     return link(smtp.body(), "confirm")
 
 
 def test_catalogue_links_to_alerts_with_its_filters(client, youth):
-    html = client.get("/commitments/?theme=youth").content.decode()
-    assert 'href="/alerts/?theme=youth"' in html
-    page = client.get("/alerts/?theme=youth").content.decode()
+    html = client.get("/en/commitments/?theme=youth").content.decode()
+    assert 'href="/en/alerts/?theme=youth"' in html
+    page = client.get("/en/alerts/?theme=youth").content.decode()
     assert "Theme: Youth" in page and "csrfmiddlewaretoken" in page
 
 
@@ -101,13 +101,13 @@ def test_double_opt_in_digest_and_one_click_unsubscribe(client, smtp, youth):
 def test_forged_tokens_are_refused(client, youth):
     subscription = Subscription.objects.create(email="a@example.org", query="", nonce="n" * 32)
     forged = signing.dumps({"s": subscription.pk, "n": "n" * 32}, salt="wrong-salt")
-    assert client.get(f"/alerts/confirm/{forged}/").status_code == 400
-    assert client.get("/alerts/confirm/garbage/").status_code == 400
+    assert client.get(f"/en/alerts/confirm/{forged}/").status_code == 400
+    assert client.get("/en/alerts/confirm/garbage/").status_code == 400
     wrong_nonce = signing.dumps({"s": subscription.pk, "n": "x"}, salt=alerts.UNSUBSCRIBE_SALT)
-    assert client.post(f"/alerts/unsubscribe/{wrong_nonce}/").status_code == 404
+    assert client.post(f"/en/alerts/unsubscribe/{wrong_nonce}/").status_code == 404
     # A confirmation token is no unsubscribe token.
     confirm = alerts.token(subscription, alerts.CONFIRM_SALT)
-    assert client.post(f"/alerts/unsubscribe/{confirm}/").status_code == 404
+    assert client.post(f"/en/alerts/unsubscribe/{confirm}/").status_code == 404
     assert Subscription.objects.get().confirmed_at is None
 
 
@@ -118,7 +118,7 @@ def test_expired_confirmation_is_refused(client, youth, settings):
 
     later = timezone.now().timestamp() + alerts.CONFIRM_MAX_AGE + 10
     with mock.patch("time.time", return_value=later):
-        assert client.get(f"/alerts/confirm/{token}/").status_code == 400
+        assert client.get(f"/en/alerts/confirm/{token}/").status_code == 400
 
 
 @pytest.mark.parametrize(
@@ -132,13 +132,13 @@ def test_expired_confirmation_is_refused(client, youth, settings):
     ],
 )
 def test_bad_input_stores_and_sends_nothing(client, smtp, youth, data, status):
-    assert client.post("/alerts/", data).status_code == status
+    assert client.post("/en/alerts/", data).status_code == status
     assert Subscription.objects.count() == 0
     assert smtp.messages == []
 
 
 def test_an_invalid_filter_in_the_address_is_a_400(client, db):
-    assert client.get("/alerts/?kind=foo").status_code == 400
+    assert client.get("/en/alerts/?kind=foo").status_code == 400
 
 
 def test_a_filter_that_no_longer_validates_sends_nothing(smtp, youth):
@@ -153,7 +153,7 @@ def test_a_filter_that_no_longer_validates_sends_nothing(smtp, youth):
 
 def test_pages_never_show_another_subscribers_address(client, smtp, youth):
     subscribe(client, smtp, email="first@example.org")
-    response = client.post("/alerts/", {"email": "second@example.org", "query": "theme=youth"})
+    response = client.post("/en/alerts/", {"email": "second@example.org", "query": "theme=youth"})
     assert b"first@example.org" not in response.content
     assert smtp.messages[-1].envelope_to == ["second@example.org"]
     assert "first@example.org" not in smtp.messages[-1].as_string()
@@ -175,5 +175,5 @@ def test_alerts_page_query_count(client, youth):
     # The catalogue version exists (the writes that made the catalogue set it on commit).
     caching.catalogue_version()
     with CaptureQueriesContext(connection) as context:
-        assert client.get("/alerts/?theme=youth").status_code == 200
+        assert client.get("/en/alerts/?theme=youth").status_code == 200
     assert len([q for q in context.captured_queries if "SAVEPOINT" not in q["sql"]]) == 1

@@ -77,7 +77,7 @@ def test_changes_page_lists_versions_and_leaks_nothing(client, record):
 def test_record_page_links_changes_and_cites_the_current_version(client, record):
     current = published_versions(record)[-1]
     html = client.get(record.get_absolute_url()).content.decode()
-    assert 'href="/commitments/rec/changes/"' in html
+    assert 'href="/en/commitments/rec/changes/"' in html
     today = timezone.localdate()
     permanent = f"http://testserver/commitments/rec/versions/{current.id}/"
     day = timezone.localtime(current.date)
@@ -94,7 +94,7 @@ def test_an_old_version_is_read_only_superseded_and_noindex(client, record):
     assert '<meta name="robots" content="noindex">' in html
     assert "<h1>Draft title never public</h1>" in html
     assert "Superseded: the version of" in html
-    assert 'href="/commitments/rec/"' in html
+    assert 'href="/en/commitments/rec/"' in html
     assert f"http://testserver/commitments/rec/versions/{first.id}/" in html
     assert "Secret note" not in html and "<form" not in html.split("</header>", 1)[1]
     html = client.get(reverse("participation:version", args=["rec", current.id])).content.decode()
@@ -105,19 +105,19 @@ def test_draft_versions_and_other_records_versions_are_404(client, record):
     from reversion.models import Version
 
     draft_version = Version.objects.get_for_object(record).order_by("pk").first()
-    assert client.get(f"/commitments/rec/versions/{draft_version.pk}/").status_code == 404
+    assert client.get(f"/en/commitments/rec/versions/{draft_version.pk}/").status_code == 404
     other = CommitmentFactory(slug="other")
     save_revision(other)
     other_version = published_versions(other)[0]
-    assert client.get(f"/commitments/rec/versions/{other_version.id}/").status_code == 404
+    assert client.get(f"/en/commitments/rec/versions/{other_version.id}/").status_code == 404
 
 
 @pytest.mark.parametrize("status", ["draft", "archived"])
 def test_history_of_an_unpublished_record_is_404(client, record, status):
     version = published_versions(record)[0]
     Commitment.objects.filter(pk=record.pk).update(status=status)
-    assert client.get("/commitments/rec/changes/").status_code == 404
-    assert client.get(f"/commitments/rec/versions/{version.id}/").status_code == 404
+    assert client.get("/en/commitments/rec/changes/").status_code == 404
+    assert client.get(f"/en/commitments/rec/versions/{version.id}/").status_code == 404
 
 
 def test_a_scheduled_version_is_listed_only_once_live(client, db):
@@ -138,9 +138,9 @@ def test_query_counts_do_not_grow_with_history(client, db):
     SourceFactory(commitment=commitment)
     save_revision(commitment)
     small = (
-        count(client, "/commitments/q/changes/"),
-        count(client, f"/commitments/q/versions/{published_versions(commitment)[0].id}/"),
-        count(client, "/commitments/q/"),
+        count(client, "/en/commitments/q/changes/"),
+        count(client, f"/en/commitments/q/versions/{published_versions(commitment)[0].id}/"),
+        count(client, "/en/commitments/q/"),
     )
     for n in range(5):
         SourceFactory(commitment=commitment)
@@ -148,9 +148,9 @@ def test_query_counts_do_not_grow_with_history(client, db):
     latest = published_versions(commitment)[-1].id
     assert len(published_versions(commitment)) == 6
     large = (
-        count(client, "/commitments/q/changes/"),
-        count(client, f"/commitments/q/versions/{latest}/"),
-        count(client, "/commitments/q/"),
+        count(client, "/en/commitments/q/changes/"),
+        count(client, f"/en/commitments/q/versions/{latest}/"),
+        count(client, "/en/commitments/q/"),
     )
     # The record page: 8, and 2 for its official texts and its provisions.
     # The record page: 8, and 2 for its official texts and its provisions.
@@ -161,16 +161,16 @@ def test_pending_changes_and_notes_reach_no_new_surface(client, record):
     other = CommitmentFactory(slug="other")
     current = published_versions(record)[-1]
     for url in [
-        "/compare/?r=rec&r=other",
-        "/compare/?r=rec",
-        "/commitments/rec/changes/",
-        f"/commitments/rec/versions/{current.id}/",
-        "/commitments/rec/",
-        "/alerts/",
-        "/commitments/rec/suggest/",
+        "/en/compare/?r=rec&r=other",
+        "/en/compare/?r=rec",
+        "/en/commitments/rec/changes/",
+        f"/en/commitments/rec/versions/{current.id}/",
+        "/en/commitments/rec/",
+        "/en/alerts/",
+        "/en/commitments/rec/suggest/",
     ]:
         html = client.get(url).content.decode()
         assert "Pending title not approved" not in html, url
         assert "Secret note" not in html, url
         assert "secret editorial comment" not in html, url
-    assert other.slug in client.get("/compare/?r=rec&r=other").content.decode()
+    assert other.slug in client.get("/en/compare/?r=rec&r=other").content.decode()

@@ -42,8 +42,8 @@ def post(client, data, slug="mc-dec-7-06", **extra):
 
 def test_record_page_links_to_its_form_and_the_form_says_how_the_address_is_used(client, record):
     page = client.get(record.get_absolute_url()).content.decode()
-    assert 'href="/commitments/mc-dec-7-06/suggest/"' in page
-    form = client.get("/commitments/mc-dec-7-06/suggest/")
+    assert 'href="/en/commitments/mc-dec-7-06/suggest/"' in page
+    form = client.get("/en/commitments/mc-dec-7-06/suggest/")
     html = form.content.decode()
     assert form.status_code == 200
     assert "csrfmiddlewaretoken" in html
@@ -55,14 +55,14 @@ def test_record_page_links_to_its_form_and_the_form_says_how_the_address_is_used
 
 
 def test_about_links_to_the_general_form(client, db):
-    assert 'href="/suggest/"' in client.get(reverse("catalog:about")).content.decode()
-    assert client.get("/suggest/").status_code == 200
+    assert 'href="/en/suggest/"' in client.get(reverse("catalog:about")).content.decode()
+    assert client.get("/en/suggest/").status_code == 200
 
 
 def test_a_good_suggestion_is_stored_and_thanked(client, record):
     response = post(client, GOOD)
     assert response.status_code == 302
-    assert response["Location"] == "/suggest/sent/?r=mc-dec-7-06"
+    assert response["Location"] == "/en/suggest/sent/?r=mc-dec-7-06"
     suggestion = Suggestion.objects.get()
     assert (suggestion.commitment, suggestion.problem, suggestion.email, suggestion.status) == (
         record,
@@ -83,7 +83,7 @@ def test_a_general_suggestion_has_no_record(client, db):
 @pytest.mark.parametrize("trait", ["draft", "in_review", "archived", "scheduled"])
 def test_no_form_for_an_unpublished_record(client, trait):
     CommitmentFactory(slug="hidden", **{trait: True})
-    assert client.get("/commitments/hidden/suggest/").status_code == 404
+    assert client.get("/en/commitments/hidden/suggest/").status_code == 404
     assert post(client, GOOD, slug="hidden").status_code == 404
     assert Suggestion.objects.count() == 0
 
@@ -310,13 +310,13 @@ def test_suggestions_never_appear_on_public_pages(client, record):
     make(record, email="secret-reader@example.org")
     for url in [
         record.get_absolute_url(),
-        "/commitments/",
-        "/commitments/export.csv",
-        "/commitments/export.json",
-        "/commitments/feed.atom",
+        "/en/commitments/",
+        "/en/commitments/export.csv",
+        "/en/commitments/export.json",
+        "/en/commitments/feed.atom",
         f"/api/v1/commitments/{record.slug}/",
-        "/suggest/sent/?r=mc-dec-7-06",
-        "/commitments/mc-dec-7-06/suggest/",
+        "/en/suggest/sent/?r=mc-dec-7-06",
+        "/en/commitments/mc-dec-7-06/suggest/",
     ]:
         response = client.get(url)
         content = b"".join(response.streaming_content) if response.streaming else response.content

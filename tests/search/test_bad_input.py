@@ -76,7 +76,7 @@ def test_catalogue_filter_answers_every_query(catalogue_rows, query):
 @pytest.mark.parametrize("query", BAD_QUERIES)
 def test_search_page_answers_every_query(catalogue_rows, client, query):
     # The old search address redirects to the catalogue, the one results page.
-    response = client.get("/search/", {"q": query}, follow=True)
+    response = client.get("/en/search/", {"q": query}, follow=True)
     assert response.status_code == 200
 
 

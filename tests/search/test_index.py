@@ -147,7 +147,7 @@ def test_unpublished_commitment_is_never_found(trait, client):
     )
     assert "hidden" not in found("cryptography")
     assert "hidden" not in found("PC.DEC/4242")
-    page = client.get("/search/", {"q": "cryptography"}, follow=True).content.decode()
+    page = client.get("/en/search/", {"q": "cryptography"}, follow=True).content.decode()
     assert "Decision on cryptography" not in page
 
 

@@ -44,7 +44,7 @@ def test_old_search_address_without_a_query_leads_to_the_catalogue(client):
 def test_header_and_home_search_lead_to_the_catalogue(client, seeded):
     html = client.get(reverse("catalog:home")).content.decode()
     assert html.count(f'action="{CATALOGUE}"') == 2
-    assert "/search/" not in html
+    assert "/en/search/" not in html
 
 
 def test_results_count_is_the_search_count(client, seeded):
@@ -57,18 +57,18 @@ def test_results_count_is_the_search_count(client, seeded):
 def test_a_symbol_typed_loosely_comes_first(client, seeded):
     html = page(client, "mc dec 7/06")
     first = html[html.index('class="commitment-row__title"') :]
-    assert first.startswith('class="commitment-row__title"><a href="/commitments/mc-dec-7-06/">')
+    assert first.startswith('class="commitment-row__title"><a href="/en/commitments/mc-dec-7-06/">')
 
 
 def test_matching_institutions_are_offered(client, seeded):
     panel = also_matching(page(client, "ODIHR"))
     assert "Institutions" in panel
-    assert 'href="/institutions/office-for-democratic-institutions-and-human-rights/"' in panel
+    assert 'href="/en/institutions/office-for-democratic-institutions-and-human-rights/"' in panel
 
 
 def test_matching_themes_are_offered_with_the_words_marked(client, seeded):
     panel = also_matching(page(client, "foreign terrorist fighters"))
-    assert '<a href="/themes/foreign-terrorist-fighters/">' in panel
+    assert '<a href="/en/themes/foreign-terrorist-fighters/">' in panel
     assert "<mark>Foreign</mark> <mark>terrorist</mark> <mark>fighters</mark>" in panel
 
 

@@ -51,7 +51,7 @@ def test_home_offers_ways_in(client, catalogue):
     text = html(client.get(URL))
     for name in ("theme_list", "category_list", "institution_list", "timeline", "matrix"):
         assert f'href="{reverse(f"catalog:{name}")}"' in text
-    assert 'href="/themes/youth/"' in text
+    assert 'href="/en/themes/youth/"' in text
 
 
 def test_main_navigation_marks_the_current_page(client, catalogue):

@@ -36,7 +36,7 @@ def test_the_ict_cbm_records_list_their_measures_with_anchors(client, seed):
 def test_points_of_contact_finds_cbm_8(client, seed):
     response = client.get(reverse("catalog:commitment_list"), {"search": "points of contact"})
     html = response.content.decode()
-    assert 'href="/commitments/pc-dec-1106/"' in html
+    assert 'href="/en/commitments/pc-dec-1106/"' in html
     api = client.get("/api/v1/commitments/", {"search": "points of contact"}).json()
     assert "pc-dec-1106" in [item["id"] for item in api["results"]]
 

@@ -32,9 +32,9 @@ def catalogue(client, query):
 
 def test_terroristes_finds_the_french_paragraph_marked_with_its_anchor(client, live_text):
     html = catalogue(client, "terroristes")
-    assert 'href="/commitments/mc-dec-7-06/"' in html
+    assert 'href="/en/commitments/mc-dec-7-06/"' in html
     assert (
-        '<a href="/commitments/mc-dec-7-06/texts/fr/#op-3" hreflang="fr">'
+        '<a href="/en/commitments/mc-dec-7-06/texts/fr/#op-3" hreflang="fr">'
         "Operative paragraph 3, French text</a>"
     ) in html
     assert "<mark>terroristes</mark>" in html
@@ -42,17 +42,17 @@ def test_terroristes_finds_the_french_paragraph_marked_with_its_anchor(client, l
 
 def test_a_word_only_in_the_text_finds_the_record(client, live_text):
     html = catalogue(client, "surveiller")
-    assert 'href="/commitments/mc-dec-7-06/"' in html
+    assert 'href="/en/commitments/mc-dec-7-06/"' in html
     assert "Operative paragraph 3, French text" in html
 
 
 def test_nothing_of_a_pending_text_is_public(client, pending_text):
     # Search (site and API), the record page, the reading view, the file, the cite view,
     # the texts API and the sitemap.
-    assert 'href="/commitments/mc-dec-7-06/"' not in catalogue(client, "surveiller")
+    assert 'href="/en/commitments/mc-dec-7-06/"' not in catalogue(client, "surveiller")
     api = client.get("/api/v1/commitments/", {"search": "surveiller"}).json()
     assert api["count"] == 0
-    page = client.get("/commitments/mc-dec-7-06/").content.decode()
+    page = client.get("/en/commitments/mc-dec-7-06/").content.decode()
     assert "Read in French" not in page and "surveiller" not in page
     for name, args in (
         ("texts:reading", ["mc-dec-7-06", "fr"]),
@@ -143,13 +143,13 @@ def test_the_reading_view_side_by_side_and_without_a_second_language(
         text = services.add_text(user=editor, commitment=decision, language=language, data=data)
         tasks.run_queued()
         services.approve_text(user=publisher, text=text)
-    html = client.get("/commitments/mc-dec-7-06/texts/en/", {"with": "fr"}).content.decode()
+    html = client.get("/en/commitments/mc-dec-7-06/texts/en/", {"with": "fr"}).content.decode()
     assert '<tr id="op-3">' in html
     row = html[html.index('<tr id="op-3">') :]
     row = row[: row.index("</tr>")]
     assert "To monitor the websites" in row and "De surveiller les sites web" in row
-    assert client.get("/commitments/mc-dec-7-06/texts/en/", {"with": "ru"}).status_code == 404
-    page = client.get("/commitments/mc-dec-7-06/").content.decode()
+    assert client.get("/en/commitments/mc-dec-7-06/texts/en/", {"with": "ru"}).status_code == 404
+    page = client.get("/en/commitments/mc-dec-7-06/").content.decode()
     assert "Read English and French side by side" in page or (
         "Read French and English side by side" in page
     )

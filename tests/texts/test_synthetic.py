@@ -14,7 +14,7 @@ def test_synthetic_texts_are_public_searchable_and_removable(client, seed):
     assert Text.objects.public().count() == 12
     assert Paragraph.objects.count() == 240
     text = Text.objects.filter(language="fr").select_related("commitment").first()
-    reading = client.get(f"/commitments/{text.commitment.slug}/texts/fr/")
+    reading = client.get(f"/en/commitments/{text.commitment.slug}/texts/fr/")
     assert reading.status_code == 200 and 'id="op-20"' in reading.content.decode()
     found = client.get("/api/v1/paragraphs/", {"search": "surveiller", "language": "fr"}).json()
     assert found["count"] > 0

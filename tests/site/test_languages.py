@@ -1,0 +1,149 @@
+"""Addresses per language: /en/, /fr/… prefixes, the redirect of unprefixed addresses, the
+switcher, hreflang alternates, the sitemap and the page cache per language."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from catalog.pagecache import HEADER
+from tests.factories import CommitmentFactory, InstitutionFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["en", "fr", "de", "it", "ru", "es"]
+
+
+@pytest.fixture
+def record(db):
+    theme = ThemeFactory(name="Youth", slug="youth")
+    return CommitmentFactory(title="Decision on youth", slug="mc-dec-5-16", themes=[theme])
+
+
+def html_lang(response):
+    return re.search(r'<html lang="([^"]+)">', response.content.decode())[1]
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_each_language_has_its_home_page_with_the_right_html_lang(client, code):
+    response = client.get(f"/{code}/")
+    assert response.status_code == 200
+    assert html_lang(response) == code
+    assert response["Content-Language"] == code
+
+
+@pytest.mark.parametrize(
+    ("accept", "target"),
+    [
+        ("ru-RU,ru;q=0.9,en;q=0.8", "/ru/"),
+        ("de-AT, de;q=0.9", "/de/"),
+        ("ja, fr;q=0.5", "/fr/"),
+        ("ja", "/en/"),
+        ("", "/en/"),
+    ],
+)
+def test_an_unprefixed_address_redirects_to_the_visitors_language(client, accept, target):
+    response = client.get("/", headers={"accept-language": accept} if accept else {})
+    assert response.status_code == 302
+    assert response["Location"] == target
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_an_old_address_keeps_working_through_the_redirect(client, record):
+    old = "/commitments/mc-dec-5-16/?tab=sources"
+    response = client.get(old, headers={"accept-language": "it"})
+    assert response["Location"] == "/it/commitments/mc-dec-5-16/?tab=sources"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_unknown_unprefixed_address_is_still_a_404(client):
+    assert client.get("/no-such-page/").status_code == 404
+
+
+def test_prefixed_pages_do_not_vary_on_accept_language(client, record):
+    response = client.get("/fr/commitments/")
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+def test_the_switcher_links_the_same_page_and_filters_in_every_language(client, record):
+    content = client.get("/de/commitments/?theme=youth&kind=decision").content.decode()
+    switcher = re.search(r'<nav class="language-switcher".*?</nav>', content, re.S)[0]
+    links = re.findall(
+        r'<a href="([^"]+)" hreflang="(\w+)" lang="\w+"( aria-current="true")?', switcher
+    )
+    assert [(href, code, bool(current)) for href, code, current in links] == [
+        (f"/{code}/commitments/?theme=youth&amp;kind=decision", code, code == "de")
+        for code in LANGUAGES
+    ]
+    assert ">Русский</a>" in switcher and ">Français</a>" in switcher
+
+
+def test_every_page_names_its_alternates_and_an_x_default(client, record):
+    content = client.get("/es/commitments/mc-dec-5-16/").content.decode()
+    alternates = re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', content)
+    assert alternates == [
+        (code, f"http://testserver/{code}/commitments/mc-dec-5-16/") for code in LANGUAGES
+    ] + [("x-default", "http://testserver/commitments/mc-dec-5-16/")]
+
+
+def test_reverse_follows_the_active_language(record):
+    with translation.override("ru"):
+        assert reverse("catalog:commitment_list") == "/ru/commitments/"
+        assert record.get_absolute_url() == "/ru/commitments/mc-dec-5-16/"
+
+
+def test_the_sitemap_lists_each_page_in_every_language(client, record):
+    content = client.get("/sitemap.xml").content.decode()
+    locations = re.findall(r"<loc>([^<]+)</loc>", content)
+    for code in LANGUAGES:
+        assert f"http://testserver/{code}/commitments/mc-dec-5-16/" in locations
+        assert f"http://testserver/{code}/themes/youth/" in locations
+        assert f"http://testserver/{code}/about/" in locations
+    assert (
+        '<xhtml:link rel="alternate" hreflang="x-default" '
+        'href="http://testserver/commitments/mc-dec-5-16/"/>' in content
+    )
+
+
+def test_the_api_takes_its_language_from_lang_or_accept_language(client, record):
+    by_query = client.get("/api/v1/commitments/?lang=fr", headers={"accept-language": "de"})
+    by_header = client.get("/api/v1/commitments/", headers={"accept-language": "ru"})
+    default = client.get("/api/v1/commitments/")
+    assert (by_query["Content-Language"], by_header["Content-Language"]) == ("fr", "ru")
+    assert default["Content-Language"] == "en"
+    assert "Accept-Language" in by_header["Vary"]
+
+
+def test_the_api_has_no_language_prefix(client):
+    assert client.get("/fr/api/v1/commitments/").status_code == 404
+
+
+PAGES = [
+    "/{code}/",
+    "/{code}/commitments/",
+    "/{code}/commitments/?theme=youth",
+    "/{code}/commitments/mc-dec-5-16/",
+    "/{code}/themes/",
+    "/{code}/themes/youth/",
+    "/{code}/institutions/",
+    "/{code}/institutions/ministerial-council/",
+    "/{code}/categories/",
+    "/{code}/timeline/",
+    "/{code}/matrix/",
+    "/{code}/about/",
+    "/{code}/compare/?r=mc-dec-5-16",
+]
+
+
+def test_the_page_cache_never_serves_one_language_for_another(client, record):
+    InstitutionFactory(name="Ministerial Council", slug="ministerial-council")
+    seen = {}
+    for _round in range(2):
+        for page in PAGES:
+            for code in ("fr", "en", "ru"):
+                response = client.get(page.format(code=code))
+                assert response.status_code == 200, page
+                assert html_lang(response) == code, (page, code)
+                seen.setdefault((page, code), []).append(response[HEADER])
+    assert all(states == ["miss", "hit"] for states in seen.values()), seen
