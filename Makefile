@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test test-fast test-tools lint format seed bench check-deploy clean backup restore
+.PHONY: messages compilemessages
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -28,7 +29,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 
 # The site, the task worker (database backend) and the scheduler, in one terminal: Ctrl-C
 # stops all three (and when the site stops, the other two are stopped too).
-run: $(VENV)/.installed .env
+run: $(VENV)/.installed .env compilemessages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed --if-empty
 	$(PY) manage.py create_local_admin
@@ -43,20 +44,32 @@ run: $(VENV)/.installed .env
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS)
-test: $(VENV)/.installed-dev test-tools
+test: $(VENV)/.installed-dev test-tools compilemessages
 	$(VENV)/bin/ruff check .
 	DJANGO_DEBUG=on DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(PYTEST) $(PYTEST_ARGS)
 
 # The inner loop: everything but the slowest end-to-end tests (marker `slow`: the browser and
 # deployment tests, the schema fuzzing), keeping the test database between runs (--reuse-db).
-test-fast: $(VENV)/.installed-dev
+test-fast: $(VENV)/.installed-dev compilemessages
 	$(PYTEST) -m "not slow" --reuse-db $(PYTEST_ARGS)
 
 # Chromium, nginx, Java with the Nu HTML Checker, Node with the pinned Observatory scanner:
 # installed as CI installs them (apt-get as root), so every test runs here as in CI.
 test-tools:
 	@bash scripts/install-test-tools
+
+# Interface translations (docs/translations.md): the .po catalogs in locale/ are committed, the
+# compiled .mo files are built here (GNU gettext's msgfmt) and never committed.
+# `make messages` brings every catalog up to date with the source (new strings arrive
+# untranslated: translate them, tests/test_translations.py fails until they are).
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=scripts --ignore=staticfiles --ignore=docs --ignore=deploy
+compilemessages: $(VENV)/.installed
+	DJANGO_DEBUG=on DATABASE_URL=sqlite://:memory: $(PY) manage.py compilemessages $(MESSAGES_IGNORE) -v0
+
+messages: $(VENV)/.installed
+	DJANGO_DEBUG=on DATABASE_URL=sqlite://:memory: $(PY) manage.py makemessages $(MESSAGES_IGNORE) \
+		--no-obsolete -l fr -l de -l it -l ru -l es
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

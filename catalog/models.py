@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .expressions import Mapped
@@ -99,6 +100,21 @@ class TimeStampedModel(models.Model):
 # --------------------------------------------------------------------------------------
 
 
+class OfficialNames:
+    """Bodies with official names in other OSCE languages (`names`: dataset revision 4, each
+    read in a stored source, `name_sources`). A language without a sourced name falls back to
+    the English `name`; a name is never translated by the catalogue itself."""
+
+    def official_name(self, language=None):
+        """(name, language code of that name) for `language` (the active one by default)."""
+        language = language or get_language() or settings.LANGUAGE_CODE
+        if language != settings.LANGUAGE_CODE:
+            name = (self.names or {}).get(language)
+            if name:
+                return name, language
+        return self.name, settings.LANGUAGE_CODE
+
+
 class SlugNaturalKeyManager(models.Manager):
     """Records are identified by their slug in fixtures (natural keys)."""
 
@@ -106,7 +122,7 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Organisation(TimeStampedModel):
+class Organisation(OfficialNames, TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(
         _("acronym"), max_length=20, help_text=_("Short form used in lists, e.g. OSCE, CoE, UN.")
@@ -235,7 +251,7 @@ class InstitutionQuerySet(models.QuerySet):
 InstitutionManager = SlugNaturalKeyManager.from_queryset(InstitutionQuerySet)
 
 
-class Institution(TimeStampedModel):
+class Institution(OfficialNames, TimeStampedModel):
     class Kind(models.TextChoices):
         DECISION_MAKING_BODY = "decision_making_body", _("decision-making body")
         PARLIAMENTARY_BODY = "parliamentary_body", _("parliamentary body")
@@ -463,7 +479,7 @@ class CommitmentQuerySet(models.QuerySet):
         return (
             self.published()
             .select_related("adopting_body")
-            .only(*self.ROW_FIELDS, "adopting_body__name")
+            .only(*self.ROW_FIELDS, "adopting_body__name", "adopting_body__names")
         )
 
     def with_classification(self):

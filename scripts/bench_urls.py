@@ -2,16 +2,17 @@
 
 The stand-in (`/bench/catalogue/`) is the catalogue's work — the shared FilterSet on
 `for_listing()`, 20 rows rendered — for branches where the real catalogue page is absent;
-the benchmark uses the real `/commitments/` whenever it answers.
+the benchmark uses the real `/en/commitments/` whenever it answers.
 """
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import include, path
+from django.urls import path
 
 from catalog.filters import CommitmentFilterSet
 from catalog.models import Commitment
+from osce_portal.urls import urlpatterns as site_urlpatterns
 
 
 def bare(request):
@@ -31,5 +32,5 @@ def catalogue(request):
 urlpatterns = [
     path("bench/bare/", bare),
     path("bench/catalogue/", catalogue),
-    path("", include("osce_portal.urls")),
+    *site_urlpatterns,  # i18n_patterns may not be included from another URLconf
 ]

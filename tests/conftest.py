@@ -2,6 +2,7 @@ import atexit
 import importlib
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -175,8 +176,20 @@ def project_files():
 WATCHED = [settings.BASE_DIR / "db.sqlite3", settings.BASE_DIR / ".env"]
 
 
+def compile_stale_catalogs():
+    """Build the .mo file of each interface catalog that is missing or older than its .po
+    (`make test` has done it already; a bare `pytest` run then needs no other step)."""
+    if shutil.which("msgfmt") is None:
+        return  # tests/test_translations.py says what is missing
+    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime_ns < po.stat().st_mtime_ns:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+
+
 def pytest_sessionstart(session):
     if not hasattr(session.config, "workerinput"):  # the controlling process only
+        compile_stale_catalogs()  # before the snapshot: the .mo files are built, not written
         session.config.project_files_before = project_files()
 
 

@@ -5,9 +5,11 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from catalog import caching, citations, search
@@ -140,6 +142,45 @@ def organisation_line(organisation):
 def highlight(text, query):
     """The text, HTML-escaped, with the words searched for in <mark> (unchanged without one)."""
     return search.highlight(text, query) if query else text
+
+
+def _page_language():
+    return get_language() or settings.LANGUAGE_CODE
+
+
+@register.filter
+def local_name(body):
+    """An organisation's or institution's name in the page's language: its official name
+    there when a source gives it (`names`), otherwise the English name marked lang="en"."""
+    if body is None:
+        return ""
+    name, language = body.official_name(_page_language())
+    if language == _page_language():
+        return name
+    return format_html('<span lang="{}">{}</span>', language, name)
+
+
+@register.filter
+def english(text):
+    """Catalogue text kept in English only (titles, summaries, our vocabulary): marked
+    lang="en" on a page in another language, so it is read with the right voice."""
+    if not text or _page_language() == settings.LANGUAGE_CODE:
+        return text
+    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
+
+
+@register.simple_tag
+def shown_in_english(*bodies_or_flags):
+    """The label "(shown in English)" on a page in another language, for a heading or a
+    text that has no version in it; nothing on an English page. A body (organisation,
+    institution) with a sourced name in the page's language needs no label."""
+    language = _page_language()
+    if language == settings.LANGUAGE_CODE:
+        return ""
+    for item in bodies_or_flags:
+        if hasattr(item, "official_name") and item.official_name(language)[1] == language:
+            return ""
+    return format_html('<span class="fallback-note">{}</span>', _("shown in English"))
 
 
 @register.simple_tag(takes_context=True)

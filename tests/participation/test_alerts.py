@@ -25,7 +25,7 @@ def youth(db):
 
 
 def link(body, kind):
-    return re.search(rf"http://127\.0\.0\.1:8000(/alerts/{kind}/[^/\s]+/)", body).group(1)
+    return re.search(rf"http://127\.0\.0\.1:8000(/en/alerts/{kind}/[^/\s]+/)", body).group(1)
 
 
 def subscribe(client, smtp, query="theme=youth", email="reader@example.org"):

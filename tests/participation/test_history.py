@@ -70,7 +70,7 @@ def test_changes_page_lists_versions_and_leaks_nothing(client, record):
     assert "First published version." in page
     for secret in ["Secret note", "secret editorial comment", "paul", "Pending title", "draft"]:
         assert secret not in page, secret
-    links = re.findall(r'href="(/commitments/rec/versions/\d+/)"', response.content.decode())
+    links = re.findall(r'href="(/en/commitments/rec/versions/\d+/)"', response.content.decode())
     assert len(links) == 2
 
 
@@ -79,7 +79,7 @@ def test_record_page_links_changes_and_cites_the_current_version(client, record)
     html = client.get(record.get_absolute_url()).content.decode()
     assert 'href="/en/commitments/rec/changes/"' in html
     today = timezone.localdate()
-    permanent = f"http://testserver/commitments/rec/versions/{current.id}/"
+    permanent = f"http://testserver/en/commitments/rec/versions/{current.id}/"
     day = timezone.localtime(current.date)
     assert f"version of {day.day} {day:%B %Y}: {permanent}" in html
     assert f"Accessed {today.day} {today:%B %Y}." in html
@@ -95,7 +95,7 @@ def test_an_old_version_is_read_only_superseded_and_noindex(client, record):
     assert "<h1>Draft title never public</h1>" in html
     assert "Superseded: the version of" in html
     assert 'href="/en/commitments/rec/"' in html
-    assert f"http://testserver/commitments/rec/versions/{first.id}/" in html
+    assert f"http://testserver/en/commitments/rec/versions/{first.id}/" in html
     assert "Secret note" not in html and "<form" not in html.split("</header>", 1)[1]
     html = client.get(reverse("participation:version", args=["rec", current.id])).content.decode()
     assert "the current one" in html

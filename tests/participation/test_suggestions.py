@@ -271,7 +271,7 @@ def test_resolving_sends_a_reply_over_smtp(client, record, publisher, smtp):
     body = smtp.body()
     assert "Corrected, thank you." in body
     assert "The editors accepted it; the record will be corrected." in body
-    assert "http://127.0.0.1:8000/commitments/mc-dec-7-06/" in body
+    assert "http://127.0.0.1:8000/en/commitments/mc-dec-7-06/" in body
     # Saving again does not send a second reply.
     client.post(url, {"status": "accepted", "reply": "Corrected, thank you."})
     assert len(smtp.messages) == 1

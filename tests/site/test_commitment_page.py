@@ -119,7 +119,7 @@ def test_citation_in_plain_text_and_bibtex_with_last_reviewed_date(client, recor
         "OSCE Ministerial Council. Decision on countering the use of the internet (MC.DEC/7/06). "
         "Brussels, 5 December 2006. Accessed via OSCE Portal record, last reviewed 1 November "
         "2026: "
-        "http://testserver/commitments/internet-decision/"
+        "http://testserver/en/commitments/internet-decision/"
     ) in text
     assert "@misc{internet-decision," in text
     assert "number       = {MC.DEC/7/06}" in text
@@ -141,7 +141,7 @@ def test_breadcrumbs_lead_back_to_the_catalogue(client, record):
 
 def test_canonical_url_description_and_open_graph(client, record):
     text = page(client, record)
-    url = "http://testserver/commitments/internet-decision/"
+    url = "http://testserver/en/commitments/internet-decision/"
     assert f'<link rel="canonical" href="{url}">' in text
     assert '<meta name="description" content="A decision used in tests.">' in text
     assert f'<meta property="og:url" content="{url}">' in text

@@ -42,7 +42,7 @@ def test_csv_row_holds_the_record(client, catalogue):
     assert row["adopted_on"] == "2006-12-05"
     assert row["themes"] == "Use of the internet"
     assert row["categories"] == "Propaganda"
-    assert row["url"] == "http://testserver/commitments/internet-decision/"
+    assert row["url"] == "http://testserver/en/commitments/internet-decision/"
     assert row["last_reviewed_on"] == "2026-11-01"
 
 
@@ -102,7 +102,7 @@ def test_atom_entry_links_to_the_record_and_carries_its_summary(client, catalogu
         "MC.DEC/7/06 — Decision on countering the use of the internet"
     )
     assert entry.find(f"{ATOM}link").get("href") == (
-        "http://testserver/commitments/internet-decision/"
+        "http://testserver/en/commitments/internet-decision/"
     )
     assert entry.find(f"{ATOM}summary").text == "A decision used in tests."
 
@@ -110,8 +110,8 @@ def test_atom_entry_links_to_the_record_and_carries_its_summary(client, catalogu
 def test_atom_feed_links_back_to_the_same_filter(client, catalogue):
     feed = ET.fromstring(client.get(FEED, {"theme": "youth"}).content)
     hrefs = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
-    assert hrefs["alternate"] == "http://testserver/commitments/?theme=youth"
-    assert hrefs["self"] == "http://testserver/commitments/feed.atom?theme=youth"
+    assert hrefs["alternate"] == "http://testserver/en/commitments/?theme=youth"
+    assert hrefs["self"] == "http://testserver/en/commitments/feed.atom?theme=youth"
 
 
 def test_atom_feed_title_names_the_filters(client, catalogue):

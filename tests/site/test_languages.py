@@ -76,7 +76,8 @@ def test_the_switcher_links_the_same_page_and_filters_in_every_language(client, 
         (f"/{code}/commitments/?theme=youth&amp;kind=decision", code, code == "de")
         for code in LANGUAGES
     ]
-    assert ">Русский</a>" in switcher and ">Français</a>" in switcher
+    assert '<span class="visually-hidden">Русский</span>' in switcher
+    assert '<span aria-hidden="true">FR</span>' in switcher
 
 
 def test_every_page_names_its_alternates_and_an_x_default(client, record):
@@ -147,3 +148,41 @@ def test_the_page_cache_never_serves_one_language_for_another(client, record):
                 assert html_lang(response) == code, (page, code)
                 seen.setdefault((page, code), []).append(response[HEADER])
     assert all(states == ["miss", "hit"] for states in seen.values()), seen
+
+
+@pytest.mark.parametrize(
+    ("code", "heading"),
+    [
+        (
+            "fr",
+            "Engagements de l’OSCE relatifs à la lutte contre l’utilisation d’Internet à des "
+            "fins terroristes et à la cybersécurité/sécurité des TIC",
+        ),
+        (
+            "ru",
+            "Обязательства ОБСЕ по противодействию использованию Интернета в террористических "
+            "целях и по кибербезопасности/безопасности ИКТ",
+        ),
+        (
+            "de",
+            "OSZE-Verpflichtungen zur Bekämpfung der Nutzung des Internets für terroristische "
+            "Zwecke und zur Cyber-/IKT-Sicherheit",
+        ),
+    ],
+)
+def test_the_home_page_speaks_the_language_of_its_address(client, code, heading):
+    content = client.get(f"/{code}/").content.decode()
+    assert f'<h1 id="home-heading">{heading}</h1>' in content
+
+
+def test_the_catalogue_in_russian_has_russian_navigation_and_counts(client, record):
+    content = client.get("/ru/commitments/").content.decode()
+    assert "<h1>Обязательства</h1>" in content
+    assert ">Перейти к содержанию</a>" in content
+    assert "1 обязательство" in content
+
+
+def test_the_page_cache_keeps_french_and_english_apart(client, record):
+    for _round in range(2):
+        assert "<h1>Engagements</h1>" in client.get("/fr/commitments/").content.decode()
+        assert "<h1>Commitments</h1>" in client.get("/en/commitments/").content.decode()

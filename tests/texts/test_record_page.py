@@ -100,7 +100,7 @@ def test_zotero_metadata_names_the_document(client, seed):
     assert tags["citation_author"] == "OSCE Ministerial Council"
     assert tags["citation_publication_date"] == "2006/12/05"
     assert tags["citation_technical_report_number"] == "MC.DEC/7/06"
-    assert tags["citation_public_url"] == "http://testserver/commitments/mc-dec-7-06/"
+    assert tags["citation_public_url"] == "http://testserver/en/commitments/mc-dec-7-06/"
     # No PDF is held for it in the seed: no citation_pdf_url pointing nowhere.
     assert "citation_pdf_url" not in tags
     assert len([name for name, _ in parser.tags if name == "citation_title"]) == 1

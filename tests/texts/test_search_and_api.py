@@ -85,12 +85,12 @@ def test_the_texts_api(client, live_text):
     assert item["language"] == "fr"
     assert item["commitment"]["id"] == "mc-dec-7-06"
     assert item["page_count"] == 3 and item["paragraph_count"] == 14
-    assert item["file_url"] == "http://testserver/commitments/mc-dec-7-06/texts/fr/file/"
+    assert item["file_url"] == "http://testserver/en/commitments/mc-dec-7-06/texts/fr/file/"
     assert item["extractor"].startswith("pdfminer.six")
     detail = client.get(f"/api/v1/texts/{item['id']}/").json()
     op3 = next(p for p in detail["paragraphs"] if p["anchor"] == "op-3")
     assert op3["citation"] == "MC.DEC/7/06, para. 3"
-    assert op3["web_url"] == "http://testserver/commitments/mc-dec-7-06/texts/fr/#op-3"
+    assert op3["web_url"] == "http://testserver/en/commitments/mc-dec-7-06/texts/fr/#op-3"
     found = client.get("/api/v1/paragraphs/", {"search": "surveiller", "language": "fr"}).json()
     assert [p["anchor"] for p in found["results"]] == ["op-3"]
     assert client.get("/api/v1/paragraphs/", {"kind": "nonsense"}).status_code == 400
@@ -109,7 +109,7 @@ def test_the_provisions_api(client, decision):
     answer = client.get("/api/v1/provisions/", {"commitment": "mc-dec-7-06"}).json()
     [item] = answer["results"]
     assert item["citation"] == "MC.DEC/7/06, measure 8"
-    assert item["web_url"] == "http://testserver/commitments/mc-dec-7-06/#provision-8"
+    assert item["web_url"] == "http://testserver/en/commitments/mc-dec-7-06/#provision-8"
     decision.status = "draft"
     decision.save()
     assert client.get("/api/v1/provisions/").json()["count"] == 0

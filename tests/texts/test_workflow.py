@@ -85,7 +85,7 @@ def test_a_paragraph_can_be_cited_in_four_formats(client, decision, editor, publ
     assert "pages        = {para. 3}" in page
     assert "TY  - GOVDOC" in page and "SP  - para. 3" in page and "LA  - fr" in page
     assert "&quot;locator&quot;: &quot;para. 3&quot;" in page
-    assert "http://testserver/commitments/mc-dec-7-06/texts/fr/#op-3" in page
+    assert "http://testserver/en/commitments/mc-dec-7-06/texts/fr/#op-3" in page
 
 
 def test_a_replacement_waits_while_the_live_text_stays_online(
