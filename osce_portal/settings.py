@@ -351,6 +351,10 @@ PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
 PAGE_CACHE_BROWSER_MAX_AGE = env.int("PAGE_CACHE_BROWSER_MAX_AGE", default=0)
 PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=60)
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=300)
+# Bounds: a page larger than this many bytes is not kept, and at most this many pages are kept
+# per catalogue version.
+PAGE_CACHE_MAX_ENTRY_BYTES = env.int("PAGE_CACHE_MAX_ENTRY_BYTES", default=1_000_000)
+PAGE_CACHE_MAX_ENTRIES = env.int("PAGE_CACHE_MAX_ENTRIES", default=5000)
 PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/preview/", "/api/", "/static/", "/health/", "/bench/"]
 
 SPECTACULAR_SETTINGS = {
