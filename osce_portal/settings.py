@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from osce_portal.security import check_secret_key
 
@@ -121,14 +123,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis as the shared cache when REDIS_URL is set, per-process memory otherwise.
+# Redis as the shared cache when REDIS_URL is set, per-process memory otherwise. While Redis
+# is unreachable the cache answers as an empty one (osce_portal/cache.py): pages, the API and
+# the exports come from the database. Short timeouts and no retries bound what a failing
+# operation costs; after one, the process leaves Redis alone for RETRY_AFTER seconds.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "osce_portal.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "osce_portal",
+            "RETRY_AFTER": 5,
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "retry": Retry(NoBackoff(), 0),
+            },
         }
     }
 else:
