@@ -450,6 +450,7 @@ RQ_SHOW_ADMIN_LINK = False
 TASK_SCHEDULE = [
     ("* * * * *", "catalog.tasks.publish_due"),
     ("* * * * *", "catalog.editorial.services.apply_due_approvals"),
+    ("*/5 * * * *", "texts.tasks.extract_queued"),
     ("5 * * * *", "participation.tasks.send_alert_digests"),
     ("17 3 * * *", "participation.tasks.erase_suggestion_addresses"),
     ("40 3 * * *", "background.tasks.prune_finished_tasks"),
