@@ -1,22 +1,28 @@
 """sitemap.xml: public pages only. Commitments come from `published()`, like every public list.
 
+/sitemap.xml is an index of the sections below; each section is paged at `SITEMAP_LIMIT`
+addresses (`/sitemap-commitments.xml?p=2`), so one answer never lists the whole catalogue.
 Every page is listed once per language (/en/…, /fr/…), each entry with its alternates in the
 other languages and an x-default (the unprefixed address, which redirects to the visitor's
-language)."""
+language).
+"""
 
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap as BaseSitemap
 from django.urls import reverse
 
 from .models import ActivityCategory, Commitment, Institution, Organisation, Theme
 
+SITEMAP_LIMIT = 10_000
 
-class LanguageSitemap(Sitemap):
+
+class Sitemap(BaseSitemap):
+    limit = SITEMAP_LIMIT
     i18n = True
     alternates = True
     x_default = True
 
 
-class CommitmentSitemap(LanguageSitemap):
+class CommitmentSitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.8
 
@@ -27,7 +33,7 @@ class CommitmentSitemap(LanguageSitemap):
         return commitment.updated_at
 
 
-class BrowseSitemap(LanguageSitemap):
+class BrowseSitemap(Sitemap):
     """Institutions, organisations, themes and categories: public by nature."""
 
     changefreq = "monthly"
@@ -43,7 +49,7 @@ class BrowseSitemap(LanguageSitemap):
         return obj.updated_at
 
 
-class StaticPagesSitemap(LanguageSitemap):
+class StaticPagesSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.6
     url_names = [

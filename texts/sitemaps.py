@@ -1,11 +1,11 @@
 """The reading views of public official texts in sitemap.xml (`Text.objects.public()` only)."""
 
-from catalog.sitemaps import LanguageSitemap
+from catalog.sitemaps import Sitemap
 
 from .models import Text
 
 
-class TextSitemap(LanguageSitemap):
+class TextSitemap(Sitemap):
     changefreq = "yearly"
     priority = 0.7
 

@@ -28,6 +28,7 @@ def public_urls(record, other, theme, category):
         f"/en/commitments/?search={MARKER}&ordering=title",
         f"/en/commitments/?search={record.title.split()[0]}",
         "/sitemap.xml",
+        "/sitemap-commitments.xml",
         "/en/themes/",
         theme.get_absolute_url(),
         "/en/categories/",
