@@ -67,7 +67,8 @@ PAGES = {
     "about": (lambda c: reverse("catalog:about"), 4),
     # The index: a count and a latest modification per section.
     "sitemap": (lambda c: "/sitemap.xml", 12),
-    "sitemap_commitments": (lambda c: "/sitemap-commitments.xml", 2),
+    # One query: the records (listed per language) are read once, and counted in Python.
+    "sitemap_commitments": (lambda c: "/sitemap-commitments.xml", 1),
 }
 
 

@@ -52,10 +52,12 @@ def test_an_unprefixed_address_redirects_to_the_visitors_language(client, accept
 
 
 def test_an_old_address_keeps_working_through_the_redirect(client, record):
-    old = "/commitments/mc-dec-5-16/?tab=sources"
+    old = "/commitments/?theme=youth&kind=decision"
     response = client.get(old, headers={"accept-language": "it"})
-    assert response["Location"] == "/it/commitments/mc-dec-5-16/?tab=sources"
+    assert response["Location"] == "/it/commitments/?theme=youth&kind=decision"
     assert client.get(response["Location"]).status_code == 200
+    record_page = client.get("/commitments/mc-dec-5-16/", headers={"accept-language": "it"})
+    assert record_page["Location"] == "/it/commitments/mc-dec-5-16/"
 
 
 def test_an_unknown_unprefixed_address_is_still_a_404(client):
