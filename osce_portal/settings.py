@@ -371,6 +371,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "catalog.api.schema.link_to_the_site",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CommitmentKindEnum": "catalog.models.Commitment.Kind",
         "InstitutionKindEnum": "catalog.models.Institution.Kind",
