@@ -3,7 +3,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from catalog import caching, search
+from catalog import caching, changes, search
 from catalog.models import (
     ActivityCategory,
     CategoryAssignment,
@@ -170,6 +170,10 @@ class Command(BaseCommand):
             Commitment.objects.filter(slug__startswith=SLUG_PREFIX).values_list("pk", flat=True)
         )
         for start in range(0, len(ids), BATCH_SIZE):
-            with transaction.atomic():
-                Commitment.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).delete()
+            batch = ids[start : start + BATCH_SIZE]
+            # Through the change set, like every deletion: the batch's search entries go too
+            # (SQLite's full-text rows are not a model, so no cascade removes them).
+            with changes.atomic():
+                Commitment.objects.filter(pk__in=batch).delete()
+                changes.record(deleted=batch, public=True)
         return len(ids)
