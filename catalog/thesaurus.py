@@ -5,9 +5,13 @@ abbreviations with their meaning (the `abbr` template filter and the glossary).
 """
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 PATH = Path(__file__).resolve().parent / "data" / "thesaurus.toml"
 
@@ -62,3 +66,29 @@ def terms():
 def abbreviations():
     """{abbreviation: meaning}, e.g. {"CBM": "confidence-building measures"}."""
     return {abbreviation: term.meaning for term in terms() for abbreviation in term.abbreviations}
+
+
+@functools.cache
+def _abbreviation_pattern():
+    names = sorted(abbreviations(), key=len, reverse=True)
+    if not names:
+        return None
+    # Whole abbreviations only: not inside a word, a symbol ("MC.DEC") or "P/CVERLT".
+    return re.compile(r"(?<![\w./-])(" + "|".join(map(re.escape, names)) + r")(?![\w/-])")
+
+
+def mark_abbreviations(text):
+    """`text` HTML-escaped, each abbreviation of the thesaurus in <abbr title="its meaning">
+    ("UN GCTS" → <abbr title="United Nations Global Counter-Terrorism Strategy">UN GCTS</abbr>)."""
+    pattern = _abbreviation_pattern()
+    text = str(text or "")
+    if pattern is None:
+        return escape(text)
+    parts, position = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[position : match.start()]))
+        name = match.group(1)
+        parts.append(format_html('<abbr title="{}">{}</abbr>', abbreviations()[name], name))
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))

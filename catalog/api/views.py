@@ -129,6 +129,7 @@ class CommitmentViewSet(CatalogueViewSet):
             writer(queryset, request), content_type=exports.CONTENT_TYPES[fmt]
         )
         response["Content-Disposition"] = f'attachment; filename="{exports.FILENAME}.{fmt}"'
+        response["Link"] = exports.licence_link()
         return response
 
     def represent(self, data, many=False):

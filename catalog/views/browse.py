@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -664,6 +665,12 @@ class AboutView(BreadcrumbsMixin, TemplateView):
         context["categories"] = ActivityCategory.objects.all()
         context["themes"] = Theme.objects.all()
         context["organisation"] = Organisation.objects.filter(is_primary=True).first()
+        context["publisher"] = {
+            "name": settings.PORTAL_PUBLISHER,
+            "url": settings.PORTAL_PUBLISHER_URL,
+            "email": settings.PORTAL_CONTACT_EMAIL,
+        }
+        context["licence"] = settings.DATA_LICENCE
         return context
 
 

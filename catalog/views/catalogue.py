@@ -248,6 +248,7 @@ class CommitmentExportView(View):
             writer(filterset.qs, request), content_type=exports.CONTENT_TYPES[self.format]
         )
         response["Content-Disposition"] = f'attachment; filename="{exports.FILENAME}.{self.format}"'
+        response["Link"] = exports.licence_link()
         return response
 
 
