@@ -18,6 +18,8 @@ from django.db.models.signals import post_migrate
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from osce_portal import cache as shared_cache
+
 from .models import Commitment
 
 VERSION_KEY = "catalogue:version"
@@ -156,3 +158,8 @@ def _migrated(sender, **kwargs):
 
 
 post_migrate.connect(_migrated, dispatch_uid="cache-after-migrate")
+
+# Writes made while the cache was unreachable could not move the version on: a cache that
+# comes back with its data gets a new one, so nothing cached before the outage is served.
+if new_catalogue_version not in shared_cache.on_reconnect:
+    shared_cache.on_reconnect.append(new_catalogue_version)

@@ -4,6 +4,10 @@ Apps that build on the catalogue (the official texts, say) register here in thei
 `AppConfig.ready()`; the catalogue calls what is registered without knowing the app.
 """
 
+# Names of query parameters an app's public pages read (the page cache redirects a request
+# with any other parameter to the address without it: catalog/pagecache.py).
+page_parameters = set()
+
 # Callables record -> dict, merged into a commitment page's context and cached with it
 # (under the catalogue version), so they must depend on the catalogue's data alone.
 record_page_parts = []

@@ -16,17 +16,24 @@ Never cached, never served from the cache:
 The headers are stored with the body and replayed together, so a header that must match the
 body (e.g. a Content-Security-Policy nonce set by a middleware listed below this one) stays
 consistent.
+
+Bounded: a GET of a public page with a query parameter no public page reads (`?x=<random>`)
+is redirected to the same address without it before anything is looked up or rendered, so
+such parameters never make a cache entry; a page larger than `PAGE_CACHE_MAX_ENTRY_BYTES` is
+not kept, and at most `PAGE_CACHE_MAX_ENTRIES` pages are kept per catalogue version (counted in
+the cache). Redis's own `maxmemory` bounds the rest (docs/operations.md).
 """
 
 import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 
-from . import caching
+from . import caching, extensions
+from .filters import CommitmentFilterSet
 
 HEADER = "X-Page-Cache"
 # Headers that belong to one response only and are never stored.
@@ -34,8 +41,35 @@ PER_RESPONSE_HEADERS = {"set-cookie", "date", HEADER.lower()}
 UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
 
 
+# The query parameters public pages read besides the catalogue's filters: pages of a list
+# (`page`), of a sitemap section (`p`), the matrix's `classified`, the search box's `q` and
+# the records to compare or suggest on (`r`). Apps add theirs (extensions.page_parameters).
+PAGE_PARAMETERS = {"page", "p", "classified", "q", "r"}
+
+
+def known_parameters():
+    return PAGE_PARAMETERS | set(CommitmentFilterSet.base_filters) | extensions.page_parameters
+
+
 def _excluded_prefixes():
     return tuple(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
+
+
+def clean_address(request):
+    """The address without the query parameters no public page reads, or None when it has
+    none (admin, previews, the API and the health checks are left alone)."""
+    if request.method not in ("GET", "HEAD") or request.path.startswith(_excluded_prefixes()):
+        return None
+    query = request.GET
+    known = known_parameters()
+    if all(name in known for name in query):
+        return None
+    clean = query.copy()
+    for name in list(clean):
+        if name not in known:
+            del clean[name]
+    rest = clean.urlencode()
+    return f"{request.path}?{rest}" if rest else request.path
 
 
 def request_is_cacheable(request):
@@ -49,13 +83,15 @@ def request_is_cacheable(request):
 def response_is_cacheable(request, response):
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
+    if len(response.content) > settings.PAGE_CACHE_MAX_ENTRY_BYTES:
+        return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or b"csrfmiddlewaretoken" in response.content:
         return False
     control = response.get("Cache-Control", "").lower()
     return not any(directive in control for directive in UNCACHEABLE_DIRECTIVES)
 
 
-def page_key(request):
+def page_key(request, version):
     address = "|".join(
         [
             request.build_absolute_uri(),
@@ -63,7 +99,18 @@ def page_key(request):
         ]
     )
     digest = hashlib.sha256(address.encode()).hexdigest()[:40]
-    return f"page:{caching.catalogue_version()}:{digest}"
+    return f"page:{version}:{digest}"
+
+
+def _room_for_one_more(version):
+    """Whether another page may be kept under this catalogue version (atomic in Redis)."""
+    counter = f"page-count:{version}"
+    cache.add(counter, 0, settings.PAGE_CACHE_TIMEOUT)
+    try:
+        return cache.incr(counter) <= settings.PAGE_CACHE_MAX_ENTRIES
+    except ValueError:  # evicted between add and incr: count afresh
+        cache.add(counter, 1, settings.PAGE_CACHE_TIMEOUT)
+        return True
 
 
 def _shared_headers(response):
@@ -81,9 +128,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        clean = clean_address(request)
+        if clean is not None:
+            return HttpResponsePermanentRedirect(clean)
         if not request_is_cacheable(request):
             return self.get_response(request)
-        key = page_key(request)
+        version = caching.catalogue_version()
+        key = page_key(request, version)
         entry = cache.get(key)
         if entry is not None:
             return self._replay(request, entry)
@@ -96,11 +147,12 @@ class PageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in PER_RESPONSE_HEADERS
             ]
-            cache.set(
-                key,
-                (response.status_code, headers, response.content),
-                settings.PAGE_CACHE_TIMEOUT,
-            )
+            if _room_for_one_more(version):
+                cache.set(
+                    key,
+                    (response.status_code, headers, response.content),
+                    settings.PAGE_CACHE_TIMEOUT,
+                )
             response[HEADER] = "miss"
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response

@@ -1,9 +1,19 @@
-"""sitemap.xml: public pages only. Commitments come from `published()`, like every public list."""
+"""sitemap.xml: public pages only. Commitments come from `published()`, like every public list.
 
-from django.contrib.sitemaps import Sitemap
+/sitemap.xml is an index of the sections below; each section is paged at `SITEMAP_LIMIT`
+addresses (`/sitemap-commitments.xml?p=2`), so one answer never lists the whole catalogue.
+"""
+
+from django.contrib.sitemaps import Sitemap as BaseSitemap
 from django.urls import reverse
 
 from .models import ActivityCategory, Commitment, Institution, Organisation, Theme
+
+SITEMAP_LIMIT = 10_000
+
+
+class Sitemap(BaseSitemap):
+    limit = SITEMAP_LIMIT
 
 
 class CommitmentSitemap(Sitemap):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from osce_portal.security import check_secret_key
 
@@ -121,14 +123,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis as the shared cache when REDIS_URL is set, per-process memory otherwise.
+# Redis as the shared cache when REDIS_URL is set, per-process memory otherwise. While Redis
+# is unreachable the cache answers as an empty one (osce_portal/cache.py): pages, the API and
+# the exports come from the database. Short timeouts and no retries bound what a failing
+# operation costs; after one, the process leaves Redis alone for RETRY_AFTER seconds.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "osce_portal.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "osce_portal",
+            "RETRY_AFTER": 5,
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "retry": Retry(NoBackoff(), 0),
+            },
         }
     }
 else:
@@ -351,6 +362,10 @@ PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
 PAGE_CACHE_BROWSER_MAX_AGE = env.int("PAGE_CACHE_BROWSER_MAX_AGE", default=0)
 PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=60)
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=300)
+# Bounds: a page larger than this many bytes is not kept, and at most this many pages are kept
+# per catalogue version.
+PAGE_CACHE_MAX_ENTRY_BYTES = env.int("PAGE_CACHE_MAX_ENTRY_BYTES", default=1_000_000)
+PAGE_CACHE_MAX_ENTRIES = env.int("PAGE_CACHE_MAX_ENTRIES", default=5000)
 PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/preview/", "/api/", "/static/", "/health/", "/bench/"]
 
 # Who publishes the catalogue and how to reach them (the About page, the API schema).
@@ -460,6 +475,7 @@ RQ_SHOW_ADMIN_LINK = False
 TASK_SCHEDULE = [
     ("* * * * *", "catalog.tasks.publish_due"),
     ("* * * * *", "catalog.editorial.services.apply_due_approvals"),
+    ("*/5 * * * *", "texts.tasks.extract_queued"),
     ("5 * * * *", "participation.tasks.send_alert_digests"),
     ("17 3 * * *", "participation.tasks.erase_suggestion_addresses"),
     ("40 3 * * *", "background.tasks.prune_finished_tasks"),

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -16,6 +16,9 @@ class FaviconView(RedirectView):
 
     def get_redirect_url(self, *args, **kwargs):
         return static("favicon.svg")  # the hashed name in production, resolved per request
+
+
+SITEMAPS = {**sitemaps, "texts": TextSitemap}
 
 
 # 404 and 500 pages: Django's default handlers render templates/404.html and templates/500.html.
@@ -39,7 +42,20 @@ urlpatterns = [
         PendingPreviewView.as_view(),
         name="commitment_preview_pending",
     ),
-    path("sitemap.xml", sitemap, {"sitemaps": {**sitemaps, "texts": TextSitemap}}, name="sitemap"),
+    # A sitemap index of sections, each paged at SITEMAP_LIMIT addresses (`?p=2`), so no answer
+    # lists the whole catalogue.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", RobotsTxtView.as_view(), name="robots_txt"),
     # Official texts, paragraphs and provisions (before the catalogue API's catch-all 404).
     path("api/v1/", include("texts.api_urls")),

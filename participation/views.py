@@ -144,6 +144,11 @@ class SuggestView(View):
                 commitment,
                 status=429,
                 refusal=_(
+                    "Suggestions cannot be accepted at the moment. Nothing was stored; please "
+                    "try again in a few minutes."
+                )
+                if ratelimit.unavailable()
+                else _(
                     "Too many suggestions from your address: at most %(limit)d in %(minutes)d "
                     "minutes. Nothing was stored; please try again later."
                 )
@@ -303,7 +308,12 @@ class AlertSubscribeView(View):
             return _alert_page(
                 request,
                 429,
-                refusal=_("Too many requests from your address. Nothing was stored; try later."),
+                refusal=_(
+                    "Sign-ups cannot be accepted at the moment. Nothing was stored; please try "
+                    "again in a few minutes."
+                )
+                if ratelimit.unavailable()
+                else _("Too many requests from your address. Nothing was stored; try later."),
             )
         filters = alerts.describe(query) if len(query) <= 2000 else None
         if filters is None:

@@ -205,12 +205,13 @@ def test_only_publishers_may_see_or_retry_failed_tasks(client, editor, failure, 
     assert failure.retried_at is None
 
 
-def test_the_schedule_names_tasks_and_lists_their_next_runs(db):
+def test_the_schedule_names_tasks_and_lists_their_next_runs(db, settings):
     out = io.StringIO()
     call_command("run_scheduler", list=True, stdout=out)
     lines = out.getvalue().splitlines()
-    assert len(lines) == 5
+    assert len(lines) == len(settings.TASK_SCHEDULE) == 6
     assert any(line.endswith("participation.tasks.send_alert_digests 5 * * * *") for line in lines)
+    assert any(line.endswith("texts.tasks.extract_queued */5 * * * *") for line in lines)
     assert any(
         line.endswith("catalog.editorial.services.apply_due_approvals * * * * *") for line in lines
     )

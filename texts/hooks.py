@@ -53,6 +53,8 @@ def record_page_part(record):
 
 
 extensions.record_page_parts.append(record_page_part)
+# The reading view's parallel text (`?with=fr`).
+extensions.page_parameters.add("with")
 
 
 def provision_words(ids):

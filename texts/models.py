@@ -13,9 +13,12 @@ import hashlib
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Commitment, choice_label
@@ -43,8 +46,28 @@ SEARCH_CONFIGS = {
 }
 
 
+class _TextsStorage(LazyObject):
+    """`STORAGES["texts"]`, looked up when first used and again after the setting changes.
+
+    A FileField calls its storage callable once, when the model class is made; returning
+    `storages["texts"]` itself would pin the storage configured at import time (tests and
+    `override_settings` could not move the files elsewhere)."""
+
+    def _setup(self):
+        self._wrapped = storages["texts"]
+
+
+_texts_storage = _TextsStorage()
+
+
+@receiver(setting_changed)
+def _forget_texts_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _texts_storage._wrapped = empty
+
+
 def texts_storage():
-    return storages["texts"]
+    return _texts_storage
 
 
 def text_file_name(text, filename):

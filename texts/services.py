@@ -210,6 +210,9 @@ def run_extraction(text_id):
         return outcome
     with transaction.atomic():
         text = Text.objects.select_for_update().select_related("commitment").get(pk=text.pk)
+        if text.sha256 != Text.checksum(data):
+            # Replaced by a newer upload while this one was read: that file has its own task.
+            return None
         search.forget_paragraphs_of(text.pk)
         text.paragraphs.all().delete()
         Paragraph.objects.bulk_create(

@@ -1,6 +1,6 @@
 """The reading views of public official texts in sitemap.xml (`Text.objects.public()` only)."""
 
-from django.contrib.sitemaps import Sitemap
+from catalog.sitemaps import Sitemap
 
 from .models import Text
 

@@ -1,16 +1,40 @@
-"""Background work of the texts app: extraction runs here, never in a request.
+"""Background work of the texts app, on Django's Tasks API: extraction runs here, never in a
+request.
 
-Until the project's task framework is in place, a queued text waits in the database
-(`Text.Extraction.QUEUED`) and `manage.py extract_texts` (a worker loop or a cron job)
-extracts it; `enqueue_extraction` is the one place that hands a text to the background.
+A text handed to the background is marked queued in the database (`Text.Extraction.QUEUED`)
+and `extract_text` is enqueued for it when the write commits (through the change set,
+`catalog/changes.py`). The database stays the truth: `extract_queued`, on the periodic schedule
+(`settings.TASK_SCHEDULE`), extracts any queued text whose task was lost (a worker killed, a
+backend emptied, a restored backup), and `manage.py extract_texts` does the same by hand.
 """
+
+from django_tasks import task
+
+from catalog import changes
 
 from .models import Text
 
 
 def enqueue_extraction(text_id):
-    """Hand `text_id` to the background (it is already marked queued in the database)."""
-    return text_id
+    """Hand `text_id` (already marked queued) to the background once the write commits."""
+    changes.record(follow_up=(extract_text, (text_id,), {}))
+
+
+@task()
+def extract_text(text_id):
+    """Extract one queued text; returns its extraction state (None when it is gone or no
+    longer queued: a text is extracted once per upload, whichever task comes first)."""
+    from .services import run_extraction
+
+    if not Text.objects.filter(pk=text_id, extraction=Text.Extraction.QUEUED).exists():
+        return None
+    return run_extraction(text_id)
+
+
+@task()
+def extract_queued():
+    """Extract every text still queued (the schedule's sweep); returns how many."""
+    return run_queued()
 
 
 def run_queued(limit=None):

@@ -642,6 +642,7 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
             publish_at=cleaned["publish_at"] if "publish_at" in cleaned else services.KEEP,
             comment=cleaned.get("transition_comment", ""),
             correction=form.correction,
+            expected_version=cleaned.get("loaded_version") or None,
             **submitted_data(form, formsets),
         )
         if not change:

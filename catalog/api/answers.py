@@ -20,7 +20,9 @@ body), the negotiated format and media type (`Accept: application/json; indent=4
 body) and the active language (the labels).
 
 Never kept, never served: answers to signed-in users (staff sessions), the browsable API's
-HTML (it carries a CSRF token and sets a cookie), errors, and everything when
+HTML (it carries a CSRF token and sets a cookie), errors, answers to an address with a query
+parameter the endpoint does not read (`?x=<random>` would make a new key per request; such an
+answer is computed, at most one page of records, and not kept), and everything when
 `PAGE_CACHE_ENABLED` is off.
 """
 
@@ -29,16 +31,27 @@ from django.http import HttpResponse
 from django.utils import translation
 
 from .. import caching
+from .pagination import NOT_FILTERS
 
 # The renderers whose answers are the same for every anonymous client.
 SHARED_FORMATS = ("json", "csv")
 
 
-def key_parts(request):
+def known_parameters(view):
+    """The query parameters the endpoint reads: its filters, pagination and format."""
+    filterset_class = getattr(view, "filterset_class", None)
+    filters = set(filterset_class.base_filters) if filterset_class else set()
+    return filters | set(NOT_FILTERS)
+
+
+def key_parts(request, view):
     """What the answer depends on besides the catalogue version, or None when it is not shared."""
     if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
         return None
     if request.user.is_authenticated:
+        return None
+    known = known_parameters(view)
+    if any(name not in known for name in request.query_params):
         return None
     renderer = getattr(request, "accepted_renderer", None)
     if renderer is None or renderer.format not in SHARED_FORMATS:

@@ -55,7 +55,7 @@ class ConditionalGetMixin:
     def _answer(self, request, find, respond):
         """`respond(find())`, unless the client's copy is current (304) or the anonymous
         answer is kept (answers.py)."""
-        parts = answers.key_parts(request)
+        parts = answers.key_parts(request, self)
         if parts is None:
             found = find()
             return self._not_modified(request) or respond(found)

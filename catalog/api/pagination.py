@@ -44,10 +44,12 @@ class CataloguePagination(PageNumberPagination):
     last_page_strings = ()
 
     def paginate_queryset(self, queryset, request, view=None):
+        # Only the parameters the filters read: `?x=<random>` counts under the same key.
+        known = set(getattr(getattr(view, "filterset_class", None), "base_filters", ()))
         filters = sorted(
             (name, tuple(values))
             for name, values in request.query_params.lists()
-            if name not in NOT_FILTERS
+            if name not in NOT_FILTERS and name in known
         )
         key = (queryset.model._meta.label, getattr(view, "basename", ""), filters)
         self.django_paginator_class = type(

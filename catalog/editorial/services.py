@@ -193,6 +193,7 @@ def save_commitment(
     outgoing_relations=None,
     comment="",
     correction=False,
+    expected_version=None,
 ):
     """Create a commitment (`commitment=None`) or edit one, from plain data.
 
@@ -207,6 +208,9 @@ def save_commitment(
     becomes pending changes (the live record is untouched) unless a publisher makes an
     explicit immediate correction (`correction=True`, comment required). Raises Refused when
     the policy forbids it and ValidationError when the version is invalid (nothing written).
+
+    `expected_version` (an ISO timestamp, as `version_token` gave it when the form was opened)
+    is checked against the locked row, whatever its status: Refused when someone saved since.
     """
     if commitment is None and fields is not None and not (fields.get("slug") or "").strip():
         fields = {
@@ -233,6 +237,16 @@ def save_commitment(
         )
         if commitment is not None and live is None:
             raise Refused(_("This record no longer exists."))
+        if live is not None and expected_version:
+            current = version_token(live)
+            if current is not None and current.isoformat() != expected_version:
+                raise Refused(
+                    _(
+                        "Someone saved this record after you opened it (at %(when)s); your "
+                        "changes were not saved."
+                    )
+                    % {"when": localize(timezone.localtime(current))}
+                )
         old_status = live.status if live else None
         old_publish_at = live.publish_at if live else None
         new_status = status if status is not None else (old_status or Status.DRAFT)
@@ -595,13 +609,18 @@ def pending_of(commitment):
 
 def version_token(commitment):
     """What a form opened on the record must still match when saved (conflict check):
-    the pending changes' time when there are any, the record's otherwise."""
+    the pending changes' time when there are any, the record's otherwise — both read from the
+    database (under the caller's row lock), never from an instance loaded before it."""
     change = (
         PendingChange.objects.filter(commitment=commitment)
         .values_list("updated_at", flat=True)
         .first()
     )
-    return change or commitment.updated_at
+    if change is not None:
+        return change
+    return (
+        Commitment.objects.filter(pk=_pk(commitment)).values_list("updated_at", flat=True).first()
+    )
 
 
 def save_pending(*, user, commitment, data):

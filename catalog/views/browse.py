@@ -9,7 +9,9 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -28,12 +30,59 @@ from .catalogue import CleanQueryMixin
 
 CATALOGUE_URL_NAME = "catalog:commitment_list"
 
+# Bounded work per request: a browse page lists at most BROWSE_LIST_LENGTH records (the newest)
+# and links to the catalogue filtered the same way for the rest; the matrix and the timeline
+# are paged. However large the catalogue, no page renders more than these.
+BROWSE_LIST_LENGTH = 50
+MATRIX_PAGE_SIZE = 100
+TIMELINE_PAGE_SIZE = 200
+
 
 def catalogue_url(**params):
     """The catalogue filtered by `params` (lists repeat their parameter)."""
     query = urlencode({key: value for key, value in params.items() if value}, doseq=True)
     url = reverse(CATALOGUE_URL_NAME)
     return f"{url}?{query}" if query else url
+
+
+@dataclass
+class Capped:
+    """At most `limit` rows of a list, with the number of all of them (counted only when there
+    are more) and the catalogue address that shows them all."""
+
+    rows: list
+    total: int
+    url: str
+
+    @property
+    def is_capped(self):
+        return self.total > len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+
+def capped(queryset, url):
+    limit = BROWSE_LIST_LENGTH
+    rows = list(queryset[: limit + 1])
+    total = len(rows) if len(rows) <= limit else queryset.count()
+    return Capped(rows[:limit], total, url)
+
+
+def page_of(request, queryset, per_page):
+    """The page `?page=` asks for (the first without one); a page that is not a whole number
+    or past the last is a 404, as in the catalogue."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except InvalidPage as error:
+        raise Http404(str(error)) from error
 
 
 # --------------------------------------------------------------------------------------
@@ -199,13 +248,14 @@ class InstitutionDetailView(BreadcrumbsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         institution = self.object
-        context["commitments"] = (
-            Commitment.objects.for_listing()
-            .filter(adopting_body__in=institution.node.subtree_ids)
-            .newest_first()
-        )
         context["catalogue_url"] = catalogue_url(body=institution.slug)
         context["subtree_url"] = catalogue_url(body=institution.slug, include_sub_bodies="on")
+        context["commitments"] = capped(
+            Commitment.objects.for_listing()
+            .filter(adopting_body__in=institution.node.subtree_ids)
+            .newest_first(),
+            context["subtree_url"] if institution.sub_bodies else context["catalogue_url"],
+        )
         return context
 
 
@@ -231,10 +281,11 @@ class OrganisationDetailView(BreadcrumbsMixin, DetailView):
             )
         )
         context["bodies"] = build_forest(institutions)
-        context["commitments"] = (
-            Commitment.objects.for_listing().filter(organisation=organisation).newest_first()
-        )
         context["catalogue_url"] = catalogue_url(organisation=organisation.slug)
+        context["commitments"] = capped(
+            Commitment.objects.for_listing().filter(organisation=organisation).newest_first(),
+            context["catalogue_url"],
+        )
         return context
 
 
@@ -267,10 +318,11 @@ class ThemeDetailView(BreadcrumbsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["commitments"] = (
-            Commitment.objects.for_listing().filter(themes=self.object).newest_first()
-        )
         context["catalogue_url"] = catalogue_url(theme=self.object.slug)
+        context["commitments"] = capped(
+            Commitment.objects.for_listing().filter(themes=self.object).newest_first(),
+            context["catalogue_url"],
+        )
         return context
 
 
@@ -301,14 +353,15 @@ class CategoryDetailView(BreadcrumbsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # One row per published commitment in the category, with the evidence for it.
-        context["assignments"] = (
+        context["catalogue_url"] = catalogue_url(category=self.object.slug)
+        context["assignments"] = capped(
             CategoryAssignment.objects.filter(
                 category=self.object, commitment__in=Commitment.objects.published()
             )
             .select_related("commitment__adopting_body", "commitment__organisation")
-            .order_by("-commitment__year", "-commitment__adopted_on", "commitment__title")
+            .order_by("-commitment__year", "-commitment__adopted_on", "commitment__title"),
+            context["catalogue_url"],
         )
-        context["catalogue_url"] = catalogue_url(category=self.object.slug)
         return context
 
 
@@ -327,6 +380,7 @@ MILESTONES = {
 }
 # The Porto Charter has no symbol of its own; charters are milestones by kind.
 MILESTONE_KINDS = ("charter",)
+MILESTONE_LIMIT = 20
 
 CHRONO_WIDTH = 1000
 CHRONO_LABEL_WIDTH = 190
@@ -500,22 +554,27 @@ class TimelineView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
         return [(_("Timeline"), None)]
 
     def get(self, request, *args, **kwargs):
+        query = request.GET.copy()
+        query.pop("page", None)
         filterset = CommitmentFilterSet(
-            request.GET or None,
-            queryset=Commitment.objects.for_listing().order_by("year", "adopted_on", "title"),
+            query or None,
+            queryset=Commitment.objects.for_listing().order_by("year", "adopted_on", "title", "pk"),
             request=request,
         )
         invalid = filterset.is_bound and not filterset.is_valid()
-        context = self.get_context_data(filterset=filterset, invalid=invalid, **kwargs)
+        page = None if invalid else page_of(request, filterset.qs, TIMELINE_PAGE_SIZE)
+        context = self.get_context_data(
+            filterset=filterset, invalid=invalid, page=page, query=query, **kwargs
+        )
         return self.render_to_response(context, status=400 if invalid else 200)
 
-    def get_context_data(self, *, filterset, invalid, **kwargs):
+    def get_context_data(self, *, filterset, invalid, page, query, **kwargs):
         context = super().get_context_data(**kwargs)
-        commitments = [] if invalid else list(filterset.qs)
+        commitments = [] if page is None else list(page.object_list)
         milestones = list(
             Commitment.objects.published()
             .filter(Q(symbol__in=MILESTONES) | Q(kind__in=MILESTONE_KINDS))
-            .order_by("year")
+            .order_by("year", "pk")[:MILESTONE_LIMIT]
         )
         for milestone in milestones:
             milestone.milestone_label = MILESTONES.get(milestone.symbol) or milestone.display_title
@@ -525,7 +584,7 @@ class TimelineView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
         years = {}
         for commitment in commitments:
             years.setdefault(commitment.year, []).append(commitment)
-        query = self.request.GET.urlencode()
+        query = query.urlencode()
         context.update(
             form=TimelineFilterForm(self.request.GET or None),
             filterset=filterset,
@@ -533,7 +592,9 @@ class TimelineView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
             chart=chronology(commitments, milestones),
             milestones=milestones,
             years=sorted(years.items()),
-            total=len(commitments),
+            total=page.paginator.count if page else 0,
+            page_obj=page,
+            page_range=page.paginator.get_elided_page_range(page.number) if page else [],
             filtered=bool(self.request.GET),
             catalogue_link=f"{reverse(CATALOGUE_URL_NAME)}?{query}" if query else "",
         )
@@ -582,13 +643,12 @@ class MatrixView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         query = request.GET.copy()
+        query.pop("page", None)
         classified = query.pop("classified", None) is not None
         filterset = CommitmentFilterSet(
             query or None,
-            queryset=Commitment.objects.published()
-            .select_related("adopting_body")
-            .prefetch_related(Prefetch("activity_categories", ActivityCategory.objects.only("pk")))
-            .newest_first(),
+            # newest_first(), with the id to make the pages' order total.
+            queryset=Commitment.objects.published().order_by("-year", "-adopted_on", "title", "pk"),
             request=request,
         )
         invalid = filterset.is_bound and not filterset.is_valid()
@@ -605,16 +665,34 @@ class MatrixView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
     def get_context_data(self, *, filterset, invalid, classified, query, **kwargs):
         context = super().get_context_data(filterset=filterset, invalid=invalid, **kwargs)
         categories = list(ActivityCategory.objects.all())
-        rows, totals = [], dict.fromkeys((category.pk for category in categories), 0)
-        for commitment in [] if invalid else filterset.qs:
-            marked = {category.pk for category in commitment.activity_categories.all()}
-            if classified and not marked:
-                continue
-            for pk in marked & totals.keys():
-                totals[pk] += 1
-            row = MatrixRow(commitment, [category.pk in marked for category in categories])
-            row.total = sum(row.cells)
-            rows.append(row)
+        totals = dict.fromkeys((category.pk for category in categories), 0)
+        rows, page, classified_count = [], None, 0
+        if not invalid:
+            matching = filterset.qs
+            marked_any = Exists(CategoryAssignment.objects.filter(commitment=OuterRef("pk")))
+            if classified:
+                matching = matching.filter(marked_any)
+            # The totals cover every matching record, the rows only this page's: two grouped
+            # counts, whatever the size of the catalogue.
+            totals.update(
+                CategoryAssignment.objects.filter(commitment__in=matching.order_by().values("pk"))
+                .order_by()
+                .values_list("category")
+                .annotate(n=Count("commitment", distinct=True))
+            )
+            classified_count = matching.filter(marked_any).count()
+            page = page_of(
+                self.request,
+                matching.select_related("adopting_body").prefetch_related(
+                    Prefetch("activity_categories", ActivityCategory.objects.only("pk"))
+                ),
+                MATRIX_PAGE_SIZE,
+            )
+            for commitment in page.object_list:
+                marked = {category.pk for category in commitment.activity_categories.all()}
+                row = MatrixRow(commitment, [category.pk in marked for category in categories])
+                row.total = sum(row.cells)
+                rows.append(row)
         columns = []
         for category in categories:
             link = query.copy()
@@ -622,7 +700,7 @@ class MatrixView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
             columns.append(
                 MatrixColumn(
                     category,
-                    totals[category.pk],
+                    totals.get(category.pk, 0),
                     f"{reverse(CATALOGUE_URL_NAME)}?{link.urlencode()}",
                 )
             )
@@ -636,8 +714,11 @@ class MatrixView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
             columns=columns,
             classified=classified,
             filtered=bool(self.request.GET),
-            classified_count=sum(1 for row in rows if row.total),
-            marks=sum(row.total for row in rows),
+            total=page.paginator.count if page else 0,
+            page_obj=page,
+            page_range=page.paginator.get_elided_page_range(page.number) if page else [],
+            classified_count=classified_count,
+            marks=sum(column.total for column in columns),
             theme=(filterset.cleaned_data.get("theme") or [None])[0] if not invalid else None,
         )
         return context

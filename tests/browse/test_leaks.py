@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browse.conftest import HIDDEN_YEAR
+from tests.sitemap import whole_sitemap
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_about_counts_only_the_published_record(client, linked, hidden):
 
 
 def test_sitemap_leaves_out_unpublished_records(client, linked, hidden):
-    xml = page(client, "/sitemap.xml")
+    xml = whole_sitemap(client)
     assert linked["public"].get_absolute_url() in xml
     for record in hidden:
         assert record.get_absolute_url() not in xml

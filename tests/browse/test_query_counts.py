@@ -56,15 +56,18 @@ PAGES = {
     "theme_detail": (lambda c: c.theme.get_absolute_url(), 2),
     "category_list": (lambda c: reverse("catalog:category_list"), 2),
     "category_detail": (lambda c: c.category.get_absolute_url(), 2),
-    # The documents with their bodies, the milestones, and the form's three lists.
-    "timeline": (lambda c: reverse("catalog:timeline"), 5),
-    "timeline_by_theme": (lambda c: reverse("catalog:timeline") + "?theme=grown-theme", 7),
-    # The categories, the commitments and their categories, and the form's two lists.
-    "matrix": (lambda c: reverse("catalog:matrix"), 5),
-    "matrix_by_theme": (lambda c: reverse("catalog:matrix") + "?theme=grown-theme", 7),
+    # The count, the page of documents with their bodies, the milestones, and the form's
+    # three lists.
+    "timeline": (lambda c: reverse("catalog:timeline"), 6),
+    "timeline_by_theme": (lambda c: reverse("catalog:timeline") + "?theme=grown-theme", 8),
+    # The categories, the column totals, the classified count, the count and the page of
+    # commitments with their categories, and the form's two lists.
+    "matrix": (lambda c: reverse("catalog:matrix"), 8),
+    "matrix_by_theme": (lambda c: reverse("catalog:matrix") + "?theme=grown-theme", 10),
     "about": (lambda c: reverse("catalog:about"), 4),
-    # One more for the reading views of the public official texts.
-    "sitemap": (lambda c: "/sitemap.xml", 11),
+    # The index: a count and a latest modification per section.
+    "sitemap": (lambda c: "/sitemap.xml", 12),
+    "sitemap_commitments": (lambda c: "/sitemap-commitments.xml", 2),
 }
 
 

@@ -1,13 +1,13 @@
 import pytest
 from django.urls import reverse
 
+from tests.sitemap import whole_sitemap
+
 pytestmark = pytest.mark.django_db
 
 
 def test_sitemap_lists_published_commitments_and_browse_pages(client, linked):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    xml = response.content.decode()
+    xml = whole_sitemap(client)
     assert "/commitments/public-decision/</loc>" in xml
     assert "/institutions/forum-of-the-test/</loc>" in xml
     assert f"{linked['body'].organisation.get_absolute_url()}</loc>" in xml

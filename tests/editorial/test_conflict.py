@@ -76,3 +76,25 @@ def test_conflict_is_detected_on_institutions_too(publisher_client):
     assert "changed this record at" in response.content.decode()
     body.refresh_from_db()
     assert body.name == "Council"
+
+
+@pytest.mark.parametrize("status", ["draft", "in_review", "archived"])
+def test_the_service_checks_the_version_against_the_locked_row(publisher, status):
+    from catalog.editorial import services
+    from catalog.editorial.policy import Refused
+    from tests.writes import committed
+
+    record = CommitmentFactory(**{status: True}, title="Before")
+    opened = services.version_token(record).isoformat()
+    with committed():
+        services.save_commitment(
+            user=publisher, commitment=record, fields={"title": "First"}, expected_version=opened
+        )
+    stale = record  # the instance loaded before the first save still holds the old time
+    with pytest.raises(Refused, match="Someone saved this record after you opened it"):
+        services.save_commitment(
+            user=publisher, commitment=stale, fields={"title": "Second"}, expected_version=opened
+        )
+    record.refresh_from_db()
+    assert record.title == "First"
+    assert services.version_token(stale) == record.updated_at

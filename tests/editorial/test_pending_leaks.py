@@ -28,6 +28,7 @@ def public_urls(record, other, theme, category):
         f"/commitments/?search={MARKER}&ordering=title",
         f"/commitments/?search={record.title.split()[0]}",
         "/sitemap.xml",
+        "/sitemap-commitments.xml",
         "/themes/",
         theme.get_absolute_url(),
         "/categories/",

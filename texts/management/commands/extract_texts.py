@@ -7,8 +7,8 @@ from texts import tasks
 
 class Command(BaseCommand):
     help = (
-        "Extract every official text queued for extraction (uploaded or fetched files). Run it "
-        "from cron, or with --loop as a worker that looks for queued texts every few seconds."
+        "Extract every official text still queued for extraction, now (the task worker does it on "
+        "its own; this is for a run by hand or a worker-less set-up, with --loop to keep looking)."
     )
 
     def add_arguments(self, parser):
