@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from catalog import caching, citations, search
+from catalog import caching, citations, search, thesaurus
 
 register = template.Library()
 
@@ -133,6 +133,12 @@ def organisation_line(organisation):
     if not members:
         parts[0] = _("was %(rest)s") % {"rest": parts[0]}
     return _("The %(name)s %(rest)s.") % {"name": name, "rest": ", ".join(parts)}
+
+
+@register.filter
+def abbreviations(text):
+    """The text, HTML-escaped, with the field's abbreviations expanded in <abbr title>."""
+    return thesaurus.mark_abbreviations(text)
 
 
 @register.filter
