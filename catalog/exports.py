@@ -20,6 +20,7 @@ import io
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -289,6 +290,11 @@ def json_stream(queryset, request):
             pieces = []
     pieces.append("]}\n")
     yield "".join(pieces)
+
+
+def licence_link():
+    """The `Link` header naming the data's licence (CC BY 4.0): the rows carry no metadata."""
+    return f'<{settings.DATA_LICENCE["url"]}>; rel="license"'
 
 
 def error_text(errors):

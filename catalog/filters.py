@@ -21,6 +21,8 @@ from .models import (
     Institution,
     Organisation,
     Theme,
+    normalise_symbol,
+    validate_symbol,
 )
 from .search import search_commitments
 
@@ -61,6 +63,16 @@ class CommitmentFilterSet(django_filters.FilterSet):
         method="filter_text",
         max_length=MAX_QUERY_LENGTH,
         help_text=_("Words in the title, symbol, number, summary or keywords."),
+    )
+    symbol = django_filters.CharFilter(
+        label=_("Official symbol"),
+        method="filter_symbol",
+        max_length=64,
+        validators=[validate_symbol],
+        help_text=_(
+            "The exact official symbol, e.g. MC.DEC/7/06; case and spaces do not matter "
+            "(mc.dec/7/06 finds it too)."
+        ),
     )
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"),
@@ -159,6 +171,10 @@ class CommitmentFilterSet(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return search_commitments(queryset, value)
+
+    def filter_symbol(self, queryset, name, value):
+        symbol = normalise_symbol(value)
+        return queryset.filter(symbol=symbol) if symbol else queryset
 
     def filter_body(self, queryset, name, value):
         if not value:
@@ -343,6 +359,8 @@ class CommitmentFilterSet(django_filters.FilterSet):
 
         if data.get("search", "").strip():
             add("search", f"“{data['search'].strip()}”")
+        if data.get("symbol", "").strip():
+            add("symbol", normalise_symbol(data["symbol"]))
         kinds = dict(Commitment.Kind.choices)
         for value in _chosen(data.get("kind")):
             add("kind", kinds[value], value)

@@ -21,6 +21,8 @@ the newest text matches) are read and ranked, so the most common word costs abou
 one does; beyond the limit the count is shown as "1,000+".
 """
 
+import difflib
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -49,7 +51,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from . import caching, extensions
+from . import caching, extensions, thesaurus
 from .expressions import InIds, Mapped
 from .models import (
     ActivityCategory,
@@ -149,34 +151,125 @@ def _prefix_allowed(token):
     return len(token) >= 3 or token.isdigit()
 
 
-def _tsquery_text(tokens):
-    """to_tsquery syntax built only from letters and digits: "a & (b | c) & d:*"."""
+# --------------------------------------------------------------------------------------
+# The thesaurus: a query holding any form of a term also finds the term's other forms
+# --------------------------------------------------------------------------------------
+
+
+def _words(text):
+    """The words of `text` as a query has them: lower case, stopwords dropped."""
+    words = TOKEN_RE.findall(text.lower())
+    return tuple(word for word in words if word not in STOPWORDS) or tuple(words)
+
+
+def word_key(word):
+    """What two spellings of a word share: "Radicalisations" and "radicalization" give
+    "radicalization" (American spelling, no plural s)."""
+    word = word.lower()
+    for british, american in (("isation", "ization"), ("ising", "izing"), ("ise", "ize")):
+        word = word.replace(british, american)
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+@functools.cache
+def _thesaurus_index():
+    """{key of a form's first word: [(keys of the form's words, the term's forms as word
+    tuples)]}, longest forms first so that "UN GCTS" wins over "UN"."""
+    index = {}
+    for term in thesaurus.terms():
+        # One form per spelling: "CBMs" adds nothing to "CBM" (the databases stem plurals).
+        by_keys = {}
+        for words in map(_words, term.forms):
+            if words:
+                by_keys.setdefault(tuple(map(word_key, words)), words)
+        forms = tuple(by_keys.values())
+        for keys in by_keys:
+            index.setdefault(keys[0], []).append((keys, forms))
+    for entries in index.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return index
+
+
+def expand(tokens):
+    """The parts of a query, each a tuple of alternatives (tuples of words that must all
+    match), and whether the part is a lone word the reader may still be typing.
+
+    ("cbm", "ukraine") gives [((("cbm",), ("cbms",), ("confidence", "building", "measures"),
+    …), False), ((("ukraine",),), True)].
+    """
+    index = _thesaurus_index()
+    keys = [word_key(token) for token in tokens]
+    parts, position = [], 0
+    while position < len(tokens):
+        for form_keys, forms in index.get(keys[position], ()):
+            if tuple(keys[position : position + len(form_keys)]) == form_keys:
+                parts.append((forms, False))
+                position += len(form_keys)
+                break
+        else:
+            parts.append((((tokens[position],),), True))
+            position += 1
+    return parts
+
+
+def _query_text(tokens, *, word, all_of, any_of):
+    """A query in a database's syntax, built only from letters and digits: every part of
+    the expanded query must match; a part matches when one of its alternatives does; an
+    alternative when each of its words (in either spelling) does. `word(text, is_prefix)`
+    writes one word."""
+
+    def joined(items, operator):
+        return items[0] if len(items) == 1 else f"({f' {operator} '.join(items)})"
+
+    parts = expand(tokens)
     groups = []
-    for position, token in enumerate(tokens):
-        last = position == len(tokens) - 1
-        suffix = ":*" if last and _prefix_allowed(token) else ""
-        alternatives = [f"{variant}{suffix}" for variant in _variants(token)]
-        groups.append(
-            alternatives[0] if len(alternatives) == 1 else f"({' | '.join(alternatives)})"
-        )
-    return " & ".join(groups)
+    for position, (alternatives, typing) in enumerate(parts):
+        last = position == len(parts) - 1
+        written = []
+        for words in alternatives:
+            written.append(
+                joined(
+                    [
+                        joined(
+                            [
+                                word(variant, last and typing and _prefix_allowed(token))
+                                for variant in _variants(token)
+                            ],
+                            any_of,
+                        )
+                        for token in words
+                    ],
+                    all_of,
+                )
+            )
+        groups.append(joined(written, any_of))
+    return f" {all_of} ".join(groups)
+
+
+def _tsquery_text(tokens):
+    """to_tsquery syntax: "a & (b | c) & (d | (e & f)) & g:*"."""
+    return _query_text(
+        tokens,
+        word=lambda text, prefix: f"{text}:*" if prefix else text,
+        all_of="&",
+        any_of="|",
+    )
 
 
 def _fts_match_text(tokens):
-    """FTS5 MATCH syntax built only from letters and digits: '"a" AND ("b" OR "c") AND "d"*'.
+    """FTS5 MATCH syntax: '"a" AND ("b" OR "c") AND "d"*'.
 
     The ANDs are explicit: FTS5 accepts implicit AND between phrases but not before a
     parenthesised group.
     """
-    groups = []
-    for position, token in enumerate(tokens):
-        last = position == len(tokens) - 1
-        suffix = "*" if last and _prefix_allowed(token) else ""
-        alternatives = [f'"{variant}"{suffix}' for variant in _variants(token)]
-        groups.append(
-            alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})"
-        )
-    return " AND ".join(groups)
+    return _query_text(
+        tokens,
+        word=lambda text, prefix: f'"{text}"*' if prefix else f'"{text}"',
+        all_of="AND",
+        any_of="OR",
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -775,3 +868,76 @@ def vocabulary_groups(query, limit=8):
 def highlight(text, query):
     """`text` HTML-escaped, with the words of `query` (as prefixes) in <mark>."""
     return _mark_tokens(text or "", parse(query).tokens)
+
+
+# --------------------------------------------------------------------------------------
+# "Did you mean": the nearest spelling the catalogue knows
+# --------------------------------------------------------------------------------------
+
+# Words shorter than this are left alone: "ICT" is one letter from too many other words.
+SUGGEST_MIN_CHARS = 4
+# difflib similarity (2 × matching letters / letters of both) a known word needs to be offered
+# for an unknown one: "bucharst" and "bucharest" score 0.94, "terorism" and "terrorism" 0.94.
+SUGGEST_CUTOFF = 0.8
+
+
+def vocabulary():
+    """{word: the number of published records using it} over the words search matches typos
+    against (titles, keywords, themes and categories), cached for the catalogue version."""
+
+    def build():
+        counts = {}
+        published = Commitment.objects.published().values("pk")
+        rows = SearchDocument.objects.filter(commitment__in=published).values_list(
+            "words", flat=True
+        )
+        for words in rows.iterator(chunk_size=2000):
+            for word in set(TOKEN_RE.findall(words.lower())):
+                if len(word) >= SUGGEST_MIN_CHARS and not word.isdigit():
+                    counts[word] = counts.get(word, 0) + 1
+        return counts
+
+    return caching.cached("search-vocabulary", (), build)
+
+
+def _known(token, words):
+    if token in words or any(variant in words for variant in _variants(token)):
+        return True
+    if word_key(token) in _thesaurus_index():
+        return True
+    # A word being typed: the start of a known word.
+    return any(word.startswith(token) for word in words)
+
+
+def suggestion(query):
+    """`query` with each word the catalogue does not know replaced by the nearest one it does
+    ("Bucharst Plan" gives "Bucharest Plan"), or "" when there is nothing to correct."""
+    parsed = parse(query)
+    words = vocabulary()
+    corrections = {}
+    for token in parsed.tokens:
+        if len(token) < SUGGEST_MIN_CHARS or token.isdigit() or _known(token, words):
+            continue
+        candidates = [word for word in words if abs(len(word) - len(token)) <= 2]
+        close = difflib.get_close_matches(token, candidates, n=5, cutoff=SUGGEST_CUTOFF)
+        if close:
+            # The most similar; among equals, the most used.
+            best = max(
+                close,
+                key=lambda word: (
+                    round(difflib.SequenceMatcher(None, token, word).ratio(), 2),
+                    words[word],
+                ),
+            )
+            corrections[token] = best
+    if not corrections:
+        return ""
+
+    def corrected(match):
+        typed = match.group(0)
+        word = corrections.get(typed.lower()[:MAX_TOKEN_CHARS])
+        if word is None:
+            return typed
+        return word.capitalize() if typed[:1].isupper() else word
+
+    return TOKEN_RE.sub(corrected, parsed.text)

@@ -381,6 +381,17 @@ PAGE_CACHE_MAX_ENTRY_BYTES = env.int("PAGE_CACHE_MAX_ENTRY_BYTES", default=1_000
 PAGE_CACHE_MAX_ENTRIES = env.int("PAGE_CACHE_MAX_ENTRIES", default=5000)
 PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/preview/", "/api/", "/static/", "/health/", "/bench/"]
 
+# Who publishes the catalogue and how to reach them (the About page, the API schema).
+PORTAL_PUBLISHER = env.str("PORTAL_PUBLISHER", default="The OSCE Portal editorial team")
+PORTAL_PUBLISHER_URL = env.str("PORTAL_PUBLISHER_URL", default="")
+PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="")
+# The licence of the catalogue's data (records, exports, API): one fit for reuse, with credit.
+DATA_LICENCE = {
+    "name": "CC BY 4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "OSCE Portal API",
     "DESCRIPTION": (
@@ -393,12 +404,26 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "LICENSE": {"name": DATA_LICENCE["name"], "url": DATA_LICENCE["url"]},
+    "CONTACT": {
+        key: value
+        for key, value in (
+            ("name", PORTAL_PUBLISHER),
+            ("url", PORTAL_PUBLISHER_URL),
+            ("email", PORTAL_CONTACT_EMAIL),
+        )
+        if value
+    },
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     # The API is public: no security schemes in the schema.
     "AUTHENTICATION_WHITELIST": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "catalog.api.schema.link_to_the_site",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CommitmentKindEnum": "catalog.models.Commitment.Kind",
         "InstitutionKindEnum": "catalog.models.Institution.Kind",

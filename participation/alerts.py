@@ -41,6 +41,17 @@ def read_token(value, salt, max_age=None):
     return Subscription.objects.filter(pk=data.get("s"), nonce=data.get("n")).first()
 
 
+def normal_query(query):
+    """The filters as one canonical query string (names sorted, empty values dropped), so the
+    same filters are the same subscription whatever order the form sent them in."""
+    data = QueryDict(query)
+    pairs = sorted((name, value) for name in data for value in data.getlist(name) if value)
+    normal = QueryDict(mutable=True)
+    for name, value in pairs:
+        normal.appendlist(name, value)
+    return normal.urlencode()
+
+
 def filterset(query):
     return CommitmentFilterSet(
         QueryDict(query),

@@ -3,11 +3,13 @@
 Every write through the editorial service layer saves a revision of the record with its
 sources, category evidence and relations. The *published versions* are the revisions whose
 stored status is published, dated when they went live (the revision's time, or the scheduled
-`publish_at` when later), keeping only those where a public field changed since the previous
-one. Drafts and records in review (other statuses), pending changes (never a revision until
-approved), editorial notes and the editors who saved them are never read into the result.
-Two queries for any number of versions: the record's versions, and the inline rows of those
-revisions.
+`publish_at` when later), that were live for a moment: one replaced by the next revision (in
+any status: a reschedule, a withdrawal, an edit) before its time came was never public and is
+left out with its title and fields. Of those, only the ones where a public field changed since
+the previous one are kept. Drafts and records in review (other statuses), pending changes
+(never a revision until approved), editorial notes and the editors who saved them are never
+read into the result. Two queries for any number of versions: the record's versions, and the
+inline rows of those revisions.
 """
 
 from dataclasses import dataclass, field
@@ -83,7 +85,7 @@ def published_versions(commitment, now=None):
         .order_by("revision__date_created", "pk")
     )
     candidates = []
-    for version in versions:
+    for index, version in enumerate(versions):
         data = version.field_dict
         if data.get("status") != Commitment.Status.PUBLISHED:
             continue
@@ -93,6 +95,11 @@ def published_versions(commitment, now=None):
             publish_at = parse_datetime(publish_at)
         if publish_at and publish_at > live_from:
             live_from = publish_at
+        # Public only if it went live before the next revision of the record replaced it.
+        following = versions[index + 1] if index + 1 < len(versions) else None
+        replaced_at = following.revision.date_created if following else None
+        if live_from > now or (replaced_at is not None and live_from >= replaced_at):
+            continue
         candidates.append((version, live_from, data))
     if not candidates:
         return []
@@ -112,11 +119,7 @@ def published_versions(commitment, now=None):
             {name: data.get(f"{name}_id", data.get(name)) for name in names}
         )
     result = []
-    for index, (version, live_from, data) in enumerate(candidates):
-        # A scheduled version replaced before it went live was never public.
-        following = candidates[index + 1][1] if index + 1 < len(candidates) else None
-        if live_from > now or (following is not None and live_from >= following):
-            continue
+    for version, live_from, data in candidates:
         item = PublishedVersion(
             id=version.pk,
             date=live_from,

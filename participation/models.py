@@ -77,6 +77,9 @@ class Subscription(models.Model):
     query = models.CharField(_("filters"), max_length=2000, blank=True)
     nonce = models.CharField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the last confirmation message was sent.")
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_sent_at = models.DateTimeField(
         null=True, blank=True, help_text=_("End of the period the last digest covered.")

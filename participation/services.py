@@ -1,4 +1,5 @@
-"""Resolving suggested corrections: status, reply by e-mail, erasing addresses."""
+"""Resolving suggested corrections (status, reply by e-mail, erasing addresses) and alert
+subscriptions (sign-up, confirmation)."""
 
 import datetime
 
@@ -10,7 +11,51 @@ from django.utils.translation import gettext as _
 
 from catalog.editorial.policy import Refused, Role, role_of
 
-from .models import Suggestion
+from . import alerts
+from .models import Subscription, Suggestion
+
+# A repeated sign-up for the same address and filters re-sends the confirmation at most once
+# in this long.
+CONFIRMATION_WINDOW = datetime.timedelta(hours=1)
+
+
+def subscribe(*, email, query, now=None):
+    """Sign `email` up for alerts on `query` (double opt-in): one subscription per address and
+    filters, however often the form is sent. A new or still unconfirmed one gets a
+    confirmation message, at most one per CONFIRMATION_WINDOW; a confirmed one gets nothing.
+    Returns whether a message was sent (the visitor is told the same either way)."""
+    now = now or timezone.now()
+    query = alerts.normal_query(query)
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update()
+            .filter(email__iexact=email, query=query)
+            .order_by("pk")
+            .first()
+        )
+        if subscription is None:
+            subscription = Subscription.objects.create(
+                email=email, query=query, nonce=alerts.new_nonce(), confirmation_sent_at=now
+            )
+        elif subscription.confirmed_at is not None or (
+            subscription.confirmation_sent_at is not None
+            and now - subscription.confirmation_sent_at < CONFIRMATION_WINDOW
+        ):
+            return False
+        else:
+            subscription.confirmation_sent_at = now
+            subscription.save(update_fields=["confirmation_sent_at"])
+    alerts.send_confirmation(subscription)
+    return True
+
+
+def confirm(subscription, now=None):
+    """Confirm a subscription once; False when it was confirmed already."""
+    return bool(
+        Subscription.objects.filter(pk=subscription.pk, confirmed_at__isnull=True).update(
+            confirmed_at=now or timezone.now()
+        )
+    )
 
 
 def can_handle(user):

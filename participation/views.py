@@ -23,10 +23,9 @@ from catalog.models import (
 )
 from catalog.views.catalogue import CommitmentDetailView
 
-from . import alerts, history, ratelimit
+from . import alerts, history, ratelimit, services
 from .compare import MAX_RECORDS, MIN_RECORDS, comparison_rows
 from .forms import SuggestionForm
-from .models import Subscription
 
 PICKER_LENGTH = 20
 
@@ -333,29 +332,45 @@ class AlertSubscribeView(View):
                 query=query,
                 refusal=_("Nothing was stored: enter a valid e-mail address."),
             )
-        subscription = Subscription.objects.create(
-            email=form.cleaned_data["email"], query=query, nonce=alerts.new_nonce()
-        )
-        alerts.send_confirmation(subscription)
+        services.subscribe(email=form.cleaned_data["email"], query=query)
         # The same answer whatever the address: nothing tells whether it is subscribed already.
         return _alert_page(request, sent=True)
 
 
 # A signed, one-time link: never stored by the page cache or any shared cache, so a replay
-# reaches the view and is refused.
+# reaches the view and is refused. Opening it (GET, HEAD: what a mail client's link scanner
+# does) changes nothing; the page's button (POST) confirms.
 @method_decorator(never_cache, name="dispatch")
 class AlertConfirmView(View):
-    def get(self, request, token):
+    def subscription(self, request, token):
+        """(subscription, None) or (None, the refusal page)."""
         subscription = alerts.read_token(token, alerts.CONFIRM_SALT, alerts.CONFIRM_MAX_AGE)
         if subscription is None:
-            return _alert_page(
+            return None, _alert_page(
                 request,
                 400,
                 refusal=_("This confirmation link is not valid or has expired. Nothing changed."),
             )
         if subscription.confirmed_at is not None:
+            return None, _alert_page(
+                request, 400, refusal=_("This confirmation link was already used.")
+            )
+        return subscription, None
+
+    def get(self, request, token):
+        subscription, refusal = self.subscription(request, token)
+        if refusal:
+            return refusal
+        return _alert_page(
+            request, confirm_token=token, filters=alerts.describe(subscription.query)
+        )
+
+    def post(self, request, token):
+        subscription, refusal = self.subscription(request, token)
+        if refusal:
+            return refusal
+        if not services.confirm(subscription):
             return _alert_page(request, 400, refusal=_("This confirmation link was already used."))
-        Subscription.objects.filter(pk=subscription.pk).update(confirmed_at=timezone.now())
         return _alert_page(request, confirmed=True, filters=alerts.describe(subscription.query))
 
 

@@ -20,7 +20,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from catalog import caching
 from catalog.api import schema as docs
 from catalog.api.conditional import ConditionalGetMixin
-from catalog.api.filtering import StrictFilterBackend
+from catalog.api.filtering import KnownParametersMixin, StrictFilterBackend
 from catalog.api.pagination import CataloguePagination
 from catalog.api.permissions import ReadOnly
 from catalog.api.throttling import AnonymousClientThrottle
@@ -239,7 +239,7 @@ ID_PATH_PARAMETER = OpenApiParameter(
 )
 
 
-class TextsViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+class TextsViewSet(KnownParametersMixin, ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """What the catalogue's API viewsets do (throttle, conditional GET, pagination, strict
     filters), for items identified by their numeric id; JSON only."""
 

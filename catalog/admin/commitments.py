@@ -4,7 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,6 +28,7 @@ from ..models import (
     PendingChange,
     Source,
     StatusChange,
+    normalise_symbol,
 )
 from ..resources import CommitmentResource
 from .base import FORMFIELD_OVERRIDES, ConflictCheckedForm, HistoryAdmin
@@ -131,7 +134,11 @@ class StatusChangeInline(admin.TabularInline):
 class CommitmentForm(ConflictCheckedForm):
     class Meta:
         # The whole title is visible while it is edited (official titles run to 200 characters).
-        widgets = {"title": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})}
+        # The status is not chosen in a dropdown: the workflow buttons set it (`workflow`).
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
+            "status": forms.HiddenInput,
+        }
 
     transition_comment = forms.CharField(
         label=gettext_lazy("Comment for the workflow log"),
@@ -146,6 +153,7 @@ class CommitmentForm(ConflictCheckedForm):
     # Set by CommitmentAdmin.get_form on a subclass (never on the request or the record).
     user = None
     correction = False
+    workflow = None  # the status of the workflow button pressed ("in_review"…), if any
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,11 +171,14 @@ class CommitmentForm(ConflictCheckedForm):
                     self.initial[field.name] = field.to_python(data["fields"][field.attname])
             if "themes" in self.fields:
                 self.initial["themes"] = data.get("themes", [])
-        if "status" in self.fields and self.user is not None:
-            allowed = policy.allowed_statuses(self.user, self.status_before)
-            self.fields["status"].widget.choices = [
-                choice for choice in Status.choices if choice[0] in allowed
-            ]
+        if not self.instance.pk and "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _(
+                "Used in the record's web address. Leave empty to make it from the symbol "
+                "(MC.DEC/7/06 gives mc-dec-7-06), or from the title when there is no symbol."
+            )
+        if "status" in self.fields and not self.is_bound and self.status_before is None:
+            self.initial["status"] = Status.DRAFT
 
     def clean_title(self):
         return " ".join(self.cleaned_data["title"].split())
@@ -183,6 +194,8 @@ class CommitmentForm(ConflictCheckedForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if self.workflow in Status.values and "status" in self.fields:
+            cleaned_data["status"] = self.workflow
         if self.user is None or "status" not in cleaned_data:
             return cleaned_data
         services.check_form_change(
@@ -252,6 +265,35 @@ LIST_ACTIONS = {
 }
 
 
+def workflow_buttons(current):
+    """(target status, button label, note) offered from `current` (None: a new record), in
+    the order of the workflow; the plain Save keeps the status."""
+    draft_label = {
+        None: _("Save as draft"),
+        Status.IN_REVIEW: _("Send back to draft"),
+        Status.PUBLISHED: _("Unpublish (back to draft)"),
+        Status.ARCHIVED: _("Back to draft"),
+    }
+    comment_needed = _("Say why in the workflow comment (required).")
+    buttons = []
+    if current != Status.DRAFT:
+        needs = current in (Status.IN_REVIEW, Status.PUBLISHED)
+        buttons.append((Status.DRAFT, draft_label[current], comment_needed if needs else ""))
+    if current in (None, Status.DRAFT):
+        buttons.append((Status.IN_REVIEW, _("Submit for review"), ""))
+    if current in (None, Status.DRAFT, Status.IN_REVIEW):
+        buttons.append(
+            (
+                Status.PUBLISHED,
+                _("Publish or schedule"),
+                _("Publishes now, or at “publish at” when that is in the future."),
+            )
+        )
+    if current in (Status.PUBLISHED, Status.DRAFT, Status.IN_REVIEW):
+        buttons.append((Status.ARCHIVED, _("Archive"), ""))
+    return buttons
+
+
 class PendingActionForm(forms.Form):
     action = forms.ChoiceField(
         choices=[(name, name) for name in ("submit", "approve", "reject", "discard")]
@@ -291,7 +333,6 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
     search_help_text = gettext_lazy("Search by title, symbol or summary.")
     date_hierarchy = "adopted_on"
     autocomplete_fields = ["adopting_body", "themes"]
-    prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     inlines = [SourceInline, CategoryAssignmentInline, OutgoingRelationInline, StatusChangeInline]
     actions = list(LIST_ACTIONS)
@@ -375,6 +416,30 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
             text = format_html("{}<br><small>{}</small>", text, change.get_state_display())
         return text
 
+    # --- search: an exact symbol first ---
+
+    def get_queryset(self, request):
+        # ModelAdmin.get_queryset, with the annotation its ordering needs made first.
+        queryset = self.model._default_manager.get_queryset()
+        symbol = normalise_symbol(request.GET.get(SEARCH_VAR, ""))
+        if symbol:
+            queryset = queryset.annotate(
+                exact_symbol=Case(
+                    When(symbol=symbol, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+        return queryset
+
+    def get_ordering(self, request):
+        ordering = list(super().get_ordering(request) or Commitment._meta.ordering)
+        if normalise_symbol(request.GET.get(SEARCH_VAR, "")):
+            # The annotation made by get_queryset: the record whose symbol is the search
+            # term comes before any other match.
+            return ["exact_symbol", *ordering]
+        return ordering
+
     # --- permissions: what the policy allows, displayed ---
 
     def has_change_permission(self, request, obj=None):
@@ -410,7 +475,11 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
         return type(
             form.__name__,
             (form,),
-            {"user": request.user, "correction": "_correct" in request.POST},
+            {
+                "user": request.user,
+                "correction": "_correct" in request.POST,
+                "workflow": request.POST.get("_workflow") if request.method == "POST" else None,
+            },
         )
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
@@ -447,7 +516,36 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
     # --- views: no revision wrapper of their own; the service layer makes the revisions ---
 
     def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self._workflow_context(request, None)}
         return admin.ModelAdmin.add_view(self, request, form_url, extra_context)
+
+    def _workflow_context(self, request, obj):
+        """The workflow buttons this user may press on this record (the policy decides;
+        the service checks again on save)."""
+        current = obj.status if obj is not None else None
+        if obj is not None and not policy.can_edit(request.user, current):
+            return {"workflow_buttons": []}
+        buttons = [
+            (target, label, note)
+            for target, label, note in workflow_buttons(current)
+            if target in policy.allowed_statuses(request.user, current)
+        ]
+        return {"workflow_buttons": buttons}
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._stay_after_workflow(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._stay_after_workflow(request)
+        return super().response_change(request, obj)
+
+    def _stay_after_workflow(self, request):
+        """After a workflow button the editor stays on the record, as after "Save and
+        continue editing", to see its new status."""
+        if "_workflow" in request.POST and "_continue" not in request.POST:
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -471,6 +569,7 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
                 return HttpResponseRedirect(request.path)
         if obj is not None:
             extra_context.update(self._change_page_context(request, obj))
+            extra_context.update(self._workflow_context(request, obj))
         return admin.ModelAdmin.change_view(self, request, object_id, form_url, extra_context)
 
     def _change_page_context(self, request, obj):
@@ -499,6 +598,10 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
                 and change.state in (PendingChange.State.EDITING, PendingChange.State.REJECTED),
                 can_review_changes=policy.decide(user, Action.APPROVE_CHANGES, obj.status)
                 != policy.DENY,
+                can_discard_changes=policy.decide(
+                    user, policy.discard_action(user, change), obj.status
+                )
+                != policy.DENY,
             )
         return context
 
@@ -525,7 +628,8 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
-        return admin.ModelAdmin.changelist_view(self, request, extra_context)
+        # Through the mixins: import, export and history put their buttons' context there.
+        return super().changelist_view(request, extra_context)
 
     # --- saving: the form's data, as plain values, handed to the service layer ---
 
@@ -733,7 +837,7 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
                 services.reject_changes(user=user, commitment=obj, comment=comment)
                 done = _("The pending changes were sent back to their editor.")
             else:
-                services.discard_changes(user=user, commitment=obj)
+                services.discard_changes(user=user, commitment=obj, comment=comment)
                 done = _("The pending changes were discarded.")
         except ValidationError as error:
             self.message_user(

@@ -28,9 +28,6 @@ class ReferenceAdmin(HistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return admin.ModelAdmin.change_view(self, request, object_id, form_url, extra_context)
 
-    def changelist_view(self, request, extra_context=None):
-        return admin.ModelAdmin.changelist_view(self, request, extra_context)
-
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)

@@ -15,7 +15,7 @@ class StrictFilterBackend(DjangoFilterBackend):
 
     The body is `{"errors": {parameter: [messages]}, "allowed": {parameter: description}}`.
     Booleans are strict (true/false or 1/0): a checkbox would take any other word as "on".
-    Numbers (years) must be whole. Unknown parameters are ignored.
+    Numbers (years) must be whole. Unknown parameters are refused by `KnownParametersMixin`.
     """
 
     def get_filterset_kwargs(self, request, queryset, view):
@@ -66,6 +66,49 @@ class StrictFilterBackend(DjangoFilterBackend):
                 }
             )
         return filterset.qs
+
+
+class KnownParametersMixin:
+    """Unknown query parameters answer 400 with every accepted one and what it takes.
+
+    A misspelt filter (`?symbl=MC.DEC/7/06`) would otherwise be ignored and every record
+    returned, as if the filter had matched them all. Checked after the throttle.
+    """
+
+    def accepted_parameters(self):
+        """{parameter: what it accepts} for this request's action."""
+        accepted = {
+            "format": _("json, or csv for lists (an Accept header does the same)."),
+            "lang": _(
+                "The language of the answer: en, fr, de, it, ru or es "
+                "(Accept-Language does the same)."
+            ),
+        }
+        if self.detail:
+            return accepted
+        if self.pagination_class is not None:
+            accepted["page"] = _("A page number, from 1.")
+            accepted["page_size"] = _("Records per page, from 1 to %(max)s.") % {
+                "max": self.pagination_class.max_page_size
+            }
+        for backend in self.filter_backends:
+            if isinstance(backend, type) and issubclass(backend, DjangoFilterBackend):
+                filterset_class = backend().get_filterset_class(self, self.get_queryset())
+                for name, filter_ in (
+                    filterset_class.base_filters if filterset_class else {}
+                ).items():
+                    accepted[name] = allowed_values(filter_)
+        return accepted
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        accepted = self.accepted_parameters()
+        unknown = sorted(set(request.query_params) - set(accepted))
+        if unknown:
+            message = _("Unknown parameter. Accepted: %(names)s.") % {"names": ", ".join(accepted)}
+            raise ValidationError(
+                {"errors": {name[:50]: [message] for name in unknown}, "allowed": accepted}
+            )
 
 
 # The API list each model-choice parameter takes its slugs from.

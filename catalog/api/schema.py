@@ -2,6 +2,7 @@
 
 import copy
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
@@ -9,12 +10,16 @@ from drf_spectacular.drainage import set_override
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
+from ..exports import COMMITMENT_COLUMNS, VOCABULARY
 from ..filters import CommitmentFilterSet
 from .serializers import DetailSerializer, ErrorSerializer
 
 BAD_PARAMETER = OpenApiResponse(
     ErrorSerializer,
-    description=_("A parameter has an invalid value; the body names it and what is allowed."),
+    description=_(
+        "A parameter has an invalid value, or is not one this address accepts; the body names "
+        "it and what is allowed."
+    ),
     examples=[
         OpenApiExample(
             "Unknown kind",
@@ -254,3 +259,81 @@ class CatalogueAutoSchema(AutoSchema):
         description = operation.get("description")
         operation["description"] = f"{description}\n\n{note}" if description else str(note)
         return operation
+
+
+def _export_row_schema():
+    types = {"year": {"type": "integer"}, "themes": _TEXTS, "categories": _TEXTS}
+    return {
+        "type": "object",
+        "properties": {
+            column: {**types.get(column, {"type": "string"}), "description": VOCABULARY[column]}
+            for column in COMMITMENT_COLUMNS
+        },
+    }
+
+
+_TEXTS = {"type": "array", "items": {"type": "string"}}
+
+EXPORT_RESPONSES = {
+    (200, "application/json"): OpenApiResponse(
+        {
+            "type": "object",
+            "properties": {
+                "columns": {**_TEXTS, "description": "The columns of each row, in order."},
+                "results": {"type": "array", "items": _export_row_schema()},
+            },
+        },
+        description=_("Every matching record, one object per record."),
+    ),
+    (200, "text/csv"): OpenApiResponse(
+        {"type": "string"},
+        description=_(
+            "A header row, then one row per record; lists joined with “ | ”, formula "
+            "prefixes neutralised."
+        ),
+    ),
+    400: BAD_PARAMETER,
+    429: THROTTLED,
+}
+EXPORT_EXAMPLES = [
+    OpenApiExample(
+        "The cyber/ICT security decisions since 2010",
+        description="`GET /api/v1/commitments/export/?theme=cyber-ict-security&year_from=2010`",
+        value={
+            "columns": ["slug", "url", "symbol", "…"],
+            "results": [
+                {
+                    "slug": "mc-dec-5-16",
+                    "url": "https://osce-portal.example/commitments/mc-dec-5-16/",
+                    "symbol": "MC.DEC/5/16",
+                    "…": "…",
+                }
+            ],
+        },
+        response_only=True,
+        status_codes=["200"],
+        media_type="application/json",
+    ),
+]
+
+
+def link_to_the_site(result, generator, request, public):
+    """A postprocessing hook: the schema's description (shown on top of Swagger UI and ReDoc)
+    ends with links back to the site, its About page (licence, contact) and this guide's
+    examples, addressed as the site routes them (with the language prefix, when there is one)."""
+
+    def address(name):
+        path = reverse(name)
+        return request.build_absolute_uri(path) if request is not None else path
+
+    links = _(
+        "The portal's own pages: [the catalogue](%(catalogue)s) · [About: publisher, contact "
+        "and data licence](%(about)s) · [Home](%(home)s)."
+    ) % {
+        "catalogue": address("catalog:commitment_list"),
+        "about": address("catalog:about"),
+        "home": address("catalog:home"),
+    }
+    info = result.setdefault("info", {})
+    info["description"] = f"{info.get('description', '')}\n\n{links}".strip()
+    return result

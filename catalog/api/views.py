@@ -3,11 +3,12 @@
 import re
 
 from django.db.models import Prefetch
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.decorators import api_view, permission_classes, throttle_classes
+from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -28,7 +29,7 @@ from ..models import (
 from . import schema as docs
 from . import serializers
 from .conditional import ConditionalGetMixin
-from .filtering import StrictFilterBackend
+from .filtering import KnownParametersMixin, StrictFilterBackend
 from .pagination import CataloguePagination
 from .permissions import ReadOnly
 from .renderers import CSVRenderer
@@ -39,7 +40,7 @@ SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[docs.SLUG_PATH_PARAMETER]))
-class CatalogueViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+class CatalogueViewSet(KnownParametersMixin, ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     # Any path segment reaches the view, so a malformed slug is a JSON 404 like a missing one.
     lookup_value_regex = "[^/]+"
@@ -103,6 +104,33 @@ class CommitmentViewSet(CatalogueViewSet):
     filter_backends = [StrictFilterBackend]
     filterset_class = CommitmentFilterSet
     csv_columns = exports.API_CSV_COLUMNS["commitments"]
+
+    @extend_schema(
+        operation_id="commitments_export",
+        summary=_("Export every matching commitment in one request"),
+        description=_(
+            "Every published commitment matching the filters (not one page), streamed in one "
+            "answer: JSON (the default) or CSV with `format=csv` or `Accept: text/csv`. The "
+            "same rows as the catalogue page's downloads. Not paginated."
+        ),
+        parameters=docs.commitment_filter_parameters(),
+        responses=docs.EXPORT_RESPONSES,
+        filters=True,
+        examples=docs.EXPORT_EXAMPLES,
+    )
+    @action(detail=False, url_path="export", pagination_class=None)
+    def export(self, request):
+        queryset = self.filter_queryset(
+            Commitment.objects.for_listing().with_classification().newest_first()
+        )
+        fmt = "csv" if isinstance(request.accepted_renderer, CSVRenderer) else "json"
+        writer = exports.csv_stream if fmt == "csv" else exports.json_stream
+        response = StreamingHttpResponse(
+            writer(queryset, request), content_type=exports.CONTENT_TYPES[fmt]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{exports.FILENAME}.{fmt}"'
+        response["Link"] = exports.licence_link()
+        return response
 
     def represent(self, data, many=False):
         # What the serializer gives, built without its per-field machinery (representations.py).

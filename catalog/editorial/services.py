@@ -11,6 +11,7 @@ rules of their own.
 """
 
 import contextlib
+import re
 from dataclasses import dataclass, field
 
 import reversion
@@ -18,11 +19,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import localize
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from .. import changes
-from ..models import Commitment, CommitmentRelation, PendingChange, StatusChange
+from ..models import (
+    Commitment,
+    CommitmentRelation,
+    PendingChange,
+    StatusChange,
+    normalise_symbol,
+)
 from . import history, pending
 from .policy import (
     ALLOW,
@@ -30,6 +38,7 @@ from .policy import (
     Action,
     Refused,
     decide,
+    discard_action,
     refusal_message,
     require,
     require_transition,
@@ -157,6 +166,21 @@ def check_form_change(
 # --- creating and editing a record -------------------------------------------------------
 
 
+SLUG_LENGTH = Commitment._meta.get_field("slug").max_length
+
+
+def new_slug(*, symbol=None, title=None):
+    """A new record's address, from its symbol when it has one ("MC.DEC/7/06" gives
+    "mc-dec-7-06", "MC(9).DEC/1" "mc-9-dec-1"), else from its title; "-2", "-3"… when taken."""
+    symbol = normalise_symbol(symbol or "")
+    base = slugify(re.sub(r"[^0-9A-Za-z]+", "-", symbol) if symbol else title or "")
+    base = base[: SLUG_LENGTH - 4].strip("-") or "commitment"
+    slug, number = base, 2
+    while Commitment.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
 def save_commitment(
     *,
     user,
@@ -189,6 +213,11 @@ def save_commitment(
     `expected_version` (an ISO timestamp, as `version_token` gave it when the form was opened)
     is checked against the locked row, whatever its status: Refused when someone saved since.
     """
+    if commitment is None and fields is not None and not (fields.get("slug") or "").strip():
+        fields = {
+            **fields,
+            "slug": new_slug(symbol=fields.get("symbol"), title=fields.get("title")),
+        }
     parts = {
         name: value
         for name, value in (
@@ -708,11 +737,28 @@ def _apply(live, change, *, user, comment):
         _changed([live.pk], live.status)
 
 
-def discard_changes(*, user, commitment):
-    with transaction.atomic():
+def discard_changes(*, user, commitment, comment=""):
+    """Throw the pending changes away, as the policy allows (`policy.discard_action`): one's own
+    unapproved work, or — a publisher, with a comment — anybody's, approved or not. The
+    discarded version is kept: a revision of the record holds it (with the live record as it
+    stays), and the workflow log says who discarded whose changes and why."""
+    with changes.atomic():
         live = Commitment.objects.select_for_update().get(pk=commitment.pk)
-        require(user, Action.EDIT, live.status, record=live)
-        _pending_for_update(live).delete()
+        change = _pending_for_update(live)
+        require(user, discard_action(user, change), live.status, comment=comment, record=live)
+        author = change.updated_by or change.created_by
+        text = _(
+            "Pending changes discarded (%(state)s; last edited by %(author)s). %(comment)s"
+        ) % {
+            "state": change.get_state_display(),
+            "author": author.get_username() if author else _("someone"),
+            "comment": comment.strip(),
+        }
+        with _revision(user=user, comment=text.strip()):
+            reversion.add_to_revision(live)
+            reversion.add_to_revision(change)
+            _log(live, from_status=live.status, user=user, comment=text.strip())
+        change.delete()
 
 
 # Scheduled approvals are applied by a task (`apply_due_approvals`): enqueued for the moment

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from catalog import caching, citations, search
+from catalog import caching, citations, search, thesaurus
 from osce_portal import i18n
 
 register = template.Library()
@@ -139,6 +139,12 @@ def organisation_line(organisation):
 
 
 @register.filter
+def abbreviations(text):
+    """The text, HTML-escaped, with the field's abbreviations expanded in <abbr title>."""
+    return thesaurus.mark_abbreviations(text)
+
+
+@register.filter
 def highlight(text, query):
     """The text, HTML-escaped, with the words searched for in <mark> (unchanged without one)."""
     return search.highlight(text, query) if query else text
@@ -160,15 +166,6 @@ def local_name(body):
     return format_html('<span lang="{}">{}</span>', language, name)
 
 
-@register.filter
-def english(text):
-    """Catalogue text kept in English only (titles, summaries, our vocabulary): marked
-    lang="en" on a page in another language, so it is read with the right voice."""
-    if not text or _page_language() == settings.LANGUAGE_CODE:
-        return text
-    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
-
-
 @register.simple_tag
 def shown_in_english(*bodies_or_flags):
     """The label "(shown in English)" on a page in another language, for a heading or a
@@ -180,7 +177,17 @@ def shown_in_english(*bodies_or_flags):
     for item in bodies_or_flags:
         if hasattr(item, "official_name") and item.official_name(language)[1] == language:
             return ""
-    return format_html('<span class="fallback-note">{}</span>', _("shown in English"))
+    return format_html('<p class="fallback-note">({})</p>', _("shown in English"))
+
+
+@register.simple_tag
+def lang_attr():
+    """` lang="en"` for an element holding catalogue text kept in English only (titles,
+    summaries, our vocabulary) on a page in another language, so it is read with the right
+    voice; nothing on an English page."""
+    if _page_language() == settings.LANGUAGE_CODE:
+        return ""
+    return format_html(' lang="{}"', settings.LANGUAGE_CODE)
 
 
 @register.simple_tag(takes_context=True)

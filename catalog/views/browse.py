@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -745,6 +746,12 @@ class AboutView(BreadcrumbsMixin, TemplateView):
         context["categories"] = ActivityCategory.objects.all()
         context["themes"] = Theme.objects.all()
         context["organisation"] = Organisation.objects.filter(is_primary=True).first()
+        context["publisher"] = {
+            "name": settings.PORTAL_PUBLISHER,
+            "url": settings.PORTAL_PUBLISHER_URL,
+            "email": settings.PORTAL_CONTACT_EMAIL,
+        }
+        context["licence"] = settings.DATA_LICENCE
         return context
 
 

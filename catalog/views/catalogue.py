@@ -25,6 +25,8 @@ from ..models import (
 from ..pagination import CataloguePaginator
 
 HOME_LIST_LENGTH = 6
+# A theme (or category) filter with this many results or fewer points to the other one.
+FEW_CLASSIFIED = 3
 
 # Parameters left out of shareable URLs when they hold these values (they change nothing).
 DEFAULT_PARAMETERS = {"ordering": "relevance", "page": "1"}
@@ -155,6 +157,7 @@ class CommitmentListView(CleanQueryMixin, FilterView):
             (self.filterset.cleaned_data.get("search") or "").strip()
         ) and search.is_capped(page.paginator.count)
         context["page_range"] = page.paginator.get_elided_page_range(page.number)
+        context["other_classification"] = self.other_classification(page.paginator.count)
         query = self.filterset.cleaned_data.get("search", "").strip()
         context["search_query"] = query
         if query and not context["filters_invalid"]:
@@ -167,7 +170,35 @@ class CommitmentListView(CleanQueryMixin, FilterView):
                 commitment.snippet = lazy_passage(marked, commitment.pk)
                 commitment.text_hits = SimpleLazyObject(lambda pk=commitment.pk: hits.get(pk, []))
             context["also_matching"] = search.vocabulary_groups(query)
+            context.update(self.did_you_mean(query))
         return context
+
+    def other_classification(self, count):
+        """ "category" when themes alone give few results (and "theme" the other way round):
+        the two classify differently, and the reader may have meant the other."""
+        if count > FEW_CLASSIFIED or not self.filterset.is_valid():
+            return ""
+        data = self.filterset.cleaned_data
+        themes, categories = data.get("theme"), data.get("category")
+        if themes and not categories:
+            return "category"
+        if categories and not themes:
+            return "theme"
+        return ""
+
+    def did_you_mean(self, query):
+        """The search spelt as the catalogue spells it, when a word of it is unknown (even
+        if PostgreSQL's typo matching found something) and the spelling finds records."""
+        spelt = search.suggestion(query)
+        if not spelt or spelt.lower() == query.lower():
+            return {}
+        data = self.request.GET.copy()
+        data.pop("page", None)
+        data["search"] = spelt
+        found = CommitmentFilterSet(data, queryset=self.get_queryset(), request=self.request)
+        if not found.qs.exists():
+            return {}
+        return {"suggestion": spelt, "suggestion_query": data.urlencode()}
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
         return KnownCountPaginator(
@@ -217,6 +248,7 @@ class CommitmentExportView(View):
             writer(filterset.qs, request), content_type=exports.CONTENT_TYPES[self.format]
         )
         response["Content-Disposition"] = f'attachment; filename="{exports.FILENAME}.{self.format}"'
+        response["Link"] = exports.licence_link()
         return response
 
 

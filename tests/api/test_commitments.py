@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -215,8 +217,76 @@ def test_default_order_is_newest_first(client, pair):
     assert ids(client.get(LIST_URL)) == ["pa-resolution", "countering-internet-use"]
 
 
-def test_unknown_parameters_are_ignored(client, pair):
-    assert client.get(LIST_URL, {"colour": "blue"}).json()["count"] == 2
+def test_an_unknown_parameter_is_a_400_listing_the_accepted_ones(client, pair):
+    response = client.get(reverse("api:commitment-list"), {"symbl": "MC.DEC/7/06"})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body["errors"]) == ["symbl"]
+    assert (
+        "Accepted: format, lang, page, page_size, search, symbol, kind"
+        in body["errors"]["symbl"][0]
+    )
+    assert {"symbol", "theme", "page", "page_size", "format"} <= set(body["allowed"])
+    assert body["allowed"]["kind"].startswith("One of: decision, resolution")
+
+
+def test_a_detail_accepts_only_the_format(client, commitment):
+    url = reverse("api:commitment-detail", kwargs={"slug": commitment.slug})
+    assert client.get(url, {"format": "json"}).status_code == 200
+    response = client.get(url, {"page": "2"})
+    assert response.status_code == 400
+    assert list(response.json()["allowed"]) == ["format", "lang"]
+
+
+def test_vocabulary_lists_refuse_unknown_parameters_too(client, pair):
+    response = client.get(reverse("api:theme-list"), {"serach": "cyber"})
+    assert response.status_code == 400
+    assert set(response.json()["allowed"]) == {"format", "lang", "page", "page_size"}
+
+
+@pytest.mark.parametrize("symbol", ["MC.DEC/7/06", "mc.dec/7/06", " MC.DEC / 7/06 "])
+def test_symbol_filters_by_the_normalised_official_symbol(client, pair, symbol):
+    response = client.get(reverse("api:commitment-list"), {"symbol": symbol})
+    assert ids(response) == ["countering-internet-use"]
+
+
+def test_symbol_without_a_match_finds_nothing(client, pair):
+    assert ids(client.get(reverse("api:commitment-list"), {"symbol": "PC.DEC/1039"})) == []
+
+
+def test_a_value_that_is_not_a_symbol_is_a_400(client, pair):
+    response = client.get(reverse("api:commitment-list"), {"symbol": "not a symbol"})
+    assert response.status_code == 400
+    assert "not an official document symbol" in response.json()["errors"]["symbol"][0]
+
+
+def test_the_catalogue_page_and_its_export_filter_by_symbol_too(client, pair):
+    page = client.get(reverse("catalog:commitment_list"), {"symbol": "mc.dec/7/06"})
+    assert "1 commitment" in page.content.decode()
+    assert "Official symbol:</span> MC.DEC/7/06" in page.content.decode()
+    export = client.get(reverse("catalog:commitment_export_json"), {"symbol": "mc.dec/7/06"})
+    rows = json.loads(b"".join(export.streaming_content))["results"]
+    assert [row["slug"] for row in rows] == ["countering-internet-use"]
+
+
+def test_bulk_export_answers_every_matching_record_in_one_request(client, pair):
+    url = reverse("api:commitment-export")
+    data = json.loads(b"".join(client.get(url).streaming_content))
+    assert [row["slug"] for row in data["results"]] == ["pa-resolution", "countering-internet-use"]
+    csv_answer = client.get(url, {"format": "csv", "symbol": "MC.DEC/7/06"})
+    assert csv_answer["Content-Type"] == "text/csv; charset=utf-8"
+    lines = b"".join(csv_answer.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("slug,url,symbol")
+    assert len(lines) == 2 and lines[1].startswith("countering-internet-use,")
+
+
+def test_bulk_export_refuses_bad_and_unknown_parameters(client, pair):
+    url = reverse("api:commitment-export")
+    assert client.get(url, {"kind": "foo"}).status_code == 400
+    response = client.get(url, {"page": "2"})
+    assert response.status_code == 400
+    assert "page" not in response.json()["allowed"]
 
 
 # --- Bad input -------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import pytest
 import yaml
+from django.urls import reverse
 from openapi_spec_validator import validate
 
 LIST_ENDPOINTS = ["commitments", "institutions", "organisations", "themes", "categories"]
@@ -90,3 +91,19 @@ def test_every_list_documents_its_csv_columns(schema, endpoint):
     description = schema["paths"][f"/api/v1/{endpoint}/"]["get"]["description"]
 
     assert "CSV columns, in order: `slug` (from `id`), `url` (from `web_url`)" in description
+
+
+def test_bulk_export_is_in_the_schema_with_its_filters_and_formats(schema):
+    operation = schema["paths"]["/api/v1/commitments/export/"]["get"]
+    names = {parameter["name"] for parameter in operation["parameters"]}
+    assert {"search", "symbol", "theme", "category", "year_from"} <= names
+    assert "page" not in names
+    assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    row = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert "symbol" in row["properties"]["results"]["items"]["properties"]
+
+
+def test_schema_description_links_back_to_the_site(schema):
+    description = schema["info"]["description"]
+    assert f"[the catalogue](http://testserver{reverse('catalog:commitment_list')})" in description
+    assert f"(http://testserver{reverse('catalog:about')})" in description

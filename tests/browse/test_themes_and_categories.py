@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import CategoryAssignmentFactory, CommitmentFactory
+from tests.factories import CategoryAssignmentFactory, CommitmentFactory, ThemeFactory
 from tests.writes import move
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +70,44 @@ def test_about_links_the_api_documentation_and_schema(client, db):
     assert f'href="{reverse("api:docs")}"' in about
     assert f'href="{reverse("api:redoc")}"' in about
     assert f'href="{reverse("api:schema")}"' in about
+
+
+def catalogue(client, **filters):
+    response = client.get(reverse("catalog:commitment_list"), filters)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_catalogue_says_what_a_theme_and_a_category_are(client, db):
+    html = catalogue(client)
+    assert "The subject area a record belongs to" in html
+    assert "The kind of terrorist activity online a record addresses" in html
+
+
+def test_few_results_for_a_theme_offer_the_categories(client, db):
+    theme = ThemeFactory()
+    CommitmentFactory(themes=[theme])
+    html = catalogue(client, theme=theme.slug)
+    assert "Few results for these themes." in html
+    assert '<a href="#filter-category">Choose a category</a>' in html
+    assert 'id="filter-category"' in html
+
+
+def test_few_results_for_a_category_offer_the_themes(client, db):
+    assignment = CategoryAssignmentFactory()
+    html = catalogue(client, category=assignment.category.slug)
+    assert "Few results for these categories." in html
+    assert '<a href="#filter-theme">Choose a theme</a>' in html
+
+
+def test_many_results_for_a_theme_offer_nothing_else(client, db):
+    theme = ThemeFactory()
+    for _ in range(4):
+        CommitmentFactory(themes=[theme])
+    assert "Few results" not in catalogue(client, theme=theme.slug)
+
+
+def test_methodology_explains_themes_and_categories_with_an_example(client, db):
+    html = client.get(reverse("catalog:about")).content.decode()
+    assert 'id="classification-heading"' in html
+    assert "decisions on terrorist use of the internet since 2010" in html

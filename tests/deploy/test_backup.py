@@ -5,6 +5,7 @@ search works on the restored records."""
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 
@@ -144,3 +145,28 @@ def test_backup_and_restore_round_trip_every_model(scratch):
     differing = {label for label in before if before[label] != after.get(label)}
     assert differing == set(), {label: (before[label], after.get(label)) for label in differing}
     assert json.loads(shell(env, SEARCH))[0] == "mc-dec-7-06"
+
+
+def test_backup_and_restore_never_write_settings_and_keep_debug_off(scratch):
+    """Production runs them with the documented default, debug off, and often without a .env:
+    neither target may create or edit one (an earlier `make backup` wrote DJANGO_DEBUG=on)."""
+    env = {name: value for name, value in scratch.items() if name != "DJANGO_DEBUG"}
+    env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
+    settings_file = ROOT / ".env"
+    before = settings_file.read_bytes() if settings_file.exists() else None
+    rules = subprocess.run(
+        ["make", "-pn", "backup", "restore"], cwd=ROOT, env=env, capture_output=True, text=True
+    ).stdout
+    for target in ("backup", "restore"):
+        (rule,) = [line for line in rules.splitlines() if line.startswith(f"{target}:")]
+        assert ".env" not in rule.split(":", 1)[1].split()
+
+    manage(env, "migrate", "--noinput", "-v0")
+    debug = "from django.conf import settings; print(settings.DEBUG)"
+    assert shell(env, debug) == "False"
+    make(env, "backup")
+    make(env, "restore")
+
+    after = settings_file.read_bytes() if settings_file.exists() else None
+    assert after == before
+    assert shell(env, debug) == "False"

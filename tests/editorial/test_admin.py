@@ -153,3 +153,51 @@ def test_every_editorial_page_renders_with_the_seed_catalogue(seed, publisher_cl
     assert {page: publisher_client.get(page).status_code for page in pages} == dict.fromkeys(
         pages, 200
     )
+
+
+def test_admin_search_puts_the_exact_symbol_first(publisher_client):
+    from django.urls import reverse
+
+    CommitmentFactory(symbol="MC.DEC/1/06", symbol_status="verified", year=2006)
+    for year in (2010, 2015, 2020):  # newer records citing it, listed first by default
+        CommitmentFactory(year=year, summary="Builds on MC.DEC/1/06 and goes further.")
+    url = reverse("admin:catalog_commitment_changelist")
+    rows = list(publisher_client.get(url, {"q": "mc.dec/1/06"}).context["cl"].result_list)
+    assert len(rows) == 4
+    assert rows[0].symbol == "MC.DEC/1/06"
+    assert [row.year for row in rows[1:]] == [2020, 2015, 2010]  # then the usual order
+
+
+def test_a_new_record_gets_its_slug_from_its_symbol(publisher_client):
+    from django.urls import reverse
+
+    from catalog.editorial import services
+    from catalog.models import Commitment
+
+    body = InstitutionFactory()
+    record = services.save_commitment(
+        user=publisher_client.session and _user(publisher_client),
+        fields={
+            "title": "Decision on slugs",
+            "kind": "decision",
+            "organisation": body.organisation,
+            "adopting_body": body,
+            "symbol": "MC(9).DEC/7/06",
+            "symbol_status": "verified",
+            "year": 2006,
+            "summary": "A decision.",
+        },
+    ).commitment
+    assert record.slug == "mc-9-dec-7-06"
+    again = services.new_slug(symbol="mc(9).dec/7/06")
+    assert again == "mc-9-dec-7-06-2"
+    assert services.new_slug(title="Bucharest Plan of Action") == "bucharest-plan-of-action"
+    add = publisher_client.get(reverse("admin:catalog_commitment_add")).content.decode()
+    assert "Leave empty to make it from the symbol" in add
+    assert Commitment.objects.filter(slug="mc-9-dec-7-06").exists()
+
+
+def _user(client):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=client.session["_auth_user_id"])

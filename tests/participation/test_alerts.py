@@ -53,9 +53,10 @@ def test_double_opt_in_digest_and_one_click_unsubscribe(client, smtp, youth):
     # Nothing is sent before confirmation.
     CommitmentFactory(themes=[youth])
     assert alerts.send_digests() == 0
-    response = client.get(confirm)
+    response = client.post(confirm)
     assert response.status_code == 200 and "Your alert is confirmed" in response.content.decode()
     # A replayed confirmation link is refused.
+    assert client.post(confirm).status_code == 400
     assert client.get(confirm).status_code == 400
 
     subscription.refresh_from_db()
@@ -177,3 +178,85 @@ def test_alerts_page_query_count(client, youth):
     with CaptureQueriesContext(connection) as context:
         assert client.get("/en/alerts/?theme=youth").status_code == 200
     assert len([q for q in context.captured_queries if "SAVEPOINT" not in q["sql"]]) == 1
+
+
+# --- confirmation by a deliberate act; one subscription per address and filters ---------
+
+
+def test_opening_the_confirmation_link_changes_nothing(client, smtp, youth):
+    confirm = subscribe(client, smtp)
+    for _ in range(3):
+        assert client.head(confirm).status_code == 200
+        page = client.get(confirm)
+        assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<form method="post" action="{confirm}">' in html
+    assert "csrfmiddlewaretoken" in html
+    assert '<button type="submit" class="button">Confirm the alert</button>' in html
+    assert "Theme: Youth" in html
+    assert Subscription.objects.get().confirmed_at is None
+
+    assert "Your alert is confirmed" in client.post(confirm).content.decode()
+    assert Subscription.objects.get().confirmed_at is not None
+
+
+def test_the_confirmation_button_needs_the_pages_csrf_token(smtp, youth):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.get("/en/alerts/?theme=youth")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    browser.post(
+        "/en/alerts/",
+        {"email": "r@example.org", "query": "theme=youth", "csrfmiddlewaretoken": token.group(1)},
+    )
+    confirm = link(smtp.body(), "confirm")
+    assert browser.post(confirm).status_code == 403
+    page = browser.get(confirm).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert browser.post(confirm, {"csrfmiddlewaretoken": token}).status_code == 200
+    assert Subscription.objects.get().confirmed_at is not None
+
+
+def test_a_repeated_sign_up_stores_one_subscription_and_one_confirmation_per_window(
+    client, smtp, youth
+):
+    import time_machine
+
+    from participation.services import CONFIRMATION_WINDOW
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        for email in ("reader@example.org", "Reader@Example.org", "reader@example.org"):
+            response = client.post("/en/alerts/", {"email": email, "query": "theme=youth"})
+            assert "Check your inbox" in response.content.decode()
+        assert (Subscription.objects.count(), len(smtp.messages)) == (1, 1)
+
+        traveller.move_to(start + CONFIRMATION_WINDOW + datetime.timedelta(seconds=1))
+        for _ in range(3):
+            response = client.post(
+                "/en/alerts/", {"email": "reader@example.org", "query": "theme=youth"}
+            )
+            assert "Check your inbox" in response.content.decode()
+        assert (Subscription.objects.count(), len(smtp.messages)) == (1, 2)
+
+        # Once confirmed, signing up again sends nothing and stores nothing.
+        assert client.post(link(smtp.body(), "confirm")).status_code == 200
+        traveller.move_to(start + 3 * CONFIRMATION_WINDOW)
+        client.post("/en/alerts/", {"email": "reader@example.org", "query": "theme=youth"})
+        assert (Subscription.objects.count(), len(smtp.messages)) == (1, 2)
+
+
+def test_the_same_filters_in_another_order_are_the_same_subscription(client, smtp, youth):
+    client.post(
+        "/en/alerts/", {"email": "reader@example.org", "query": "theme=youth&kind=decision"}
+    )
+    client.post(
+        "/en/alerts/", {"email": "reader@example.org", "query": "kind=decision&theme=youth"}
+    )
+    client.post("/en/alerts/", {"email": "reader@example.org", "query": "theme=youth"})
+    assert sorted(Subscription.objects.values_list("query", flat=True)) == [
+        "kind=decision&theme=youth",
+        "theme=youth",
+    ]
+    assert len(smtp.messages) == 2

@@ -174,3 +174,101 @@ def test_pending_changes_and_notes_reach_no_new_surface(client, record):
         assert "Secret note" not in html, url
         assert "secret editorial comment" not in html, url
     assert other.slug in client.get("/en/compare/?r=rec&r=other").content.decode()
+
+
+# --- only what was live is history -----------------------------------------------------
+
+
+@pytest.fixture
+def clock():
+    import time_machine
+
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False) as traveller:
+        yield start, traveller
+
+
+def history_everywhere(client, record):
+    """What the public sees of the record's history: the changes page, each version's page,
+    the record page, and the record in the API."""
+    pages = [
+        client.get(f"/en/commitments/{record.slug}/changes/"),
+        client.get(record.get_absolute_url()),
+    ]
+    pages += [
+        client.get(f"/en/commitments/{record.slug}/versions/{version.id}/")
+        for version in reversion.models.Version.objects.get_for_object(record)
+    ]
+    pages.append(client.get(f"/api/v1/commitments/{record.slug}/"))
+    return " ".join(page.content.decode() for page in pages if page.status_code == 200)
+
+
+def test_a_rescheduled_publication_never_shows_its_first_schedule(client, publisher, clock):
+    from tests.writes import committed
+
+    start, traveller = clock
+    record = CommitmentFactory(slug="sched", title="Draft title", draft=True)
+    with committed():
+        services.save_commitment(
+            user=publisher,
+            commitment=record,
+            status=Commitment.Status.PUBLISHED,
+            publish_at=start + datetime.timedelta(days=1),
+            fields={"title": "Never public scheduled title"},
+        )
+    traveller.move_to(start + datetime.timedelta(hours=1))
+    with committed():
+        services.save_commitment(
+            user=publisher,
+            commitment=record,
+            publish_at=start + datetime.timedelta(days=2),
+            fields={"title": "Rescheduled public title"},
+            correction=True,
+            comment="Rescheduled with a new title.",
+        )
+    traveller.move_to(start + datetime.timedelta(days=3))
+
+    versions = published_versions(record)
+    assert [(v.fields["title"], v.date, v.is_first) for v in versions] == [
+        ("Rescheduled public title", start + datetime.timedelta(days=2), True)
+    ]
+    seen = history_everywhere(client, record)
+    assert "Rescheduled public title" in seen
+    assert "Never public scheduled title" not in seen
+
+
+def test_a_publication_withdrawn_before_it_went_live_is_not_history(client, publisher, clock):
+    from tests.writes import committed
+
+    start, traveller = clock
+    record = CommitmentFactory(slug="withdrawn", title="Draft title", draft=True)
+    with committed():
+        services.save_commitment(
+            user=publisher,
+            commitment=record,
+            status=Commitment.Status.PUBLISHED,
+            publish_at=start + datetime.timedelta(days=1),
+            fields={"title": "Withdrawn before it went live"},
+        )
+    traveller.move_to(start + datetime.timedelta(hours=1))
+    with committed():
+        services.transition(
+            record, Commitment.Status.DRAFT, user=publisher, comment="Not ready.", publish_at=None
+        )
+    traveller.move_to(start + datetime.timedelta(days=2))
+    with committed():
+        services.save_commitment(
+            user=publisher,
+            commitment=record,
+            status=Commitment.Status.PUBLISHED,
+            fields={"title": "Published for real"},
+        )
+    traveller.move_to(start + datetime.timedelta(days=3))
+
+    versions = published_versions(record)
+    assert [(v.fields["title"], v.date, v.is_first) for v in versions] == [
+        ("Published for real", start + datetime.timedelta(days=2), True)
+    ]
+    seen = history_everywhere(client, record)
+    assert "Published for real" in seen
+    assert "Withdrawn before it went live" not in seen

@@ -25,6 +25,10 @@ FOREIGN_FIGHTERS = {
     "osce-pa-helsinki-2015-ftf-resolution",
     "osce-pa-luxembourg-2019-ftf-resolution",
 }
+CYBER_SECURITY = {
+    "osce-pa-istanbul-2013-cyber-security-resolution",
+    "osce-pa-belgrade-2011-cyber-security-resolution",
+}
 
 RELEVANCE = [
     # Every spelling of a symbol or number finds the record first.
@@ -50,7 +54,7 @@ RELEVANCE = [
     ("Bucharest", {"mc-9-dec-1"}),
     ("Bishkek programme", {"bishkek-programme-of-action-2001"}),
     ("foreign terrorist fighters", FOREIGN_FIGHTERS),
-    ("cyber security", {"osce-pa-istanbul-2013-cyber-security-resolution"}),
+    ("cyber security", CYBER_SECURITY),
     ("internet for terrorist purposes", {"mc-dec-7-06"}),
     ("youth and security", {"belgrade-2015-youth-declaration"}),
     ("charter on preventing and combating terrorism", {"porto-charter-2002"}),

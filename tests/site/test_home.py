@@ -89,7 +89,8 @@ def test_home_presents_the_source_text_as_the_osce_role_in_this_field(client, ca
     role = section(text, "role-heading")
     assert f"The {osce.acronym}’s role in this field</h2>" in role
     assert "<blockquote><p>The OSCE is primarily focused on strengthening cyber security." in role
-    assert "<figcaption>Source: the catalogue’s seed page" in role
+    assert "<figcaption>Source: the original page of this project on the OSCE’s" in role
+    assert "seed page" not in text  # internal jargon
     # The catalogue itself is described first.
     assert text.index("An independent, curated catalogue") < text.index('id="role-heading"')
     assert "primarily focused" not in section(text, "overview-heading")

@@ -114,6 +114,7 @@ def test_the_api_takes_its_language_from_lang_or_accept_language(client, record)
     by_query = client.get("/api/v1/commitments/?lang=fr", headers={"accept-language": "de"})
     by_header = client.get("/api/v1/commitments/", headers={"accept-language": "ru"})
     default = client.get("/api/v1/commitments/")
+    assert (by_query.status_code, by_header.status_code) == (200, 200)
     assert (by_query["Content-Language"], by_header["Content-Language"]) == ("fr", "ru")
     assert default["Content-Language"] == "en"
     assert "Accept-Language" in by_header["Vary"]
@@ -189,3 +190,70 @@ def test_the_page_cache_keeps_french_and_english_apart(client, record):
     for _round in range(2):
         assert "<h1>Engagements</h1>" in client.get("/fr/commitments/").content.decode()
         assert "<h1>Commitments</h1>" in client.get("/en/commitments/").content.decode()
+
+
+# --- content: official names of bodies per language, English fallback labelled ----------
+
+
+@pytest.fixture
+def council(db):
+    return InstitutionFactory(
+        name="Ministerial Council",
+        acronym="",
+        slug="ministerial-council",
+        names={"fr": "Conseil ministériel", "ru": "Совет министров"},
+        name_sources={"fr": ["https://www.osce.org/fr/mc"], "ru": ["https://www.osce.org/ru/mc"]},
+    )
+
+
+def test_a_body_shows_its_sourced_official_name_in_the_page_language(client, council):
+    french = client.get("/fr/institutions/ministerial-council/").content.decode()
+    russian = client.get("/ru/institutions/ministerial-council/").content.decode()
+    assert "<h1>Conseil ministériel</h1>" in french
+    assert "<h1>Совет министров</h1>" in russian
+    assert "fallback-note" not in french.split("</h1>")[1].split("</header>")[0]
+
+
+def test_a_body_without_a_sourced_name_falls_back_to_english_labelled(client, council):
+    german = client.get("/de/institutions/ministerial-council/").content.decode()
+    assert '<h1><span lang="en">Ministerial Council</span></h1>' in german
+    assert '<p class="fallback-note">(auf Englisch angezeigt)</p>' in german
+    english = client.get("/en/institutions/ministerial-council/").content.decode()
+    assert "<h1>Ministerial Council</h1>" in english
+    assert "fallback-note" not in english
+
+
+def test_a_record_in_another_language_marks_its_english_title_and_summary(client, council):
+    CommitmentFactory(
+        title="Decision on youth and security",
+        summary="A summary in the catalogue's words.",
+        slug="youth-decision",
+        adopting_body=council,
+        organisation=council.organisation,
+    )
+    french = client.get("/fr/commitments/youth-decision/").content.decode()
+    assert '<h1 lang="en">Decision on youth and security</h1>' in french
+    assert '<p class="fallback-note">(affiché en anglais)</p>' in french
+    assert '<p class="lead" lang="en">A summary in the catalogue&#x27;s words.</p>' in french
+    assert ">Conseil ministériel</a>" in french
+    listing = client.get("/ru/commitments/").content.decode()
+    assert '<span class="body">Совет министров</span>' in listing
+    assert '<h3 class="commitment-row__title" lang="en">' in listing
+    english = client.get("/en/commitments/youth-decision/").content.decode()
+    assert "<h1>Decision on youth and security</h1>" in english
+
+
+def test_names_per_language_cost_no_extra_query(client, council):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    CommitmentFactory.create_batch(3, adopting_body=council, organisation=council.organisation)
+    counts = {}
+    for code in ("en", "ru", "de"):
+        for page in ("/{code}/commitments/", "/{code}/institutions/"):
+            client.get(page.format(code=code))  # fill the caches of this language first
+            with CaptureQueriesContext(connection) as queries:
+                client.get(page.format(code=code) + "?page=1")
+            counts[(code, page)] = len(queries)
+    assert counts[("en", "/{code}/commitments/")] == counts[("ru", "/{code}/commitments/")]
+    assert counts[("en", "/{code}/institutions/")] == counts[("de", "/{code}/institutions/")]

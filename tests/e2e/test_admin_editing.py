@@ -1,0 +1,77 @@
+"""The editorial admin as an editor meets it in Chromium: the change list's buttons clicked,
+"OSCE Portal" branding, date fields without a server-time notice."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import CommitmentFactory
+
+from .conftest import require_chromium
+from .test_admin_layout import PASSWORD
+
+require_chromium()
+pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def publisher_page(live_server, transactional_db, browser, django_user_model):
+    """A publisher logged in, in a browser whose clock is on UTC (the portal's is Vienna)."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    codenames = import_module("catalog.migrations.0003_editorial_groups").PUBLISHER
+    group, _ = Group.objects.get_or_create(name="Publisher")
+    group.permissions.set(Permission.objects.filter(codename__in=codenames))
+    user = django_user_model.objects.create_user("paula", password=PASSWORD, is_staff=True)
+    user.groups.add(group)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id="UTC")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "paula")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + reverse("admin:index"))
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("button", "landing"),
+    [
+        ("Import", "File to import"),
+        ("Export", "Format"),
+        ("Recover deleted commitments", "Choose a date from the list below to recover"),
+    ],
+)
+def test_the_commitment_list_buttons_lead_to_their_pages(
+    live_server, publisher_page, button, landing
+):
+    CommitmentFactory()
+    publisher_page.goto(live_server.url + reverse("admin:catalog_commitment_changelist"))
+    publisher_page.locator(".object-tools").get_by_role("link", name=button).click()
+    publisher_page.wait_for_load_state()
+    assert landing in publisher_page.inner_text("#content")
+
+
+def test_the_admin_is_branded_osce_portal(live_server, publisher_page):
+    assert publisher_page.inner_text("#site-name") == "OSCE Portal editing"
+    assert "Django administration" not in publisher_page.content()
+
+
+def test_date_fields_show_no_server_time_notice(live_server, publisher_page):
+    record = CommitmentFactory(draft=True)
+    publisher_page.goto(
+        live_server.url + reverse("admin:catalog_commitment_change", args=[record.pk])
+    )
+    publisher_page.wait_for_load_state("load")
+    # The calendar and clock shortcuts are there; the relative notice is not.
+    assert publisher_page.locator(".datetimeshortcuts").count() > 0
+    assert publisher_page.locator(".timezonewarning").count() == 0
+    assert "behind server time" not in publisher_page.inner_text("#content")
+    assert "Times are in the portal's time zone, Europe/Vienna." in publisher_page.inner_text(
+        ".field-publish_at"
+    )
