@@ -1286,3 +1286,6 @@ reversion.register(Organisation)
 reversion.register(Institution)
 reversion.register(Theme)
 reversion.register(ActivityCategory)
+# Pending changes get a version only when they are discarded (services.discard_changes): the
+# discarded text stays in that revision, beside the record.
+reversion.register(PendingChange)

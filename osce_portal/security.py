@@ -9,6 +9,8 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 
 def client_ip(request):
@@ -171,3 +173,38 @@ class BreachSafeGZipMiddleware:
         ):
             return response
         return self.gzip.process_response(request, response)
+
+
+# Hostile form input answered 400 before any view or authentication backend sees it: a NUL
+# byte (PostgreSQL text cannot hold one) and a user name longer than any account has (the
+# login lockout stores the name tried in a 255-character column before any form validates
+# it). Query strings are left to the views: their filters answer a bad value with a message
+# (and a 400) naming it.
+MAX_FIELD_LENGTHS = {"username": 150}
+
+
+class HostileInputMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self.problem(request)
+        if problem:
+            return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def problem(request):
+        if request.method != "POST" or request.content_type not in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            return None
+        for name, values in request.POST.lists():
+            for value in [name, *values]:
+                if "\x00" in value:
+                    return _("Bad request: a NUL character in the form.")
+            limit = MAX_FIELD_LENGTHS.get(name)
+            if limit and any(len(value) > limit for value in values):
+                return _("Bad request: “%(field)s” is too long.") % {"field": name}
+        return None

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # NUL bytes in forms and over-long user names: 400 before anything reads them.
+    "osce_portal.security.HostileInputMiddleware",
     # Outermost of those that touch the body: compresses what is safe to compress (BREACH).
     "osce_portal.security.BreachSafeGZipMiddleware",
     "osce_portal.security.AreaCSPMiddleware",

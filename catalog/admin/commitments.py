@@ -598,6 +598,10 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
                 and change.state in (PendingChange.State.EDITING, PendingChange.State.REJECTED),
                 can_review_changes=policy.decide(user, Action.APPROVE_CHANGES, obj.status)
                 != policy.DENY,
+                can_discard_changes=policy.decide(
+                    user, policy.discard_action(user, change), obj.status
+                )
+                != policy.DENY,
             )
         return context
 
@@ -833,7 +837,7 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
                 services.reject_changes(user=user, commitment=obj, comment=comment)
                 done = _("The pending changes were sent back to their editor.")
             else:
-                services.discard_changes(user=user, commitment=obj)
+                services.discard_changes(user=user, commitment=obj, comment=comment)
                 done = _("The pending changes were discarded.")
         except ValidationError as error:
             self.message_user(

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import Commitment
+from ..models import Commitment, PendingChange
 
 Status = Commitment.Status
 PUBLISH_PERMISSION = "catalog.publish_commitment"
@@ -48,6 +48,10 @@ class Action(StrEnum):
     SUBMIT_CHANGES = "submit_changes"  # pending changes → awaiting review
     APPROVE_CHANGES = "approve_changes"  # pending changes → live (now or scheduled)
     REJECT_CHANGES = "reject_changes"  # pending changes → back to their editor (comment)
+    # Discarding pending changes (see `discard_action`): the user's own, not yet approved …
+    DISCARD_OWN_CHANGES = "discard_own_changes"
+    # … or another's, or approved and scheduled ones (comment required)
+    DISCARD_CHANGES = "discard_changes"
 
 
 E, P, N = Role.EDITOR, Role.PUBLISHER, Role.NONE
@@ -104,6 +108,8 @@ POLICY = {
     Action.SUBMIT_CHANGES: {PUBLISHED: _BOTH},
     Action.APPROVE_CHANGES: {PUBLISHED: _PUB},
     Action.REJECT_CHANGES: {PUBLISHED: _PUB},
+    Action.DISCARD_OWN_CHANGES: {PUBLISHED: _BOTH},
+    Action.DISCARD_CHANGES: {PUBLISHED: _PUB},
 }
 
 # Which action a status change is.
@@ -119,7 +125,14 @@ TRANSITIONS = {
 
 # Actions that need a comment saying why.
 NEEDS_COMMENT = frozenset(
-    {Action.SEND_BACK, Action.UNPUBLISH, Action.REOPEN, Action.CORRECT, Action.REJECT_CHANGES}
+    {
+        Action.SEND_BACK,
+        Action.UNPUBLISH,
+        Action.REOPEN,
+        Action.CORRECT,
+        Action.REJECT_CHANGES,
+        Action.DISCARD_CHANGES,
+    }
 )
 
 LABELS = {
@@ -149,6 +162,16 @@ def decide(user, action, status):
 
 def transition_action(from_status, to_status):
     return TRANSITIONS.get((from_status, to_status))
+
+
+def discard_action(user, change):
+    """Which discard `change` (a PendingChange) is for `user`: their own work — started and
+    last edited by them, not approved — or anybody else's work or an approved, scheduled
+    version, which only a publisher may discard, saying why."""
+    own = change.created_by_id == user.pk and change.updated_by_id in (None, user.pk)
+    if own and change.state != PendingChange.State.SCHEDULED:
+        return Action.DISCARD_OWN_CHANGES
+    return Action.DISCARD_CHANGES
 
 
 def status_label(status):

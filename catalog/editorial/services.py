@@ -38,6 +38,7 @@ from .policy import (
     Action,
     Refused,
     decide,
+    discard_action,
     refusal_message,
     require,
     require_transition,
@@ -736,11 +737,28 @@ def _apply(live, change, *, user, comment):
         _changed([live.pk], live.status)
 
 
-def discard_changes(*, user, commitment):
-    with transaction.atomic():
+def discard_changes(*, user, commitment, comment=""):
+    """Throw the pending changes away, as the policy allows (`policy.discard_action`): one's own
+    unapproved work, or — a publisher, with a comment — anybody's, approved or not. The
+    discarded version is kept: a revision of the record holds it (with the live record as it
+    stays), and the workflow log says who discarded whose changes and why."""
+    with changes.atomic():
         live = Commitment.objects.select_for_update().get(pk=commitment.pk)
-        require(user, Action.EDIT, live.status, record=live)
-        _pending_for_update(live).delete()
+        change = _pending_for_update(live)
+        require(user, discard_action(user, change), live.status, comment=comment, record=live)
+        author = change.updated_by or change.created_by
+        text = _(
+            "Pending changes discarded (%(state)s; last edited by %(author)s). %(comment)s"
+        ) % {
+            "state": change.get_state_display(),
+            "author": author.get_username() if author else _("someone"),
+            "comment": comment.strip(),
+        }
+        with _revision(user=user, comment=text.strip()):
+            reversion.add_to_revision(live)
+            reversion.add_to_revision(change)
+            _log(live, from_status=live.status, user=user, comment=text.strip())
+        change.delete()
 
 
 # Scheduled approvals are applied by a task (`apply_due_approvals`): enqueued for the moment
@@ -766,6 +784,19 @@ def apply_due_changes(now=None):
             if change is None:
                 continue
             live = Commitment.objects.select_for_update().get(pk=commitment_id)
+            # The approval is checked again now, against the approver's current rights: one
+            # who lost the Publisher role or was deactivated meanwhile approves nothing.
+            approver = change.reviewed_by
+            if decide(approver, Action.APPROVE_CHANGES, live.status) != ALLOW:
+                text = _(
+                    "Scheduled approval not applied: %(user)s may no longer approve changes. "
+                    "The changes await review again."
+                ) % {"user": approver.get_username() if approver else _("its approver")}
+                change.state, change.approve_at = State.SUBMITTED, None
+                change.review_comment = text
+                change.save()
+                _log(live, from_status=live.status, user=None, comment=text)
+                continue
             try:
                 with changes.atomic():
                     _apply(live, change, user=change.reviewed_by, comment=change.review_comment)
