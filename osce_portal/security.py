@@ -9,7 +9,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponseBadRequest
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
 
@@ -208,3 +208,34 @@ class HostileInputMiddleware:
             if limit and any(len(value) > limit for value in values):
                 return _("Bad request: “%(field)s” is too long.") % {"field": name}
         return None
+
+
+class Http10StreamMiddleware:
+    """An HTTP/1.0 client gets a streamed answer (an export) whole, with its length.
+
+    HTTP/1.0 has no chunked encoding: a stream ends when the connection closes, so a worker
+    killed mid-export would leave such a client with a truncated file that looks complete.
+    Sent with `Content-Length`, a cut-off download is visibly incomplete. (HTTP/1.1 clients,
+    and nginx, which talks HTTP/1.1 to gunicorn, keep the chunked stream.) Outermost of the
+    middleware that touch the body, so it measures what is sent, compressed or not.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.META.get("SERVER_PROTOCOL") != "HTTP/1.0"
+            or not response.streaming
+            or response.has_header("Content-Length")
+            or isinstance(response, FileResponse)
+        ):
+            return response
+        whole = HttpResponse(b"".join(response.streaming_content), status=response.status_code)
+        for name, value in response.items():
+            whole[name] = value
+        whole["Content-Length"] = str(len(whole.content))
+        if hasattr(response, "close"):
+            response.close()
+        return whole

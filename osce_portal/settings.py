@@ -72,7 +72,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # NUL bytes in forms and over-long user names: 400 before anything reads them.
     "osce_portal.security.HostileInputMiddleware",
-    # Outermost of those that touch the body: compresses what is safe to compress (BREACH).
+    # A streamed answer to an HTTP/1.0 client is sent whole, with its length.
+    "osce_portal.security.Http10StreamMiddleware",
+    # Compresses what is safe to compress (BREACH).
     "osce_portal.security.BreachSafeGZipMiddleware",
     "osce_portal.security.AreaCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
