@@ -236,6 +236,7 @@ class Http10StreamMiddleware:
         for name, value in response.items():
             whole[name] = value
         whole["Content-Length"] = str(len(whole.content))
-        if hasattr(response, "close"):
-            response.close()
+        # Not response.close(): that would announce the request's end (request_finished, which
+        # closes the database connection) while it is still being answered; the handler closes
+        # `whole` at the end as for any answer.
         return whole
