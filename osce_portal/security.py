@@ -9,6 +9,8 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 
 def client_ip(request):
@@ -171,3 +173,70 @@ class BreachSafeGZipMiddleware:
         ):
             return response
         return self.gzip.process_response(request, response)
+
+
+# Hostile form input answered 400 before any view or authentication backend sees it: a NUL
+# byte (PostgreSQL text cannot hold one) and a user name longer than any account has (the
+# login lockout stores the name tried in a 255-character column before any form validates
+# it). Query strings are left to the views: their filters answer a bad value with a message
+# (and a 400) naming it.
+MAX_FIELD_LENGTHS = {"username": 150}
+
+
+class HostileInputMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self.problem(request)
+        if problem:
+            return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def problem(request):
+        if request.method != "POST" or request.content_type not in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            return None
+        for name, values in request.POST.lists():
+            for value in [name, *values]:
+                if "\x00" in value:
+                    return _("Bad request: a NUL character in the form.")
+            limit = MAX_FIELD_LENGTHS.get(name)
+            if limit and any(len(value) > limit for value in values):
+                return _("Bad request: “%(field)s” is too long.") % {"field": name}
+        return None
+
+
+class Http10StreamMiddleware:
+    """An HTTP/1.0 client gets a streamed answer (an export) whole, with its length.
+
+    HTTP/1.0 has no chunked encoding: a stream ends when the connection closes, so a worker
+    killed mid-export would leave such a client with a truncated file that looks complete.
+    Sent with `Content-Length`, a cut-off download is visibly incomplete. (HTTP/1.1 clients,
+    and nginx, which talks HTTP/1.1 to gunicorn, keep the chunked stream.) Outermost of the
+    middleware that touch the body, so it measures what is sent, compressed or not.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.META.get("SERVER_PROTOCOL") != "HTTP/1.0"
+            or not response.streaming
+            or response.has_header("Content-Length")
+            or isinstance(response, FileResponse)
+        ):
+            return response
+        whole = HttpResponse(b"".join(response.streaming_content), status=response.status_code)
+        for name, value in response.items():
+            whole[name] = value
+        whole["Content-Length"] = str(len(whole.content))
+        # Not response.close(): that would announce the request's end (request_finished, which
+        # closes the database connection) while it is still being answered; the handler closes
+        # `whole` at the end as for any answer.
+        return whole

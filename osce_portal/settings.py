@@ -70,7 +70,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Outermost of those that touch the body: compresses what is safe to compress (BREACH).
+    # NUL bytes in forms and over-long user names: 400 before anything reads them.
+    "osce_portal.security.HostileInputMiddleware",
+    # A streamed answer to an HTTP/1.0 client is sent whole, with its length.
+    "osce_portal.security.Http10StreamMiddleware",
+    # Compresses what is safe to compress (BREACH).
     "osce_portal.security.BreachSafeGZipMiddleware",
     "osce_portal.security.AreaCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -423,6 +427,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "catalog.api.schema.link_to_the_site",
+        "catalog.api.schema.match_the_behaviour",
     ],
     "ENUM_NAME_OVERRIDES": {
         "CommitmentKindEnum": "catalog.models.Commitment.Kind",

@@ -136,11 +136,14 @@ def digest_records(subscription, since, until):
     return new, changed
 
 
-def send_digests(now=None):
+def send_digests(now=None, failures=None):
     """One digest per confirmed subscription with something new or changed since the last.
 
     Each subscription's period is claimed (compare-and-set on `last_sent_at`) before its
-    message is sent, so running twice, or twice at once, sends nothing twice."""
+    message is sent, so running twice, or twice at once, sends nothing twice. A message that
+    cannot be sent (the server refuses the address, say) gives its period back, so the next run
+    tries again, is logged and appended to `failures` (subscription ids), and the others are
+    sent all the same. Returns how many were sent."""
     now = now or timezone.now()
     sent = 0
     for subscription in Subscription.objects.filter(confirmed_at__isnull=False):
@@ -176,6 +179,9 @@ def send_digests(now=None):
             Subscription.objects.filter(pk=subscription.pk).update(
                 last_sent_at=subscription.last_sent_at
             )
-            raise
+            log.exception("Alert subscription %s: the digest could not be sent", subscription.pk)
+            if failures is not None:
+                failures.append(subscription.pk)
+            continue
         sent += 1
     return sent

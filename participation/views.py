@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,6 +47,9 @@ class CompareView(View):
             slug = slug.strip()
             if slug and slug not in slugs:
                 slugs.append(slug)
+        if any(not slug_re.fullmatch(slug) for slug in slugs):
+            # Not a record's address (a NUL byte would even fail the database lookup).
+            return self.refuse(request, 400, _("These are not addresses of records."))
         if not slugs or len(slugs) > MAX_RECORDS:
             return self.refuse(
                 request,
@@ -186,11 +190,19 @@ class SuggestView(View):
 
 class SuggestSentView(View):
     def get(self, request):
-        commitment = Commitment.objects.published().filter(slug=request.GET.get("r", "")).first()
+        slug = request.GET.get("r", "")
+        valid = not slug or bool(slug_re.fullmatch(slug))
+        commitment = (
+            Commitment.objects.published().filter(slug=slug).first() if slug and valid else None
+        )
         return render(
             request,
             "participation/suggest_sent.html",
-            {"commitment": commitment, "retention_days": settings.SUGGESTION_RETENTION_DAYS},
+            {
+                "commitment": commitment,
+                "retention_days": settings.SUGGESTION_RETENTION_DAYS,
+            },
+            status=200 if valid else 400,
         )
 
 

@@ -4,7 +4,9 @@ import contextlib
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
@@ -44,6 +46,18 @@ def last_change(obj):
     version = history.versions_of(obj).first()
     user = getattr(obj, "updated_by", None) or (version.revision.user if version else None)
     return user, obj.updated_at
+
+
+class DateSafeChangeList(ChangeList):
+    """The change list, answering a date-hierarchy address past the last representable date
+    (`?adopted_on__year=9999&adopted_on__month=12`: its end is in year 10000) like any other
+    impossible filter — the admin's "invalid lookup" page — instead of a 500."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 class ConflictCheckedForm(forms.ModelForm):

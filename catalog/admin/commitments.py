@@ -31,7 +31,7 @@ from ..models import (
     normalise_symbol,
 )
 from ..resources import CommitmentResource
-from .base import FORMFIELD_OVERRIDES, ConflictCheckedForm, HistoryAdmin
+from .base import FORMFIELD_OVERRIDES, ConflictCheckedForm, DateSafeChangeList, HistoryAdmin
 from .compare import compare_pending_with_live
 from .imports import CommitmentImportMixin
 
@@ -332,6 +332,10 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
     search_fields = ["title", "short_title", "symbol", "summary"]
     search_help_text = gettext_lazy("Search by title, symbol or summary.")
     date_hierarchy = "adopted_on"
+
+    def get_changelist(self, request, **kwargs):
+        return DateSafeChangeList
+
     autocomplete_fields = ["adopting_body", "themes"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     inlines = [SourceInline, CategoryAssignmentInline, OutgoingRelationInline, StatusChangeInline]

@@ -784,6 +784,19 @@ def apply_due_changes(now=None):
             if change is None:
                 continue
             live = Commitment.objects.select_for_update().get(pk=commitment_id)
+            # The approval is checked again now, against the approver's current rights: one
+            # who lost the Publisher role or was deactivated meanwhile approves nothing.
+            approver = change.reviewed_by
+            if decide(approver, Action.APPROVE_CHANGES, live.status) != ALLOW:
+                text = _(
+                    "Scheduled approval not applied: %(user)s may no longer approve changes. "
+                    "The changes await review again."
+                ) % {"user": approver.get_username() if approver else _("its approver")}
+                change.state, change.approve_at = State.SUBMITTED, None
+                change.review_comment = text
+                change.save()
+                _log(live, from_status=live.status, user=None, comment=text)
+                continue
             try:
                 with changes.atomic():
                     _apply(live, change, user=change.reviewed_by, comment=change.review_comment)

@@ -139,6 +139,15 @@ def organisation_line(organisation):
 
 
 @register.filter
+def index(sequence, position):
+    """`sequence[position]`, or None past its end."""
+    try:
+        return sequence[position]
+    except (IndexError, TypeError, KeyError):
+        return None
+
+
+@register.filter
 def abbreviations(text):
     """The text, HTML-escaped, with the field's abbreviations expanded in <abbr title>."""
     return thesaurus.mark_abbreviations(text)

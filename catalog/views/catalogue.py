@@ -1,5 +1,7 @@
 """Home, the filtered catalogue, its exports and the commitment pages."""
 
+import re
+
 from django.db.models import Count, Max, Min, Prefetch
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
@@ -25,6 +27,9 @@ from ..models import (
 from ..pagination import CataloguePaginator
 
 HOME_LIST_LENGTH = 6
+# Records a reader may tick for comparison and keep in the address (compare takes 2 or 3).
+MAX_SELECTED = 3
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
 # A theme (or category) filter with this many results or fewer points to the other one.
 FEW_CLASSIFIED = 3
 
@@ -158,6 +163,7 @@ class CommitmentListView(CleanQueryMixin, FilterView):
         ) and search.is_capped(page.paginator.count)
         context["page_range"] = page.paginator.get_elided_page_range(page.number)
         context["other_classification"] = self.other_classification(page.paginator.count)
+        context.update(self.selection(page.object_list))
         query = self.filterset.cleaned_data.get("search", "").strip()
         context["search_query"] = query
         if query and not context["filters_invalid"]:
@@ -173,12 +179,43 @@ class CommitmentListView(CleanQueryMixin, FilterView):
             context.update(self.did_you_mean(query))
         return context
 
+    def selection(self, rows):
+        """The records ticked for comparison, kept in the address (`r`) across pages and
+        filters without JavaScript: ticked here, or carried as hidden fields when their rows
+        are on another page. The other parameters of the address come along with them."""
+        selected = list(
+            dict.fromkeys(slug for slug in self.request.GET.getlist("r") if SLUG.fullmatch(slug))
+        )[:MAX_SELECTED]
+        on_page = set()
+        for commitment in rows:
+            commitment.ticked = commitment.slug in selected
+            on_page.add(commitment.slug)
+        kept = [
+            (name, value)
+            for name, values in self.request.GET.lists()
+            if name not in ("r", "page")
+            for value in values
+        ]
+        page = self.request.GET.get("page")
+        return {
+            "selected": selected,
+            "selected_elsewhere": [slug for slug in selected if slug not in on_page],
+            "kept_parameters": kept + ([("page", page)] if page else []),
+        }
+
     def other_classification(self, count):
         """ "category" when themes alone give few results (and "theme" the other way round):
         the two classify differently, and the reader may have meant the other."""
         if count > FEW_CLASSIFIED or not self.filterset.is_valid():
             return ""
         data = self.filterset.cleaned_data
+        others = [
+            name
+            for name, value in data.items()
+            if value and name not in ("theme", "category", "search", "ordering")
+        ]
+        if others:  # few results may come from the other filters: no advice then
+            return ""
         themes, categories = data.get("theme"), data.get("category")
         if themes and not categories:
             return "category"

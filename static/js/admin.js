@@ -9,3 +9,23 @@
   "use strict";
   delete document.body.dataset.adminUtcOffset;
 })();
+
+/* Leaving a change form with unsaved edits asks first (the browser's own question). Saving,
+   or any button of the form, leaves without asking. */
+(function () {
+  "use strict";
+  var form = document.querySelector("#content-main form[id$='_form']");
+  if (!form) {
+    return;
+  }
+  var edited = false;
+  form.addEventListener("input", function () { edited = true; });
+  form.addEventListener("change", function () { edited = true; });
+  form.addEventListener("submit", function () { edited = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (edited) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();

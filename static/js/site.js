@@ -40,10 +40,12 @@
   // Catalogue filters: apply a ticked box or a chosen option at once (text, years and the sort
   // order still wait for Enter or the button). After the reload, focus returns to the control
   // that was used, so keyboard and screen-reader users keep their place.
+  // On narrow screens the filters wait for "Apply filters" (which leads to the results and their
+  // count): a reload per tick would leave the reader deep in the open panel.
   document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
     form.addEventListener("change", function (event) {
       var target = event.target;
-      if (!target.matches("input[type=checkbox], input[type=radio]")) {
+      if (!target.matches("input[type=checkbox], input[type=radio]") || !wide.matches) {
         return;
       }
       try {
@@ -95,5 +97,40 @@
       });
       block.insertAdjacentElement("afterend", button);
     });
+  }
+
+  // Compare: ticks follow the reader to other pages (the links carry them in the address, as
+  // "Keep ticks" does without JavaScript).
+  var compareForm = document.getElementById("compare-form");
+  if (compareForm) {
+    var carry = function () {
+      var ticked = [];
+      compareForm.querySelectorAll("input[name=r]").forEach(function (input) {
+        if ((input.type === "hidden" || input.checked) && ticked.indexOf(input.value) < 0) {
+          ticked.push(input.value);
+        }
+      });
+      document.querySelectorAll(".pagination a").forEach(function (link) {
+        var url = new URL(link.getAttribute("href"), window.location.href);
+        url.searchParams.delete("r");
+        ticked.forEach(function (slug) { url.searchParams.append("r", slug); });
+        link.setAttribute("href", url.pathname + url.search + url.hash);
+      });
+      var filters = document.getElementById("filters");
+      if (filters) {  // a GET form sends its fields, not its action's query
+        filters.querySelectorAll("input[type=hidden][name=r]").forEach(function (input) {
+          input.remove();
+        });
+        ticked.forEach(function (slug) {
+          var input = document.createElement("input");
+          input.type = "hidden";
+          input.name = "r";
+          input.value = slug;
+          filters.appendChild(input);
+        });
+      }
+    };
+    compareForm.addEventListener("change", carry);
+    carry();
   }
 })();

@@ -88,16 +88,16 @@ def test_few_results_for_a_theme_offer_the_categories(client, db):
     theme = ThemeFactory()
     CommitmentFactory(themes=[theme])
     html = catalogue(client, theme=theme.slug)
-    assert "Few results for these themes." in html
-    assert '<a href="#filter-category">Choose a category</a>' in html
+    assert "Few results for these themes (subject areas)." in html
+    assert '<a href="#filter-category">Try an online-activity category</a>' in html
     assert 'id="filter-category"' in html
 
 
 def test_few_results_for_a_category_offer_the_themes(client, db):
     assignment = CategoryAssignmentFactory()
     html = catalogue(client, category=assignment.category.slug)
-    assert "Few results for these categories." in html
-    assert '<a href="#filter-theme">Choose a theme</a>' in html
+    assert "Few results for these categories (kinds of activity online)." in html
+    assert '<a href="#filter-theme">Try a theme</a>' in html
 
 
 def test_many_results_for_a_theme_offer_nothing_else(client, db):

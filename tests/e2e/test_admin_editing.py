@@ -75,3 +75,42 @@ def test_date_fields_show_no_server_time_notice(live_server, publisher_page):
     assert "Times are in the portal's time zone, Europe/Vienna." in publisher_page.inner_text(
         ".field-publish_at"
     )
+
+
+def test_object_tools_do_not_overlap_the_record_title(live_server, publisher_page):
+    record = CommitmentFactory(
+        draft=True,
+        title="Decision on enhancing the efforts to reduce the risks of conflict stemming from "
+        "the use of information and communication technologies in the OSCE area, with a "
+        "very long official title",
+    )
+    publisher_page.goto(
+        live_server.url + reverse("admin:catalog_commitment_change", args=[record.pk])
+    )
+    tools = publisher_page.locator(".object-tools").bounding_box()
+    for selector in ("#content h1", "#content h2"):
+        heading = publisher_page.locator(selector).first
+        if heading.count() == 0:
+            continue
+        box = heading.bounding_box()
+        apart = (
+            tools["x"] >= box["x"] + box["width"]
+            or box["x"] >= tools["x"] + tools["width"]
+            or tools["y"] >= box["y"] + box["height"]
+            or box["y"] >= tools["y"] + tools["height"]
+        )
+        assert apart, (selector, tools, box)
+
+
+def test_leaving_an_edited_form_asks_first(live_server, publisher_page):
+    record = CommitmentFactory(draft=True)
+    publisher_page.goto(
+        live_server.url + reverse("admin:catalog_commitment_change", args=[record.pk])
+    )
+    dialogs = []
+    publisher_page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    publisher_page.fill("#id_summary", "An edit not saved yet.")
+    publisher_page.locator("#site-name a").click()
+    publisher_page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert "/change/" in publisher_page.url  # the reader stayed on the form

@@ -71,7 +71,7 @@ def test_admin_works_under_its_policy(site, page):
     page.get_by_label("Username").fill("admin")
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Catalogue and editorial desk")).to_be_visible()
     page.goto(site + "/admin/catalog/commitment/")
     page.wait_for_load_state("networkidle")
     seen = page.evaluate("window.__cspViolations")

@@ -11,6 +11,7 @@ The bounds below pin that with a margin for font differences between machines.
 import re
 
 import pytest
+from django.urls import reverse
 
 from .conftest import require_chromium
 
@@ -29,6 +30,7 @@ def site(seeded_site):
 
 
 PHONE = {"width": 375, "height": 667}
+CATALOGUE = reverse("catalog:commitment_list")
 FIRST_RESULT_MAX_Y = 450
 KEY_FACTS_MAX_Y = 600
 
@@ -68,19 +70,62 @@ def test_folded_filters_say_how_many_are_active_and_chips_stay_visible(site, pho
 
 
 def test_folded_filters_open_and_apply(site, phone):
-    phone.goto(f"{site}/en/commitments/")
+    phone.goto(site + CATALOGUE)
     phone.locator("summary.filters-panel__toggle").click()
     theme = phone.get_by_role("checkbox", name=re.compile("^Youth"))
     expect(theme).to_be_visible()
-    scripted = phone.evaluate("document.documentElement.classList.contains('js')")
+    theme.check()
+    # A tick waits for the apply step on a phone (with or without JavaScript): no reload
+    # that would leave the reader deep in the open panel.
+    phone.wait_for_timeout(300)
+    assert phone.url == site + CATALOGUE
+    apply = phone.get_by_role("button", name="Apply filters")
+    expect(apply).to_be_in_viewport()  # kept in view at the bottom of the open panel
     with phone.expect_navigation():
-        theme.check()  # with JavaScript the ticked box applies the filter at once
-        if not scripted:
-            phone.get_by_role("button", name="Apply filters").click()
-    # Empty fields never reach the address (dropped by the script or by a redirect).
-    phone.wait_for_url(re.compile(r"theme=youth$"))
-    assert re.search(r"/en/commitments/\?theme=youth$", phone.url)
+        apply.click()
+    # Empty fields never reach the address (dropped by the script or by a redirect); the page
+    # opens at the results, their count in view.
+    phone.wait_for_url(re.compile(r"theme=youth(#results)?$"))
+    assert phone.url.startswith(f"{site}{CATALOGUE}?theme=youth")
+    expect(phone.locator("#results-heading")).to_be_in_viewport()
+    expect(phone.locator(".commitment-row").first.get_by_role("link")).to_be_in_viewport()
     expect(phone.locator("summary.filters-panel__toggle")).to_have_text(re.compile("1 active"))
+
+
+def test_compare_selected_is_on_the_first_screen_of_a_search(site, phone):
+    phone.goto(f"{site}{CATALOGUE}?search=terrorism")
+    expect(phone.locator(".commitment-row").first.get_by_role("link")).to_be_in_viewport()
+    expect(phone.get_by_role("button", name="Compare selected").first).to_be_in_viewport()
+
+
+def test_ticks_are_kept_across_pages_and_compared(site, phone):
+    phone.goto(site + CATALOGUE)
+    phone.locator(".commitment-row input[name=r]").first.check()
+    scripted = phone.evaluate("document.documentElement.classList.contains('js')")
+    if not scripted:  # without JavaScript the ticks go into the address with "Keep ticks"
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Keep ticks").click()
+        expect(phone.locator("[data-selected-count]")).to_contain_text("1 record ticked")
+    with phone.expect_navigation():
+        phone.locator(".pagination").get_by_role("link", name="Next →").click()
+    assert "r=" in phone.url and "page=2" in phone.url
+    phone.locator(".commitment-row input[name=r]").first.check()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Compare selected").first.click()
+    assert phone.url.startswith(site + reverse("participation:compare"))
+    assert phone.locator(".compare-records li").count() == 2
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
+
+
+def test_compare_of_three_records_fits_a_phone(site, phone):
+    phone.goto(
+        f"{site}{reverse('participation:compare')}?r=mc-dec-7-06&r=pc-dec-1039&r=porto-charter-2002"
+    )
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    expect(phone.locator(".compare-records")).to_be_visible()
+    first_cell = phone.locator(".compare tbody td").first
+    assert "MC.DEC/7/06" in first_cell.evaluate("el => getComputedStyle(el, '::before').content")
 
 
 @pytest.mark.parametrize("slug", ["mc-dec-7-06", "pc-dec-1063"])

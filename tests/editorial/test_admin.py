@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -201,3 +203,18 @@ def _user(client):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(pk=client.session["_auth_user_id"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "adopted_on__year=9999",
+        "adopted_on__year=9999&adopted_on__month=12",
+        "adopted_on__year=9999&adopted_on__month=12&adopted_on__day=31",
+        "adopted_on__year=abc",
+    ],
+)
+def test_the_date_filter_answers_an_impossible_date_without_a_500(publisher_client, query):
+    CommitmentFactory(adopted_on=datetime.date(2020, 2, 2))
+    response = publisher_client.get(f"/admin/catalog/commitment/?{query}")
+    assert (response.status_code, response["Location"]) == (302, "/admin/catalog/commitment/?e=1")

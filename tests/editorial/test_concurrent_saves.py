@@ -16,6 +16,7 @@ from tests.editorial.conftest import change_url, load_form
 from tests.factories import CommitmentFactory
 
 pytestmark = [
+    pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: run on PostgreSQL"),
 ]

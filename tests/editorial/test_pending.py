@@ -356,3 +356,28 @@ def test_a_publisher_schedules_the_approval_from_the_change_page(editor, publish
     assert timezone.localtime(change.approve_at).strftime("%Y-%m-%d %H:%M") == "2031-01-15 09:30"
     assert Commitment.objects.get(pk=live.pk).title == "Live title"
     assert "Scheduled corrections (1)" in client.get("/admin/").content.decode()
+
+
+def test_a_due_approval_is_checked_against_the_approvers_current_rights(
+    editor, publisher, live, django_capture_on_commit_callbacks
+):
+    services.save_pending(user=editor, commitment=live, data=_data(live, title="Scheduled title"))
+    services.submit_changes(user=editor, commitment=live)
+    soon = timezone.now() + datetime.timedelta(minutes=10)
+    services.approve_changes(user=publisher, commitment=live, approve_at=soon)
+    publisher.groups.clear()
+    publisher.is_active = False
+    publisher.save()
+
+    with time_machine.travel(soon + datetime.timedelta(seconds=1)):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.apply_due_approvals.enqueue().return_value == 0
+
+    assert Commitment.objects.get(pk=live.pk).title == "Live title"
+    change = PendingChange.objects.get()
+    text = (
+        "Scheduled approval not applied: paul may no longer approve changes. "
+        "The changes await review again."
+    )
+    assert (change.state, change.approve_at, change.review_comment) == ("submitted", None, text)
+    assert StatusChange.objects.filter(commitment=live).latest("pk").comment == text

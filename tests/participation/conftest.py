@@ -11,6 +11,13 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.refused = set()  # addresses the server refuses (550), as a real one may
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

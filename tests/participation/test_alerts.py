@@ -260,3 +260,37 @@ def test_the_same_filters_in_another_order_are_the_same_subscription(client, smt
         "theme=youth",
     ]
     assert len(smtp.messages) == 2
+
+
+def test_send_alerts_goes_on_past_an_address_the_server_refuses(smtp, youth):
+    import io
+
+    since = timezone.now() - datetime.timedelta(hours=1)
+    subscriptions = [
+        Subscription.objects.create(
+            email=email, query="theme=youth", nonce=email[:5], confirmed_at=since
+        )
+        for email in ("first@example.org", "gone@example.org", "third@example.org")
+    ]
+    CommitmentFactory(title="A youth decision", themes=[youth])
+    smtp.refused.add("gone@example.org")
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("send_alerts", stdout=out, stderr=err)
+
+    assert sorted(m.envelope_to[0] for m in smtp.messages) == [
+        "first@example.org",
+        "third@example.org",
+    ]
+    assert out.getvalue() == "Sent 2 digest(s).\n"
+    assert err.getvalue() == (
+        f"1 could not be sent (subscriptions #{subscriptions[1].pk}); "
+        "they are tried again on the next run.\n"
+    )
+    subscriptions[1].refresh_from_db()
+    assert subscriptions[1].last_sent_at is None
+
+    smtp.refused.clear()
+    call_command("send_alerts", stdout=out, stderr=err)
+    assert [m.envelope_to[0] for m in smtp.messages][-1] == "gone@example.org"
+    assert len(smtp.messages) == 3

@@ -119,3 +119,25 @@ def test_atom_feed_title_names_the_filters(client, catalogue):
     assert feed.find(f"{ATOM}title").text == (
         "OSCE Portal: commitments (From year: 2010; Theme: Youth)"
     )
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/en/commitments/export.csv",
+        "/en/commitments/export.json",
+        "/api/v1/commitments/export/?format=csv",
+    ],
+)
+def test_an_http_1_0_client_gets_the_whole_export_with_its_length(client, db, address):
+    CommitmentFactory.create_batch(3)
+    streamed_answer = client.get(address)
+    assert streamed_answer.streaming
+    assert not streamed_answer.has_header("Content-Length")
+
+    answer = client.get(address, SERVER_PROTOCOL="HTTP/1.0")
+
+    assert not answer.streaming
+    assert answer["Content-Length"] == str(len(answer.content))
+    assert answer.content == streamed(streamed_answer).encode()
+    assert answer["Content-Type"] == streamed_answer["Content-Type"]

@@ -10,4 +10,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        self.stdout.write(f"Sent {send_digests()} digest(s).")
+        failures = []
+        self.stdout.write(f"Sent {send_digests(failures=failures)} digest(s).")
+        if failures:
+            listed = ", ".join(f"#{pk}" for pk in failures)
+            self.stderr.write(
+                f"{len(failures)} could not be sent (subscriptions {listed}); "
+                "they are tried again on the next run."
+            )
