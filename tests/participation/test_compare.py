@@ -162,7 +162,9 @@ def test_record_page_links_to_compare_with(client, pair):
 def test_catalogue_rows_carry_compare_checkboxes_in_a_get_form(client, pair):
     html = client.get(reverse("catalog:commitment_list")).content.decode()
     form = re.search(
-        r'<form method="get" action="/en/compare/" class="compare-form"[^>]*>(.*?)</form>', html, re.S
+        r'<form method="get" action="/en/compare/" class="compare-form"[^>]*>(.*?)</form>',
+        html,
+        re.S,
     )
     assert form
     assert re.findall(r'type="checkbox" name="r" value="([^"]+)"', form.group(1)) == ["b", "a"]
