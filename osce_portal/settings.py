@@ -414,6 +414,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "catalog.api.schema.link_to_the_site",
+        "catalog.api.schema.match_the_behaviour",
     ],
     "ENUM_NAME_OVERRIDES": {
         "CommitmentKindEnum": "catalog.models.Commitment.Kind",

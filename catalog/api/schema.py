@@ -337,3 +337,38 @@ def link_to_the_site(result, generator, request, public):
     info = result.setdefault("info", {})
     info["description"] = f"{info.get('description', '')}\n\n{links}".strip()
     return result
+
+
+URI_TOO_LONG = {
+    "description": str(
+        _(
+            "The address (path and query) is longer than the server accepts (gunicorn's "
+            "`limit_request_line`, 4,094 bytes); answered by the server before the API."
+        )
+    )
+}
+
+
+def match_the_behaviour(result, generator, request, public):
+    """A postprocessing hook: what the API does that the generated schema does not say.
+
+    - Every operation may answer 414: the server (gunicorn) refuses a request line over
+      4,094 bytes before the API sees it.
+    - A repeatable choice parameter given empty (`kind=`, as a form sends it) means no choice
+      and is accepted, so its enum lists the empty value too.
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            operation["responses"].setdefault("414", dict(URI_TOO_LONG))
+            for parameter in operation.get("parameters", []):
+                items = parameter.get("schema", {}).get("items", {})
+                if parameter.get("in") == "query" and "" not in items.get("enum", [""]):
+                    items["enum"] = [*items["enum"], ""]
+                    parameter["description"] = (
+                        f"{parameter.get('description', '')}\n\n"
+                        + str(_("Given empty (`%(name)s=`), it chooses nothing."))
+                        % {"name": parameter["name"]}
+                    ).strip()
+    return result

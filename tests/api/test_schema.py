@@ -107,3 +107,21 @@ def test_schema_description_links_back_to_the_site(schema):
     description = schema["info"]["description"]
     assert f"[the catalogue](http://testserver{reverse('catalog:commitment_list')})" in description
     assert f"(http://testserver{reverse('catalog:about')})" in description
+
+
+def test_every_operation_documents_the_servers_414(schema):
+    operations = [op for path in schema["paths"].values() for op in path.values()]
+    assert operations
+    for operation in operations:
+        assert "4,094 bytes" in operation["responses"]["414"]["description"]
+
+
+def test_an_empty_choice_is_in_the_schema_as_the_api_accepts_it(client, schema, db):
+    (kind,) = [
+        p
+        for p in schema["paths"]["/api/v1/commitments/"]["get"]["parameters"]
+        if p["name"] == "kind"
+    ]
+    assert kind["schema"]["items"]["enum"][-1] == ""
+    assert kind["description"].endswith("Given empty (`kind=`), it chooses nothing.")
+    assert client.get("/api/v1/commitments/", {"kind": ""}).status_code == 200
