@@ -1,9 +1,11 @@
 """Public participation pages: compare side by side, suggest a correction."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.core.validators import slug_re
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +44,11 @@ class CompareView(View):
     template_name = "participation/compare.html"
 
     def get(self, request):
+        if any(name != "r" for name in request.GET):
+            # The catalogue's compare form also carries its filters (for "Keep ticks"): the
+            # comparison's address keeps only the records.
+            query = urlencode([("r", value) for value in request.GET.getlist("r")])
+            return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
         slugs = []
         for slug in request.GET.getlist("r"):
             slug = slug.strip()

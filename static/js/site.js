@@ -132,5 +132,17 @@
     };
     compareForm.addEventListener("change", carry);
     carry();
+    // "Compare selected" sends the records only (the filters ride along for "Keep ticks").
+    compareForm.addEventListener("submit", function (event) {
+      var keeping = event.submitter && event.submitter.hasAttribute("formaction");
+      compareForm.querySelectorAll("[data-kept]").forEach(function (input) {
+        input.disabled = !keeping;
+      });
+      window.addEventListener("pageshow", function () {
+        compareForm.querySelectorAll("[data-kept]").forEach(function (input) {
+          input.disabled = false;
+        });
+      }, { once: true });
+    });
   }
 })();

@@ -189,3 +189,11 @@ def test_query_count_is_fixed(client, pair):
     assert queries(client, "a", "b", "c") == 6
     # One record and the picker: the same six and one for the records of the same body.
     assert queries(client, "a") == 7
+
+
+def test_compare_keeps_only_the_records_in_its_address(client, pair):
+    response = client.get(
+        reverse("participation:compare"), {"kind": "decision", "page": "2", "r": ["b", "a"]}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('participation:compare')}?r=b&r=a"
