@@ -9,7 +9,7 @@ from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from catalog.filters import CommitmentFilterSet
@@ -66,6 +66,12 @@ def describe(query):
     return [f"{chip['label']}: {chip['value']}" for chip in fs.active_filters()] or [
         _("all commitments")
     ]
+
+
+def current_language():
+    """The active language if it is one of the site's, else the default."""
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def unsubscribe_url(subscription):
@@ -158,23 +164,11 @@ def send_digests(now=None, failures=None):
         ).update(last_sent_at=now)
         if not claimed or not (new or changed):
             continue
-        lines = [
-            _("Records matching your filters (%(filters)s) since %(since)s:")
-            % {
-                "filters": "; ".join(describe(subscription.query)),
-                "since": timezone.localtime(since).strftime("%Y-%m-%d %H:%M"),
-            }
-        ]
-        for heading, records in ((_("New"), new), (_("Changed"), changed)):
-            if records:
-                lines += ["", f"{heading}:"]
-                lines += [
-                    f"- {r.symbol + ' — ' if r.symbol else ''}{r.title}\n  "
-                    f"{settings.SITE_URL}{r.get_absolute_url()}"
-                    for r in records
-                ]
+        # The digest in the language the reader signed up in (text, filter names, links).
+        with translation.override(subscription.language):
+            message = _digest(subscription, since, new, changed)
         try:
-            _message(subscription, _("OSCE Portal: new and changed records"), lines).send()
+            message.send()
         except Exception:
             Subscription.objects.filter(pk=subscription.pk).update(
                 last_sent_at=subscription.last_sent_at
@@ -185,3 +179,23 @@ def send_digests(now=None, failures=None):
             continue
         sent += 1
     return sent
+
+
+def _digest(subscription, since, new, changed):
+    """The digest message of one subscription, in the active language."""
+    lines = [
+        _("Records matching your filters (%(filters)s) since %(since)s:")
+        % {
+            "filters": "; ".join(describe(subscription.query)),
+            "since": timezone.localtime(since).strftime("%Y-%m-%d %H:%M"),
+        }
+    ]
+    for heading, records in ((_("New"), new), (_("Changed"), changed)):
+        if records:
+            lines += ["", f"{heading}:"]
+            lines += [
+                f"- {r.symbol + ' — ' if r.symbol else ''}{r.title}\n  "
+                f"{settings.SITE_URL}{r.get_absolute_url()}"
+                for r in records
+            ]
+    return _message(subscription, _("OSCE Portal: new and changed records"), lines)

@@ -81,6 +81,13 @@ class Subscription(models.Model):
         null=True, blank=True, help_text=_("When the last confirmation message was sent.")
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the page the reader signed up on: digests are written in it."),
+    )
     last_sent_at = models.DateTimeField(
         null=True, blank=True, help_text=_("End of the period the last digest covered.")
     )

@@ -35,7 +35,11 @@ def subscribe(*, email, query, now=None):
         )
         if subscription is None:
             subscription = Subscription.objects.create(
-                email=email, query=query, nonce=alerts.new_nonce(), confirmation_sent_at=now
+                email=email,
+                query=query,
+                nonce=alerts.new_nonce(),
+                confirmation_sent_at=now,
+                language=alerts.current_language(),
             )
         elif subscription.confirmed_at is not None or (
             subscription.confirmation_sent_at is not None

@@ -294,3 +294,32 @@ def test_send_alerts_goes_on_past_an_address_the_server_refuses(smtp, youth):
     call_command("send_alerts", stdout=out, stderr=err)
     assert [m.envelope_to[0] for m in smtp.messages][-1] == "gone@example.org"
     assert len(smtp.messages) == 3
+
+
+def test_a_sign_up_in_russian_gets_its_confirmation_in_russian(client, smtp, youth):
+    response = client.post("/ru/alerts/", {"email": "reader@example.org", "query": "theme=youth"})
+    assert "Проверьте почту" in response.content.decode()
+    (message,) = smtp.messages
+    assert str(message["Subject"]).strip() == "Подтвердите подписку на уведомления Портала ОБСЕ"
+    body = smtp.body()
+    assert "Подтвердите в течение 7 дней, открыв ссылку:" in body
+    confirm = re.search(r"http://127\.0\.0\.1:8000(/ru/alerts/confirm/[^/\s]+/)", body).group(1)
+    page = client.get(confirm).content.decode()
+    assert '<html lang="ru">' in page
+    assert "Подтвердить подписку" in page
+
+
+def test_the_digest_is_in_the_language_of_the_sign_up(client, smtp, youth):
+    client.post("/ru/alerts/", {"email": "reader@example.org", "query": "theme=youth"})
+    confirm = re.search(r"http://127\.0\.0\.1:8000(/ru/alerts/confirm/[^/\s]+/)", smtp.body())
+    client.post(confirm.group(1))
+    assert Subscription.objects.get().language == "ru"
+    CommitmentFactory(title="A youth decision", slug="youth-decision", themes=[youth])
+    call_command("send_alerts", stdout=open("/dev/null", "w"))
+    digest = smtp.messages[-1]
+    body = smtp.body()
+    assert str(digest["Subject"]).strip() == "Портал ОБСЕ: новые и изменённые записи"
+    assert (
+        "Новые:\n- A youth decision\n  http://127.0.0.1:8000/ru/commitments/youth-decision/" in body
+    )
+    assert "http://127.0.0.1:8000/ru/alerts/unsubscribe/" in body
