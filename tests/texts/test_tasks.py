@@ -21,6 +21,7 @@ def upload(editor, decision, data):
         return services.add_text(user=editor, commitment=decision, language="fr", data=data)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections after a task
 def test_an_upload_enqueues_its_extraction_and_the_worker_runs_it(
     settings, decision, editor, french_pdf
 ):
