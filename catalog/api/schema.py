@@ -293,6 +293,11 @@ EXPORT_RESPONSES = {
         ),
     ),
     400: BAD_PARAMETER,
+    # DRF answers an unknown `format=` with a 404 (an Accept it cannot serve with a 406).
+    404: OpenApiResponse(
+        DetailSerializer, description=_("The requested format is not offered here.")
+    ),
+    406: NOT_ACCEPTABLE,
     429: THROTTLED,
 }
 EXPORT_EXAMPLES = [
