@@ -15,6 +15,8 @@ from django.db.models.signals import post_migrate
 from django.test.utils import override_settings
 from hypothesis import configuration as hypothesis_configuration
 
+from tests.task_backends import IMMEDIATE_TASKS
+
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "catalogue.json"
 
 # The settings skip .env while pytest runs (PYTEST_VERSION), and pytest-env removes REDIS_URL
@@ -73,7 +75,7 @@ def empty_cache():
 def immediate_tasks(settings):
     """Tasks run where they are enqueued (on commit), so a test sees their effect; a test of
     the worker or of a backend sets TASKS itself."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 def restore_editorial_groups(sender, **kwargs):

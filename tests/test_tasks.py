@@ -16,9 +16,8 @@ from catalog import caching, changes, tasks
 from catalog.editorial import pending, services
 from catalog.models import Commitment, PendingChange
 from tests.factories import CommitmentFactory
+from tests.task_backends import DATABASE_TASKS
 from tests.writes import committed
-
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from catalog.models import (
     StatusChange,
     Theme,
 )
+from tests.task_backends import IMMEDIATE_TASKS
 
 
 def empty_catalogue():
@@ -40,8 +41,7 @@ def catalogue(django_db_setup, django_db_blocker):
     """
     # Outside any test, so the suite's immediate task backend is set here too: what the load
     # enqueues runs now instead of waiting, committed, in the database for the next test.
-    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    with django_db_blocker.unblock(), override_settings(TASKS=immediate):
+    with django_db_blocker.unblock(), override_settings(TASKS=IMMEDIATE_TASKS):
         call_command("load_seed", verbosity=0)
         yield
         empty_catalogue()

@@ -7,13 +7,12 @@ from django.conf import settings as project_settings
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from tests.task_backends import DATABASE_TASKS
 from tests.writes import committed
 from texts import services, tasks
 from texts.models import Text
 
 pytestmark = pytest.mark.django_db
-
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def upload(editor, decision, data):
