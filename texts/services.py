@@ -190,8 +190,14 @@ def fetch_text(*, user, text):
 
 def run_extraction(text_id):
     """Extract one queued text: its pages and paragraphs. On failure the text keeps its
-    message (what happened) and the record's live text is untouched."""
-    text = Text.objects.select_related("commitment").filter(pk=text_id).first()
+    message (what happened) and the record's live text is untouched. A text that is gone or
+    no longer queued is left alone (None): each upload is extracted once, by whichever task
+    comes first."""
+    text = (
+        Text.objects.select_related("commitment")
+        .filter(pk=text_id, extraction=Text.Extraction.QUEUED)
+        .first()
+    )
     if text is None or not text.file:
         return None
     with text.file.open("rb") as handle:

@@ -23,11 +23,9 @@ def enqueue_extraction(text_id):
 @task()
 def extract_text(text_id):
     """Extract one queued text; returns its extraction state (None when it is gone or no
-    longer queued: a text is extracted once per upload, whichever task comes first)."""
+    longer queued)."""
     from .services import run_extraction
 
-    if not Text.objects.filter(pk=text_id, extraction=Text.Extraction.QUEUED).exists():
-        return None
     return run_extraction(text_id)
 
 
