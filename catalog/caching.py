@@ -1,36 +1,91 @@
-"""Cache for what is derived from the whole published catalogue (facet counts, home figures,
-the API's conditional-GET state, whole anonymous pages).
+"""Cache for what is derived from the published catalogue: facet counts, home figures, the
+API's conditional-GET state, whole anonymous pages and API answers, records' representations.
 
-Everything is cached under a catalogue version token that every write of public data replaces
-(once, on commit: `catalog.changes` calls `new_catalogue_version`), so a change shows at once.
-A scheduled record becomes public without any write, so the version also remembers when the
-next scheduled publication comes due and is replaced at that moment: nothing is keyed by the
-clock, and nothing is recomputed while the catalogue stays the same.
+Two kinds of keys, each keyed by what the value depends on:
+
+- **The catalogue version**: a token every write of public data replaces (once, on commit:
+  `catalog.changes` calls `catalogue_changed`), for what the whole catalogue decides (counts,
+  figures, lists). A scheduled record becomes public without any write, so the version also
+  remembers when the next scheduled publication comes due and is replaced at that moment:
+  nothing is keyed by the clock, and nothing is recomputed while the catalogue stays the same.
+- **A record's stamp** (`record_stamps`): a token per commitment, replaced when that record,
+  or a record it is related to, changes, for what one record's page or API entry shows. An
+  edit of record A leaves record B's page and API entry valid.
+
+No visitor pays for a write. With a shared cache (Redis) a write's new version is first
+*pending*: the re-warming task (`tasks.rewarm`, enqueued by the commit step) computes the
+home figures, facet counts and the first catalogue and API pages under it, in every
+language, then makes it current; until then visitors keep the previous version's answers —
+for at most `STALE_SECONDS` (2 s) after the commit, after which the pending version is current
+whether it is warm or not. A value missing under the current version is computed by one
+request at a time (a lock in the cache); the others wait for it rather than compute it too.
+Without a shared cache (each process its own memory, which a worker cannot warm) the new
+version is current at once, as before.
 """
 
+import contextlib
 import hashlib
+import threading
 import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.db.models import Q
 from django.db.models.signals import post_migrate
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from osce_portal import cache as shared_cache
 
-from .models import Commitment
+from .models import Commitment, CommitmentRelation
 
-VERSION_KEY = "catalogue:version"
+VERSION_KEY = "catalogue:version"  # (token, due): the current version
+PENDING_KEY = "catalogue:pending"  # (token, due, since): the newest version, maybe not warm yet
+EPOCH_KEY = "records:epoch"  # part of every record's stamp: replaced when all of them change
+STAMP_PREFIX = "records:stamp:"
 FRAGMENTS = "fragments"  # the cache alias of rendered fragments (settings.CACHES)
 # Entries are never stale (the version changes instead); the timeout only frees memory.
 TIMEOUT = 60 * 60
+# How long after a write visitors may still be given the previous version's answers while
+# the new one is being warmed: a publication shows within this bound.
+STALE_SECONDS = 2.0
+# A value computed by one request while others wait: how long the lock may be held (a
+# request that died holding it frees it then), and how long a waiter waits before computing
+# the value itself.
+LOCK_SECONDS = 60
+WAIT_SECONDS = 30
+WAIT_STEP = 0.02
+
+_local = threading.local()
 
 
 def catalogue_version():
     """The current version token (replaced by any write and when a scheduled record is due)."""
-    state = cache.get(VERSION_KEY)
+    override = getattr(_local, "warming", None)
+    if override is not None:
+        return override
+    return current_version(cache.get_many([VERSION_KEY, PENDING_KEY]))
+
+
+def current_version(found):
+    """The current version from the cache's answer for VERSION_KEY and PENDING_KEY (read along
+    with something else)."""
+    override = getattr(_local, "warming", None)
+    if override is not None:
+        return override
+    return _effective(found.get(VERSION_KEY), found.get(PENDING_KEY))
+
+
+def _effective(state, pending, now=None):
+    """The version to serve from what the cache holds: the newest (pending) one once it is warm
+    (made current) or `STALE_SECONDS` old, else the previous one."""
+    now = time.time() if now is None else now
+    if _is_pending(pending):
+        token, due, since = pending
+        if not _is_state(state) or state[0] == token or now - since >= STALE_SECONDS:
+            state = (token, due)
     if not _is_state(state):
         fresh = _new_state()
         cache.add(VERSION_KEY, fresh, _version_timeout())
@@ -39,13 +94,15 @@ def catalogue_version():
             cache.set(VERSION_KEY, fresh, _version_timeout())
             state = fresh
     token, due = state
-    if due is not None and time.time() >= due:
+    if due is not None and now >= due:
         # A scheduled record has just become public: every worker sees the same new token.
-        replacement = _new_state()
-        if cache.get(VERSION_KEY) == state:
-            cache.set(VERSION_KEY, replacement, _version_timeout())
+        current = cache.get_many([VERSION_KEY, PENDING_KEY])
+        if current.get(VERSION_KEY) == state or (
+            _is_pending(current.get(PENDING_KEY)) and current[PENDING_KEY][0] == token
+        ):
+            new_catalogue_version()
         current = cache.get(VERSION_KEY)
-        token, _due = current if _is_state(current) else replacement
+        token, _due = current if _is_state(current) else (uuid.uuid4().hex, None)
     return token
 
 
@@ -59,19 +116,181 @@ def _is_state(value):
     return isinstance(value, tuple) and len(value) == 2
 
 
+def _is_pending(value):
+    return isinstance(value, tuple) and len(value) == 3
+
+
 def new_catalogue_version():
-    cache.set(VERSION_KEY, _new_state(), _version_timeout())
+    """Everything may have changed (a migration, a rebuilt index, a bulk load, a scheduled
+    publication come due, a cache back from an outage): a new current version and new stamps
+    for every record."""
+    token = _new_current_version()
+    new_records_epoch()
+    return token
+
+
+def warms_ahead():
+    """Whether a new version waits to be warmed: only a shared cache (Redis) can be warmed by
+    a worker for the web processes."""
+    return isinstance(caches["default"], RedisCache)
+
+
+def catalogue_changed(commitment_ids=(), *, every_record=False):
+    """The commit step of a public change: a new version (pending while `tasks.rewarm` warms
+    it, when the cache is shared), and new stamps for the changed records and those related
+    to them (all records: `every_record`). Returns the new token."""
+    if every_record or not commitment_ids:
+        new_records_epoch()
+    else:
+        touch_records(related_ids(commitment_ids))
+    if not warms_ahead():
+        return _new_current_version()
+    token, due = _new_state()
+    cache.set(PENDING_KEY, (token, due, time.time()), _version_timeout())
+    return token
+
+
+def _new_current_version():
+    token, due = _new_state()
+    cache.set_many(
+        {VERSION_KEY: (token, due), PENDING_KEY: (token, due, time.time())}, _version_timeout()
+    )
+    return token
+
+
+def make_current(token):
+    """The warmed pending version `token` becomes current (if no newer write replaced it)."""
+    pending = cache.get(PENDING_KEY)
+    if _is_pending(pending) and pending[0] == token:
+        cache.set(VERSION_KEY, pending[:2], _version_timeout())
+        return True
+    return False
+
+
+def is_pending(token):
+    pending = cache.get(PENDING_KEY)
+    return _is_pending(pending) and pending[0] == token
+
+
+@contextlib.contextmanager
+def warming(token):
+    """Compute and store under version `token` (not yet current) in this thread."""
+    previous = getattr(_local, "warming", None)
+    _local.warming = token
+    try:
+        yield
+    finally:
+        _local.warming = previous
+
+
+# Records' stamps -------------------------------------------------------------------------
+
+
+def related_ids(ids):
+    """`ids` and the commitments related to them in either direction (their pages and API
+    entries show each other's titles and visibility)."""
+    ids = set(ids)
+    pairs = (
+        CommitmentRelation.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids))
+        .order_by()
+        .values_list("source_id", "target_id")
+    )
+    return ids.union(*pairs)
+
+
+def new_records_epoch():
+    cache.set(EPOCH_KEY, uuid.uuid4().hex[:12], _version_timeout())
+
+
+def touch_records(ids):
+    """New stamps for these records: what was cached for them is not read again."""
+    if ids:
+        cache.set_many(
+            {f"{STAMP_PREFIX}{pk}": uuid.uuid4().hex[:12] for pk in ids}, _version_timeout()
+        )
+
+
+def record_stamps(ids, found=None):
+    """{id: stamp} for these commitments, read (or made) before what they stamp is loaded, so
+    a change committed after this point gives the record a new stamp. `found`: the cache's
+    answer for `stamp_keys(ids)` when already read with something else."""
+    keys = stamp_keys(ids)
+    if found is None:
+        found = cache.get_many(keys)
+    epoch = found.get(EPOCH_KEY) or _made(EPOCH_KEY)
+    return {
+        pk: f"{epoch}.{found.get(f'{STAMP_PREFIX}{pk}') or _made(f'{STAMP_PREFIX}{pk}')}"
+        for pk in ids
+    }
+
+
+def stamp_keys(ids):
+    return [EPOCH_KEY, *(f"{STAMP_PREFIX}{pk}" for pk in ids)]
+
+
+def _made(key):
+    """A new token for a missing key (`add`: a concurrent replacement wins)."""
+    cache.add(key, uuid.uuid4().hex[:12], _version_timeout())
+    return cache.get(key) or uuid.uuid4().hex[:12]
+
+
+def cached_records(name, parts, keys, load, timeout=TIMEOUT):
+    """{id: value} for commitments, each kept under its own stamp, the active language and
+    `parts`, in one read of the shared cache. `keys`: {id: when the record was last saved}
+    (a save that bypassed the services is noticed too); `load(missing_ids)` gives {id: value}
+    for those not kept (or kept for an older state)."""
+    ids = list(keys)
+    prefix = f"record:{name}:{_digest((get_language(), parts))}:"
+    names = {pk: f"{prefix}{pk}" for pk in ids}
+    found = cache.get_many([*stamp_keys(ids), *names.values()])
+    stamps = record_stamps(ids, found)
+    values = {}
+    for pk, key in names.items():
+        entry = found.get(key)
+        if isinstance(entry, tuple) and entry[:2] == (stamps[pk], keys[pk]):
+            values[pk] = entry[2]
+    missing = [pk for pk in ids if pk not in values]
+    if missing:
+        loaded = load(missing)
+        cache.set_many(
+            {names[pk]: (stamps[pk], keys[pk], value) for pk, value in loaded.items()}, timeout
+        )
+        values.update(loaded)
+    return values
+
+
+def cached_record(name, slug, parts, compute, timeout=TIMEOUT):
+    """`compute()` for the commitment at `slug`, kept under that record's stamp, the active
+    language and `parts`. `compute()` returns (record id, value); it may raise (Http404:
+    nothing kept). Returns (stamp or None, value)."""
+    key = f"record:{name}:{_digest((get_language(), parts, slug))}"
+    entry = cache.get(key)
+    if isinstance(entry, tuple) and len(entry) == 3:
+        pk, stamp, value = entry
+        if record_stamps([pk])[pk] == stamp:
+            return stamp, value
+    pk = Commitment.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if pk is None:  # no such record: compute() says what (a 404)
+        return None, compute()[1]
+    stamp = record_stamps([pk])[pk]
+    found_pk, value = compute()
+    if found_pk == pk:
+        cache.set(key, (pk, stamp, value), timeout)
+        return stamp, value
+    return None, value
 
 
 def step_if_due(now=None):
     """Move the version on when the scheduled publication it remembers has come due (the
     due-publication task; a request reading the version does the same). Returns whether it
     moved."""
-    state = cache.get(VERSION_KEY)
-    if not _is_state(state):
-        return False
-    _token, due = state
-    if due is None or due > (now or time.time()):
+    found = cache.get_many([VERSION_KEY, PENDING_KEY])
+    dues = [
+        value[1]
+        for value in found.values()
+        if (_is_state(value) or _is_pending(value)) and value[1] is not None
+    ]
+    if not dues or min(dues) > (now or time.time()):
         return False
     new_catalogue_version()
     return True
@@ -123,31 +342,40 @@ def fragment(name, parts, render, request=None):
     return html
 
 
-def cached_many(name, parts, keys, load, timeout=TIMEOUT):
-    """{key: value} for `keys` (plain values, e.g. (id, updated_at) pairs), each cached for
-    this catalogue version, the active language and `parts` in one read of the shared cache;
-    `load(missing_keys)` gives {key: value} for those not cached."""
-    prefix = f"catalogue:{name}:{catalogue_version()}:{_digest((get_language(), parts))}:"
-    names = {f"{prefix}{_digest(key)}": key for key in keys}
-    found = cache.get_many(list(names))
-    values = {names[name]: value for name, value in found.items()}
-    missing = [key for key in keys if key not in values]
-    if missing:
-        loaded = load(missing)
-        by_key = {key: name for name, key in names.items()}
-        cache.set_many({by_key[key]: value for key, value in loaded.items()}, timeout)
-        values.update(loaded)
-    return values
-
-
 def cached(name, parts, compute, timeout=TIMEOUT):
     """`compute()`, cached for this catalogue version, the active language and `parts` (e.g.
-    the filters)."""
+    the filters). Computed by one request at a time: the others wait for its value."""
     key = f"catalogue:{name}:{catalogue_version()}:{_digest((get_language(), parts))}"
     value = cache.get(key)
     if value is None:
+        value = compute_once(key, compute, timeout)
+    return value
+
+
+def compute_once(key, compute, timeout=TIMEOUT):
+    """`compute()` stored at `key`, unless another request (or the re-warming task) holds
+    the lock of `key` (in the cache, so across processes and servers with Redis): then its
+    value, once it is there. A waiter gives up after `WAIT_SECONDS` and computes it itself;
+    a lock left by a process that died expires after `LOCK_SECONDS`."""
+    lock = f"lock:{key}"
+    if not cache.add(lock, 1, LOCK_SECONDS):
+        if shared_cache.is_degraded():  # the cache answers nothing: no one holds anything
+            return compute()
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP)
+            value = cache.get(key)
+            if value is not None:
+                return value
+            if cache.add(lock, 1, LOCK_SECONDS):  # its holder failed or the lock expired
+                break
+        else:
+            return compute()
+    try:
         value = compute()
         cache.set(key, value, timeout)
+    finally:
+        cache.delete(lock)
     return value
 
 

@@ -6,11 +6,14 @@ block ends, its change set is followed in one step:
 
 - the search index is rebuilt for exactly the commitments it names (and entries of deleted
   ones dropped), inside the same transaction, so the index never disagrees with committed data;
-- on commit, the public state (the catalogue version every cache is keyed by) moves on once,
-  and only when public data changed: a draft edit leaves every public cache entry valid;
-- on commit, the follow-up tasks are enqueued: those the write asked for, the re-warming hook
-  after a public change (`tasks.rewarm`), and the due-publication task (`tasks.publish_due`) for
-  the moment a record it scheduled turns public.
+- on commit, the public state moves on once, and only when public data changed (a draft edit
+  leaves every public cache entry valid): a new catalogue version (pending until the
+  re-warming task has warmed it, see catalog/caching.py) and new stamps for the changed records
+  and those related to them;
+- on commit, the follow-up tasks are enqueued: those the write asked for, the re-warming task
+  after a public change (`tasks.rewarm`: the home figures, facet counts, first catalogue and
+  API pages in every language, and the changed records' pages), and the due-publication task
+  (`tasks.publish_due`) for the moment a record it scheduled turns public.
 
 Nested blocks merge into the outermost one (a bulk action of fifty records is one step), and a
 block left by an exception forgets what it recorded, as its transaction does. Code that rolls
@@ -143,8 +146,11 @@ def _update_index(changes):
 def _after_commit(changes):
     follow_ups = list(changes.follow_ups)
     if changes.public:
-        caching.new_catalogue_version()
-        follow_ups.append((tasks.rewarm, (sorted(changes.reindex - changes.deleted),), {}, None))
+        changed = sorted(changes.reindex | changes.deleted)
+        # A deletion took the record's relations with it: every record gets a new stamp.
+        version = caching.catalogue_changed(changed, every_record=bool(changes.deleted))
+        ids = sorted(changes.reindex - changes.deleted)
+        follow_ups.append((tasks.rewarm, (ids,), {"version": version}, None))
         # A record scheduled for later turns public at its moment: step the state then.
         for moment in _publications_due(changes.reindex):
             follow_ups.append((tasks.publish_due, (), {}, moment))

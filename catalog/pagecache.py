@@ -1,9 +1,12 @@
 """Whole public pages for anonymous visitors, cached in the shared cache.
 
 `PageCacheMiddleware` keeps the full response (status, headers, body) of an anonymous GET to a
-public page under the catalogue version (`caching.catalogue_version()`), so a publish, an
+public page with what it was built from: the catalogue version (`caching.catalogue_version()`),
+or — for a page that shows one record, which says so with `keep_for_record()` — that record's
+stamp (`caching.record_stamps`), so an edit of another record leaves it valid. A publish, an
 approval or a scheduled record coming due is visible on the next request of every worker (with
-Redis, all of them share one copy). Each such page also gets `Cache-Control: public,
+Redis, all of them share one copy; while a write's new version is being warmed, within
+`caching.STALE_SECONDS`). Each such page also gets `Cache-Control: public,
 max-age=…, s-maxage=…, stale-while-revalidate=…` and an ETag, so a CDN or nginx can share the
 load and browsers revalidate with `If-None-Match` (304).
 
@@ -91,7 +94,7 @@ def response_is_cacheable(request, response):
     return not any(directive in control for directive in UNCACHEABLE_DIRECTIVES)
 
 
-def page_key(request, version):
+def page_key(request):
     address = "|".join(
         [
             request.build_absolute_uri(),
@@ -99,7 +102,31 @@ def page_key(request, version):
         ]
     )
     digest = hashlib.sha256(address.encode()).hexdigest()[:40]
-    return f"page:{version}:{digest}"
+    return f"page:{digest}"
+
+
+def keep_for_record(request, pk, stamp):
+    """Say that the page being rendered shows record `pk` as of `stamp` (read before the
+    record was loaded) and nothing else of the catalogue: it is kept under that stamp."""
+    request._page_record = (pk, stamp)
+
+
+def _lookup(key):
+    """(entry still valid or None, the catalogue version): one read of the shared cache for a
+    page of the catalogue, two for a record's page."""
+    found = cache.get_many([key, caching.VERSION_KEY, caching.PENDING_KEY])
+    version = caching.current_version(found)
+    entry = found.get(key)
+    if not isinstance(entry, tuple) or len(entry) != 4:
+        return None, version
+    scope = entry[0]
+    if scope == ("catalogue", version):
+        return entry, version
+    if scope[0] == "record":
+        _kind, pk, stamp = scope
+        if caching.record_stamps([pk])[pk] == stamp:
+            return entry, version
+    return None, version
 
 
 def _room_for_one_more(version):
@@ -133,9 +160,8 @@ class PageCacheMiddleware:
             return HttpResponsePermanentRedirect(clean)
         if not request_is_cacheable(request):
             return self.get_response(request)
-        version = caching.catalogue_version()
-        key = page_key(request, version)
-        entry = cache.get(key)
+        key = page_key(request)
+        entry, version = _lookup(key)
         if entry is not None:
             return self._replay(request, entry)
         response = self.get_response(request)
@@ -147,10 +173,12 @@ class PageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in PER_RESPONSE_HEADERS
             ]
+            record = getattr(request, "_page_record", None)
+            scope = ("record", *record) if record else ("catalogue", version)
             if _room_for_one_more(version):
                 cache.set(
                     key,
-                    (response.status_code, headers, response.content),
+                    (scope, response.status_code, headers, response.content),
                     settings.PAGE_CACHE_TIMEOUT,
                 )
             response[HEADER] = "miss"
@@ -158,7 +186,7 @@ class PageCacheMiddleware:
         return response
 
     def _replay(self, request, entry):
-        status, headers, content = entry
+        _scope, status, headers, content = entry
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value

@@ -24,11 +24,18 @@ def publish_due():
 
 
 @task()
-def rewarm(commitment_ids):
-    """After a write of public data (enqueued on commit with the ids it changed): rebuild what
-    the next visitor would otherwise compute. The hook where the caching layer does its
-    warming; today nothing is warmed ahead (pages are computed on the first request)."""
-    return len(commitment_ids)
+def rewarm(commitment_ids, version=None):
+    """After a write of public data (enqueued on commit with the ids it changed and its new
+    catalogue version): compute what the next visitors would otherwise compute — the home
+    figures, the facet counts and the first catalogue and API pages in every language under
+    the new version, which then becomes current, then the changed records' pages — so no
+    visitor pays for the write. Returns how many pages were warmed."""
+    from . import warming  # it builds requests through the whole site
+
+    ids = list(commitment_ids)
+    if version is None or not caching.warms_ahead():
+        return 0
+    return warming.warm(version, ids)
 
 
 @task()

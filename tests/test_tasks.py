@@ -158,14 +158,14 @@ def test_the_database_worker_runs_the_enqueued_tasks_end_to_end(settings, editor
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_task_is_kept_with_its_error(settings):
     settings.TASKS = DATABASE_TASKS
-    tasks.rewarm.enqueue("not a list of ids")  # len() works on it: make it fail differently
+    tasks.rewarm.enqueue("not a list of ids")  # iterable: it warms nothing
     tasks.rewarm.enqueue(None)
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
 
     failure = FailedTask.objects.get()
     assert (failure.task_path, failure.args) == ("catalog.tasks.rewarm", [None])
     assert failure.exception_class == "builtins.TypeError"
-    assert "len()" in failure.traceback
+    assert "NoneType" in failure.traceback
 
 
 @pytest.fixture
@@ -255,6 +255,7 @@ def test_the_rq_backend_runs_a_task_on_a_real_redis_worker(settings):
         assert result.status == "READY"
         call_command("rqworker", queue, burst=True, job_class="django_tasks_rq.Job")
         result.refresh()
-        assert (result.status, result.return_value) == ("SUCCESSFUL", 3)
+        # (No catalogue version to warm: it warms nothing.)
+        assert (result.status, result.return_value) == ("SUCCESSFUL", 0)
     finally:
         django_rq.get_queue(queue).empty()

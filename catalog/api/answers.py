@@ -14,7 +14,9 @@ the same catalogue version, so a kept answer is matched against `If-None-Match` 
 `If-Modified-Since` without looking up the catalogue state again.
 
 The key is the catalogue version (`caching.cached`: every write and every scheduled record
-coming due replaces it, so a publish or a withdrawal is visible on the next request), the
+coming due replaces it, so a publish or a withdrawal is visible on the next request) — for one
+commitment's answer, that record's stamp instead (`caching.cached_record`: replaced when it
+or a record related to it changes, so an edit of another record leaves it valid) — the
 absolute address with its query (the host and scheme are those of the absolute URLs in the
 body), the negotiated format and media type (`Accept: application/json; indent=4` is another
 body) and the active language (the labels).
@@ -78,12 +80,28 @@ def answer(view, request, parts, compute):
 
     An exception raised by `compute()` (404, 400, `Unkept`) propagates and nothing is kept.
     """
-    validators, status, headers, content = caching.cached(
-        "api-answer",
-        parts,
-        lambda: _rendered(view, request, *compute()),
-        settings.PAGE_CACHE_TIMEOUT,
-    )
+    if getattr(view, "record_scoped", False) and view.detail:
+        # One record's answer: kept under that record's stamp, so an edit of another record
+        # leaves it valid.
+        def computed():
+            kept = _rendered(view, request, *compute())
+            return view.found.pk, kept
+
+        _stamp, kept = caching.cached_record(
+            "api-answer",
+            view.kwargs[view.lookup_url_kwarg or view.lookup_field],
+            parts,
+            computed,
+            settings.PAGE_CACHE_TIMEOUT,
+        )
+    else:
+        kept = caching.cached(
+            "api-answer",
+            parts,
+            lambda: _rendered(view, request, *compute()),
+            settings.PAGE_CACHE_TIMEOUT,
+        )
+    validators, status, headers, content = kept
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value

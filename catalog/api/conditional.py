@@ -61,7 +61,7 @@ class ConditionalGetMixin:
             return self._not_modified(request) or respond(found)
 
         def compute():
-            found = find()
+            found = self.found = find()
             not_modified = self._not_modified(request)
             if not_modified:
                 raise answers.Unkept(not_modified)

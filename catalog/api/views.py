@@ -4,6 +4,7 @@ import re
 
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -13,6 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.routers import APIRootView as BaseAPIRootView
+from rest_framework.settings import api_settings
 
 from .. import caching, exports
 from ..filters import CommitmentFilterSet
@@ -33,7 +35,6 @@ from .filtering import KnownParametersMixin, StrictFilterBackend
 from .pagination import CataloguePagination
 from .permissions import ReadOnly
 from .renderers import CSVRenderer
-from .representations import CommitmentRepresentation
 from .throttling import AnonymousClientThrottle
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
@@ -104,6 +105,8 @@ class CommitmentViewSet(CatalogueViewSet):
     filter_backends = [StrictFilterBackend]
     filterset_class = CommitmentFilterSet
     csv_columns = exports.API_CSV_COLUMNS["commitments"]
+    # A record's kept answer depends on that record (and those related to it) only.
+    record_scoped = True
 
     @extend_schema(
         operation_id="commitments_export",
@@ -132,30 +135,37 @@ class CommitmentViewSet(CatalogueViewSet):
         response["Link"] = exports.licence_link()
         return response
 
-    def represent(self, data, many=False):
-        # What the serializer gives, built without its per-field machinery (representations.py).
-        representation = CommitmentRepresentation(self.get_serializer_context())
-        return representation.many(data) if many else representation.one(data)
-
     def get_list_response(self):
-        """The page is chosen on the records' ids alone; each record's representation comes
-        from the cache (under the catalogue version, for the record as last saved, its
-        addresses' base and format and the language), and only the records missing from it
-        are loaded with everything they nest."""
+        """The page is chosen on the records' ids alone; each record's representation (the
+        serializer's) comes from the cache, kept for the record as it is now (its own stamp,
+        `caching.record_stamps`: an edit of another record leaves it valid), its addresses'
+        base and format and the language; only the records missing from it are loaded with
+        everything they nest and serialized."""
         records = Commitment.objects.published().only("pk", "updated_at").newest_first()
         page = self.paginate_queryset(self.filter_queryset(records))
         if page is None:
             return super().get_list_response()
-        keys = [(record.pk, record.updated_at.isoformat()) for record in page]
-        representation = CommitmentRepresentation(self.get_serializer_context())
 
         def load(missing):
-            wanted = dict(missing)
-            full = self.get_queryset().filter(pk__in=wanted)
-            return {(record.pk, wanted[record.pk]): representation.one(record) for record in full}
+            full = list(self.get_queryset().filter(pk__in=missing))
+            data = self.get_serializer(full, many=True).data
+            return {record.pk: row for record, row in zip(full, data, strict=True)}
 
-        found = caching.cached_many("api-commitment", representation.cache_parts(), keys, load)
-        return self.get_paginated_response([found[key] for key in keys if key in found])
+        keys = {record.pk: record.updated_at for record in page}
+        found = caching.cached_records("api-commitment", self.representation_parts(), keys, load)
+        return self.get_paginated_response([found[pk] for pk in keys])
+
+    def representation_parts(self):
+        """What a record's representation depends on besides the record: the host and scheme
+        of its absolute addresses, the format they keep (`?format=` or a suffix) and the
+        language of its labels."""
+        request = self.request
+        return (
+            request.build_absolute_uri("/"),
+            self.format_kwarg,
+            request.query_params.get(api_settings.URL_FORMAT_OVERRIDE),
+            translation.get_language(),
+        )
 
     def get_queryset(self):
         return (

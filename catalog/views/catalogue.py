@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from .. import caching, exports, extensions, search
+from .. import caching, exports, extensions, pagecache, search
 from ..feeds import CommitmentFeed
 from ..filters import CommitmentFilterSet
 from ..models import (
@@ -304,15 +304,19 @@ class CommitmentDetailView(DetailView):
     def get_object(self, queryset=None):
         if not self.cache_page_data or queryset is not None:
             return super().get_object(queryset)
-        # A missing record raises Http404 inside: nothing is cached for it.
-        self.page_data = caching.cached(
-            "record-page", self.kwargs[self.slug_url_kwarg], self.load_page_data
+        # Kept under the record's own stamp: an edit of another record leaves it valid. A
+        # missing record raises Http404 inside: nothing is cached for it.
+        stamp, self.page_data = caching.cached_record(
+            "record-page", self.kwargs[self.slug_url_kwarg], (), self.load_page_data
         )
-        return self.page_data["object"]
+        record = self.page_data["object"]
+        if stamp is not None:
+            pagecache.keep_for_record(self.request, record.pk, stamp)
+        return record
 
     def load_page_data(self):
         record = super().get_object()
-        return {"object": record, **self.page_context(record)}
+        return record.pk, {"object": record, **self.page_context(record)}
 
     @staticmethod
     def with_page_data(queryset):

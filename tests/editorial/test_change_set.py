@@ -26,6 +26,7 @@ def counted(monkeypatch):
     """Counts the real index refreshes (with the ids they were given) and version steps."""
     calls = Calls(refresh=[], version=0)
     real_refresh, real_version = search.refresh, caching.new_catalogue_version
+    real_changed = caching.catalogue_changed
 
     def refresh(ids=None):
         calls["refresh"].append(None if ids is None else sorted(ids))
@@ -36,7 +37,12 @@ def counted(monkeypatch):
         return real_version()
 
     monkeypatch.setattr(search, "refresh", refresh)
+    def changed(*args, **kwargs):  # the commit step's version step
+        calls["version"] += 1
+        return real_changed(*args, **kwargs)
+
     monkeypatch.setattr(caching, "new_catalogue_version", new_version)
+    monkeypatch.setattr(caching, "catalogue_changed", changed)
     return calls
 
 

@@ -128,7 +128,7 @@ def test_no_cached_page_holds_a_csrf_token_or_a_session(client, records):
         assert client.get(url).status_code == 200
     pages = cached_pages()
     assert len(pages) == len(PUBLIC_PAGES)
-    for status, headers, content in pages:
+    for _scope, status, headers, content in pages:
         assert status == 200
         names = {name.lower() for name, _value in headers}
         assert "set-cookie" not in names

@@ -1,0 +1,116 @@
+"""Warming the caches after a write, off the request path (`tasks.rewarm`).
+
+The pages are requested through the site's own middleware and views, as a visitor would ask
+for them (anonymous, at `SITE_URL`, in each language), so what they compute — the home
+figures, the facet counts, the API's state and count — and the whole pages and API answers are
+stored exactly where a visitor's request looks for them. The catalogue pages are computed
+under the new, still pending version (`caching.warming`), which is then made current; the
+changed records' pages (kept under their own stamps) come after.
+"""
+
+import io
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIRequest
+from django.urls import reverse
+from django.utils import translation
+
+from . import caching
+from .models import Commitment
+
+logger = logging.getLogger(__name__)
+
+# The changed records whose pages are warmed (a bulk action on hundreds of records warms the
+# first ones; the others are computed by their first visitor, as before).
+MAX_RECORDS = 20
+
+
+def catalogue_pages(language):
+    """(address, language) of what the catalogue's state decides, for one language."""
+    with translation.override(language):
+        return [
+            reverse("catalog:home"),
+            reverse("catalog:commitment_list"),
+            reverse("api:commitment-list"),
+        ]
+
+
+def record_pages(language, slugs):
+    with translation.override(language):
+        return [
+            address
+            for slug in slugs
+            for address in (
+                reverse("catalog:commitment_detail", args=[slug]),
+                reverse("api:commitment-detail", args=[slug]),
+            )
+        ]
+
+
+def languages():
+    """The default language first: most visitors read it."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    return sorted(codes, key=lambda code: code != settings.LANGUAGE_CODE)
+
+
+def warm(version, commitment_ids=()):
+    """Warm version `version` and make it current; then the changed records' pages. Stops
+    early when a newer write has replaced it (that write's task warms). Returns the number
+    of pages asked for."""
+    handler = BaseHandler()
+    handler.load_middleware()
+    asked = 0
+    with caching.warming(version):
+        for language in languages():
+            if not caching.is_pending(version):
+                return asked
+            for address in catalogue_pages(language):
+                asked += _ask(handler, address, language)
+    caching.make_current(version)
+    slugs = list(
+        Commitment.objects.published()
+        .filter(pk__in=list(commitment_ids)[:MAX_RECORDS])
+        .values_list("slug", flat=True)
+    )
+    if slugs:
+        for language in languages():
+            for address in record_pages(language, slugs):
+                asked += _ask(handler, address, language)
+    return asked
+
+
+def _ask(handler, address, language):
+    try:
+        # Not closed: closing a response sends request_finished, which closes the database
+        # connection the task (or a test) is using.
+        handler.get_response(_request(address, language))
+    except Exception:  # a page that fails now fails for its visitor too: nothing to stop
+        logger.exception("Warming %s failed", address)
+    return 1
+
+
+def _request(address, language):
+    site = urlsplit(settings.SITE_URL)
+    secure = site.scheme == "https"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": address,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": site.hostname or "localhost",
+        "SERVER_PORT": str(site.port or (443 if secure else 80)),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": site.netloc,
+        "HTTP_ACCEPT_LANGUAGE": language,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": site.scheme or "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+    }
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, value = settings.SECURE_PROXY_SSL_HEADER
+        environ[header] = value if secure else "http"
+    return WSGIRequest(environ)

@@ -1,0 +1,214 @@
+"""No visitor pays for a write (catalog/caching.py, catalog/warming.py).
+
+- A record's page and API entry are kept under that record's stamp: an edit of another record
+  leaves them valid.
+- With a shared cache (Redis), a write's new catalogue version is warmed by the re-warming
+  task (home figures, facet counts, the first catalogue and API pages, in every language)
+  before it is served; until then, for at most `caching.STALE_SECONDS`, visitors get the
+  previous version.
+- A value missing under the current version is computed once, however many ask at once.
+"""
+
+import datetime
+import threading
+import time
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog import caching
+from catalog.api.views import CommitmentViewSet
+from catalog.models import Commitment
+from catalog.pagecache import HEADER
+from tests import resources
+from tests.factories import CommitmentFactory, CommitmentRelationFactory
+from tests.task_backends import DATABASE_TASKS
+from tests.writes import correct, move
+
+CATALOGUE = "/en/commitments/"
+API_LIST = "/api/v1/commitments/"
+
+
+def page(record):
+    return reverse("catalog:commitment_detail", args=[record.slug])
+
+
+def api_entry(record):
+    return f"{API_LIST}{record.slug}/"
+
+
+def queries_of(client, url, **query):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, query)
+    assert response.status_code == 200
+    return response, len(context.captured_queries)
+
+
+@pytest.fixture
+def two_records(db):
+    return CommitmentFactory(title="Record A"), CommitmentFactory(title="Record B")
+
+
+def test_an_edit_of_one_record_leaves_another_records_page_kept(client, two_records):
+    a, b = two_records
+    assert client.get(page(b))[HEADER] == "miss"
+
+    correct(a, title="Record A, corrected")
+    response, queries = queries_of(client, page(b))
+
+    assert response[HEADER] == "hit"
+    assert queries == 0  # the page cache's lookup reads the cache only
+    edited = client.get(page(a))
+    assert edited[HEADER] == "miss"
+    assert "Record A, corrected" in edited.content.decode()
+
+
+def test_an_edit_of_one_record_leaves_another_records_api_entry_kept(client, two_records):
+    a, b = two_records
+    client.get(api_entry(b))
+    _response, kept = queries_of(client, api_entry(b))
+
+    correct(a, title="Record A, corrected")
+    response, queries = queries_of(client, api_entry(b))
+
+    assert queries == kept == 2  # the request's savepoint pair: nothing is recomputed
+    assert response.json()["title"] == "Record B"
+    assert client.get(api_entry(a)).json()["title"] == "Record A, corrected"
+
+
+def test_the_api_list_serializes_only_the_edited_record_again(
+    client, two_records, monkeypatch, settings
+):
+    settings.PAGE_CACHE_ENABLED = False  # no kept answers: the list is rendered each time
+    a, b = two_records
+    serialized = []
+    get_serializer = CommitmentViewSet.get_serializer
+
+    def counting(view, records, *args, **kwargs):
+        records = list(records)
+        serialized.extend(record.slug for record in records)
+        return get_serializer(view, records, *args, **kwargs)
+
+    monkeypatch.setattr(CommitmentViewSet, "get_serializer", counting)
+    client.get(API_LIST)
+    assert sorted(serialized) == sorted([a.slug, b.slug])
+    serialized.clear()
+
+    correct(a, title="Record A, corrected")
+    titles = [row["title"] for row in client.get(API_LIST).json()["results"]]
+
+    assert serialized == [a.slug]
+    assert sorted(titles) == ["Record A, corrected", "Record B"]
+
+
+def test_an_edit_gives_the_records_related_to_it_a_new_page(client, two_records):
+    a, b = two_records
+    CommitmentRelationFactory(source=b, target=a)
+    assert "Record A" in client.get(page(b)).content.decode()
+
+    correct(a, title="Record A, corrected")
+    response = client.get(page(b))
+
+    assert response[HEADER] == "miss"
+    assert "Record A, corrected" in response.content.decode()
+
+
+def test_a_deletion_gives_every_record_a_new_page(client, two_records):
+    from catalog.editorial import services
+    from tests.writes import committed, publisher
+
+    a, b = two_records
+    client.get(page(b))
+    with committed():
+        services.delete([a], user=publisher())
+
+    assert client.get(page(b))[HEADER] == "miss"
+    assert client.get(page(a)).status_code == 404
+
+
+# With a shared cache: the new version is warmed before it is served ---------------------
+
+
+@pytest.fixture
+def redis(settings):
+    shared = resources.redis_cache()
+    settings.CACHES = {"default": resources.redis_cache_settings(shared.key_prefix)}
+    settings.SITE_URL = "http://testserver"
+    yield shared
+    shared.clear()
+
+
+def test_after_a_publication_the_next_visitor_gets_warm_pages_that_show_it(client, redis, db):
+    CommitmentFactory(title="Already public")
+    draft = CommitmentFactory(title="Newly published", draft=True)
+    for url in ("/en/", CATALOGUE, API_LIST):
+        client.get(url)
+
+    move(draft, Commitment.Status.PUBLISHED)  # the re-warming task runs on commit (tests)
+
+    for url in ("/en/", CATALOGUE, "/fr/commitments/"):
+        response, queries = queries_of(client, url)
+        assert response[HEADER] == "hit", url  # warmed by the task, not by this visitor
+        assert queries == 0
+        assert "Newly published" in response.content.decode()
+    response, queries = queries_of(client, API_LIST)
+    assert queries == 2  # the savepoint pair: the answer was kept by the task
+    assert "Newly published" in [row["title"] for row in response.json()["results"]]
+    assert "Newly published" in client.get(page(draft)).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unwarmed_publication_shows_within_the_stated_bound(client, redis, settings):
+    """With the task not run yet (a worker busy or down), visitors keep the previous version
+    for at most caching.STALE_SECONDS (2 s) after the commit, then get the new one."""
+    settings.TASKS = DATABASE_TASKS  # the re-warming task waits in the queue
+    CommitmentFactory(title="Already public")
+    draft = CommitmentFactory(title="Newly published", draft=True)
+    assert "Newly published" not in client.get(CATALOGUE).content.decode()
+
+    move(draft, Commitment.Status.PUBLISHED)
+
+    assert caching.STALE_SECONDS <= 2
+    assert "Newly published" not in client.get(CATALOGUE).content.decode()
+    later = timezone.now() + datetime.timedelta(seconds=caching.STALE_SECONDS)
+    with time_machine.travel(later, tick=False):
+        assert "Newly published" in client.get(CATALOGUE).content.decode()
+
+
+def test_a_value_is_computed_once_however_many_ask_at_once(redis, db):
+    """Two requests (threads, each with its own Redis connection) miss the same facet counts:
+    one computes them under the lock in Redis, the other waits for its value."""
+    runs = []
+
+    def compute():
+        runs.append(threading.get_ident())
+        time.sleep(0.5)
+        return {"counted": True}
+
+    results = []
+
+    def visitor():
+        results.append(caching.cached("facets-test", ("same",), compute))
+
+    visitors = [threading.Thread(target=visitor) for _ in range(2)]
+    for thread in visitors:
+        thread.start()
+    for thread in visitors:
+        thread.join()
+
+    assert len(runs) == 1
+    assert results == [{"counted": True}, {"counted": True}]
+    assert not list(redis._cache.get_client().scan_iter(f"{redis.key_prefix}*lock*"))
+
+
+def test_a_waiter_computes_the_value_itself_when_the_lock_holder_is_gone(redis, db, monkeypatch):
+    monkeypatch.setattr(caching, "WAIT_SECONDS", 0.2)
+    key = "catalogue:stuck-test"
+    cache.add(f"lock:{key}", 1, caching.LOCK_SECONDS)  # a request that died holding it
+
+    assert caching.compute_once(key, lambda: "computed") == "computed"
