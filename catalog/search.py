@@ -334,7 +334,7 @@ def search_commitments(queryset, query, cache_parts=None):
 
 # The order in which candidates are taken when there are more than CANDIDATE_LIMIT matches:
 # the catalogue's own order, which an index serves.
-NEWEST = ("-year", "-adopted_on", "title")
+NEWEST = ("-year", "-adopted_on", "title_en")
 
 
 def is_capped(count):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from .. import changes
 from ..models import ActivityCategory, Commitment, Institution, Organisation, Theme
+from ..translation import LANGUAGE_CODES, content_field, language_field, translated_fields
 from . import history
 from .policy import REFERENCE, Action, Refused, require
 
@@ -40,8 +41,19 @@ CARRIED = {
 
 
 def _carried(record):
+    """What commitments carry of `record`: a translated name in every language."""
     names, _carriers = CARRIED[type(record)]
-    return {name: getattr(record, name) for name in names}
+    translated = translated_fields(type(record))
+    columns = [
+        column
+        for name in names
+        for column in (
+            [language_field(name, code) for code in LANGUAGE_CODES]
+            if name in translated
+            else [name]
+        )
+    ]
+    return {column: getattr(record, column) for column in columns}
 
 
 def _carriers(record):
@@ -113,6 +125,8 @@ def save_reference(*, user, model, record=None, fields, comment=""):
         before = _carried(live) if live else None
         partners_before = _partner_ids(live)
         many = {}
+        # "name" is the English (`name_en`); a translation is named by its column (`name_fr`).
+        fields = {content_field(model, name): value for name, value in fields.items()}
         for name, value in fields.items():
             field = model._meta.get_field(name)
             if field.many_to_many:
