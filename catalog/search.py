@@ -360,14 +360,29 @@ def search_commitments(queryset, query, cache_parts=None, language=None):
     of rows).
     """
     parsed = parse(query)
-    language = search_language(language)
     if not parsed:
         return queryset.none() if (query or "").strip() else queryset
-    symbol_rank, symbol_match = _symbol_rank(parsed)
-    if parsed.tokens and connection.vendor != "postgresql" and not fts5_available():
+    found = ranking(queryset, query, cache_parts=cache_parts, language=language)
+    if found is None:
+        symbol_rank, symbol_match = _symbol_rank(parsed)
         return _search_substring(
             queryset, parsed, symbol_match, symbol_rank or Value(0, IntegerField())
         )
+    return ranked(queryset, found)
+
+
+def ranking(queryset, query, cache_parts=None, language=None):
+    """The ranking of `search_commitments` (the candidates of `queryset` in relevance order,
+    {pk: symbol rank}, {pk: text score}), for `ranked()` to apply to `queryset` or to a
+    narrower queryset; None when the query has nothing to search for or this database cannot
+    rank it (SQLite without FTS5)."""
+    parsed = parse(query)
+    language = search_language(language)
+    if not parsed:
+        return None
+    symbol_rank, symbol_match = _symbol_rank(parsed)
+    if parsed.tokens and connection.vendor != "postgresql" and not fts5_available():
+        return None
 
     def candidates():
         symbols = {}
@@ -391,14 +406,26 @@ def search_commitments(queryset, query, cache_parts=None, language=None):
                 scores.setdefault(pk, score)
         return symbols, scores
 
-    def ranking():
+    def compute():
         return _ranking(*candidates())
 
     if cache_parts is None:
-        return _ranked(queryset, ranking())
-    return _ranked(
-        queryset, caching.cached("search-ranking", (language, cache_parts, parsed), ranking)
-    )
+        return compute()
+    return caching.cached("search-ranking", (language, cache_parts, parsed), compute)
+
+
+def narrowed(ranking, ids):
+    """`ranking` (see `ranking()`) kept to the candidates in `ids`, in the same order."""
+    ordered, symbol_ranks, text_ranks = ranking
+    ids = set(ids)
+    kept = [pk for pk in ordered if pk in ids]
+    return kept, {pk: symbol_ranks[pk] for pk in kept}, {pk: text_ranks[pk] for pk in kept}
+
+
+def is_capped_ranking(ranking):
+    """Whether `ranking` holds more than CANDIDATE_LIMIT candidates (there may be more
+    matches than it has)."""
+    return len(ranking[0]) > CANDIDATE_LIMIT
 
 
 # The order in which candidates are taken when there are more than CANDIDATE_LIMIT matches:
@@ -441,7 +468,7 @@ def _ranking(symbols, scores):
     )
 
 
-def _ranked(queryset, ranking):
+def ranked(queryset, ranking):
     """`queryset` narrowed to the candidates of `ranking` (`_ranking`), in its order."""
     ordered, symbol_ranks, text_ranks = ranking
     return (

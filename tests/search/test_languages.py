@@ -7,6 +7,7 @@ with English words or a symbol (a reader's query often mixes them).
 """
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,6 +17,15 @@ from catalog.models import Commitment, Institution, Theme
 from tests.writes import committed
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A request under /ru/ leaves Russian active in this thread: the next test starts in
+    English again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 MINISTERIAL = "ministerial-council"
 PERMANENT = "permanent-council"
