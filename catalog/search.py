@@ -72,7 +72,7 @@ from .models import (
 )
 
 # The languages search knows, each with its PostgreSQL text-search configuration (migration
-# 0023: the built-in configuration with `unaccent` before the stemmer). A query is matched in
+# 0024: the built-in configuration with `unaccent` before the stemmer). A query is matched in
 # the page's language and in English; any other language is searched as English.
 ENGLISH = "en"
 LANGUAGE_CONFIGS = {
@@ -219,12 +219,16 @@ def word_key(word):
     return word
 
 
-@functools.cache
 def _thesaurus_index():
     """{key of a form's first word: [(keys of the form's words, the term's forms as word
     tuples)]}, longest forms first so that "UN GCTS" wins over "UN"."""
+    return _index_of(thesaurus.terms())
+
+
+@functools.lru_cache(maxsize=4)
+def _index_of(terms):
     index = {}
-    for term in thesaurus.terms():
+    for term in terms:
         # One form per spelling: "CBMs" adds nothing to "CBM" (the databases stem plurals).
         by_keys = {}
         for words in map(_words, term.forms):

@@ -102,7 +102,7 @@ backward = _run(POSTGRESQL_BACKWARD, _rebuild_fts(ENGLISH_COLUMNS))
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0022_source_kinds_and_names"),
+        ("catalog", "0023_thesaurus_terms"),
     ]
 
     operations = [
