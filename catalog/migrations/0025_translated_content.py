@@ -31,7 +31,7 @@ def copy_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0022_source_kinds_and_names"),
+        ("catalog", "0024_search_languages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
