@@ -76,7 +76,10 @@ def empty_cache():
 def english_to_begin_with():
     """Each test starts in English. A request leaves its language active in the thread, and
     a record made after it with `title=` would write that language's column (translated
-    fields, catalog/translation.py) instead of the English."""
+    fields, catalog/translation.py) instead of the English. And ends in English, so a
+    module's fixtures built after it are too."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
     translation.activate(settings.LANGUAGE_CODE)
 
 
