@@ -11,7 +11,7 @@ from django.db.models import Count, F
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import caching, search
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -163,6 +163,8 @@ class CommitmentFilterSet(django_filters.FilterSet):
         "category": ("category",),
         "organisation": ("organisation",),
     }
+    # The filters some facet ignores; the others narrow every facet and the list alike.
+    FACET_FILTERS = frozenset(name for names in FACET_PARAMETERS.values() for name in names)
 
     class Meta:
         model = Commitment
@@ -244,19 +246,71 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
                 assert isinstance(queryset, models.QuerySet), f"{name} returned no queryset"
         if "search" not in exclude and "search" in data:
-            # The filters that narrowed `queryset` identify the search's candidates (every
-            # queryset of this FilterSet is the published catalogue), so they are cached.
-            narrowing = [
-                (name, _cache_part(data[name]))
-                for name in sorted(data)
-                if name not in exclude
-                and name not in ("search", "ordering")
-                and _has_value(data[name])
-            ]
-            queryset = search_commitments(queryset, data["search"], cache_parts=narrowing)
+            queryset = self._searched(
+                queryset,
+                {
+                    name
+                    for name in data
+                    if name not in exclude
+                    and name not in ("search", "ordering")
+                    and _has_value(data[name])
+                },
+            )
         if "ordering" not in exclude and "ordering" in data:
             queryset = self.filters["ordering"].filter(queryset, data["ordering"])
         return queryset
+
+    def _narrowing(self, names):
+        """The cache key part of a set of applied filters: they identify a search's candidates
+        (every queryset of this FilterSet is the published catalogue)."""
+        data = self.cleaned_data
+        return [(name, _cache_part(data[name])) for name in sorted(names)]
+
+    def _common_ranking(self):
+        """The search's ranking in the records narrowed by the filters no facet ignores (the
+        widest set the list or a facet counts from), found once per request; None when the
+        query cannot be ranked (nothing to search for, SQLite without FTS5)."""
+        if "_common" not in self.__dict__:
+            data = self.cleaned_data
+            common = {
+                name
+                for name in data
+                if name not in self.FACET_FILTERS
+                and name not in ("search", "ordering")
+                and _has_value(data[name])
+            }
+            queryset = self.queryset.all()
+            for name in common:
+                queryset = self.filters[name].filter(queryset, data[name])
+            self._common = (
+                common,
+                search.ranking(queryset, data["search"], cache_parts=self._narrowing(common)),
+            )
+        return self._common
+
+    def _searched(self, queryset, applied):
+        """`queryset`, narrowed by the filters `applied`, searched.
+
+        One search per request for the list and every facet: the candidates are found once,
+        in the records narrowed by the filters every facet keeps (`_common_ranking`), and each
+        narrower set takes its own from them with one query on their ids (cached like the
+        ranking). That is exact while the common ranking holds every match; when it is capped
+        (more than CANDIDATE_LIMIT matches), a narrower set searches on its own, so that its
+        matches are not only those among the newest of the wider set.
+        """
+        data = self.cleaned_data
+        common, found = self._common_ranking()
+        narrowing = self._narrowing(applied)
+        if found is None or (applied != common and search.is_capped_ranking(found)):
+            return search_commitments(queryset, data["search"], cache_parts=narrowing)
+        if applied == common:
+            return search.ranked(queryset, found)
+        ids = caching.cached(
+            "search-narrowed",
+            (search.search_language(), data["search"], narrowing),
+            lambda: list(search.among(queryset, found[0]).values_list("pk", flat=True)),
+        )
+        return search.ranked(queryset, search.narrowed(found, ids))
 
     def queryset_excluding(self, *names):
         """The queryset filtered by every valid filter except `names` (and the ordering).

@@ -1275,8 +1275,19 @@ class SearchDocument(models.Model):
     number_key = models.CharField(
         max_length=64, blank=True, db_index=True, help_text="The number, e.g. 7/06 or 1039."
     )
-    words = models.TextField(blank=True, help_text="Title and keywords, for typo matching.")
+    words = models.TextField(
+        blank=True,
+        help_text="Title, keywords, names of themes, categories and body, in every language.",
+    )
+    # One vector per language of the site: `vector` is English; `vector_<language>` holds the
+    # record's words in that language and its English words (a query is matched in the page's
+    # language and in English), each under the language's text-search configuration.
     vector = SearchVectorField(null=True, blank=True)
+    vector_fr = SearchVectorField(null=True, blank=True)
+    vector_de = SearchVectorField(null=True, blank=True)
+    vector_it = SearchVectorField(null=True, blank=True)
+    vector_ru = SearchVectorField(null=True, blank=True)
+    vector_es = SearchVectorField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("search document")
@@ -1284,6 +1295,25 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return str(self.commitment_id)
+
+
+class SearchWord(models.Model):
+    """A distinct word of the search documents (`SearchDocument.words`, every language), which
+    a word search matches nothing for is compared with (typo tolerance): a small table with its
+    own trigram index on PostgreSQL, so a typo reads words, not documents.
+
+    `catalog.search.refresh()` adds the words of the documents it rebuilds; words no document
+    uses any more are deleted by the daily `catalog.tasks.prune_search_words`.
+    """
+
+    word = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.word
 
 
 class ThesaurusTerm(TimeStampedModel):

@@ -499,6 +499,7 @@ TASK_SCHEDULE = [
     ("5 * * * *", "participation.tasks.send_alert_digests"),
     ("17 3 * * *", "participation.tasks.erase_suggestion_addresses"),
     ("40 3 * * *", "background.tasks.prune_finished_tasks"),
+    ("50 3 * * *", "catalog.tasks.prune_search_words"),
 ]
 # Finished task results the database backend keeps (days); failed ones stay until retried.
 TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=7)
