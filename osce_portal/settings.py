@@ -213,6 +213,8 @@ LANGUAGES = [
     ("es", "Español"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own format; the portal's house style where it differs from Django's.
+FORMAT_MODULE_PATH = ["osce_portal.formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/Vienna")
 USE_I18N = True
 USE_TZ = True
