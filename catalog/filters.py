@@ -167,6 +167,9 @@ class CommitmentFilterSet(django_filters.FilterSet):
     }
     # The filters some facet ignores; the others narrow every facet and the list alike.
     FACET_FILTERS = frozenset(name for names in FACET_PARAMETERS.values() for name in names)
+    # Whether the list and the facets share one search (`_searched`): set by the catalogue
+    # page, which counts facets; a list alone (the API, the exports) searches its own set.
+    shares_search = False
 
     class Meta:
         model = Commitment
@@ -301,8 +304,10 @@ class CommitmentFilterSet(django_filters.FilterSet):
         matches are not only those among the newest of the wider set.
         """
         data = self.cleaned_data
-        common, found = self._common_ranking()
         narrowing = self._narrowing(applied)
+        if not self.shares_search:
+            return search_commitments(queryset, data["search"], cache_parts=narrowing)
+        common, found = self._common_ranking()
         if found is None or (applied != common and search.is_capped_ranking(found)):
             return search_commitments(queryset, data["search"], cache_parts=narrowing)
         if applied == common:

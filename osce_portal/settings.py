@@ -225,6 +225,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = lambda verbose_name, language: (  # noqa: E731
     verbose_name if language == LANGUAGE_CODE else format_lazy("{} [{}]", verbose_name, language)
 )
+# Dates in each language's own format; the portal's house style where it differs from Django's.
+FORMAT_MODULE_PATH = ["osce_portal.formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/Vienna")
 USE_I18N = True
 USE_TZ = True

@@ -109,6 +109,15 @@ def test_catalogue_page_in_russian_finds_ministerial_council_decisions(seeded, c
     assert 'href="/ru/commitments/mc-dec-7-06/"' in html or "MC.DEC/7/06" in html
 
 
+def test_also_matching_offers_the_body_by_its_official_name_in_the_page_language(seeded):
+    with translation.override("ru"):
+        groups = search.vocabulary_groups("Совет министров")
+    institutions = {group.key: group.results for group in groups}["institutions"]
+    assert [body.slug for body in institutions] == [MINISTERIAL]
+    with translation.override("en"):
+        assert search.vocabulary_groups("Совет министров") == []
+
+
 def test_api_searches_in_its_negotiated_language(seeded, client):
     url = reverse("api:commitment-list")
     russian = client.get(url, {"search": "Совет министров", "lang": "ru"}).json()
