@@ -157,14 +157,15 @@ class CommitmentViewSet(CatalogueViewSet):
 
     def representation_parts(self):
         """What a record's representation depends on besides the record: the host and scheme
-        of its absolute addresses, the format they keep (`?format=` or a suffix) and the
-        language of its labels."""
+        of its absolute addresses, the format they keep (`?format=` or a suffix), the
+        language of its labels and texts and whether every language is asked for."""
         request = self.request
         return (
             request.build_absolute_uri("/"),
             self.format_kwarg,
             request.query_params.get(api_settings.URL_FORMAT_OVERRIDE),
             translation.get_language(),
+            serializers.wants_translations(request),
         )
 
     def get_queryset(self):
