@@ -10,7 +10,11 @@ the site with gunicorn on 127.0.0.1, debug off, once per server mode:
 - no page cache: the configured cache for the aggregates (computed once per catalogue
   version), every page rendered;
 - cached: the configured cache (REDIS_URL when set, else each worker's memory) for everything,
-  so repeated requests come from the page cache.
+  so repeated requests come from the page cache;
+- editorial: the cached server while an editor corrects a published record every
+  `--interval` seconds, with a task worker (`manage.py db_worker`) for the writes' follow-up
+  work (scripts/bench_editorial.py: throughput, p50/p99 and the first request after a write
+  per page, and never-asked searches and filters).
 
 For each page it measures the median of REQUESTS sequential requests and, with wrk (Debian
 package `wrk`), the throughput under concurrency (`wrk -t2 -c8` for DURATION seconds), and
@@ -18,7 +22,7 @@ reports both as ratios to the bare view measured by the same server in the same 
 with several addresses (the search rows) rotate through them.
 
 Usage: DATABASE_URL=... python scripts/bench.py [--count 100000] [--requests 50] [--duration 5]
-       [--servers "cold,no page cache,cached"]
+       [--servers "cold,no page cache,cached,editorial"] [--interval 5] [--editorial-duration 15]
 """
 
 import argparse
@@ -284,10 +288,16 @@ def main():
     parser.add_argument(
         "--servers",
         type=lambda value: [part.strip() for part in value.split(",")],
-        default=["cold", "no page cache", "cached"],
+        default=["cold", "no page cache", "cached", "editorial"],
         help="comma-separated: cold (a dummy cache: nothing reused), no page cache (aggregates "
-        "cached, pages rendered), cached (everything)",
+        "cached, pages rendered), cached (everything), editorial (cached, with a write every "
+        "--interval seconds)",
     )
+    parser.add_argument("--interval", type=float, default=5, help="seconds between writes")
+    parser.add_argument(
+        "--editorial-duration", type=int, default=15, help="seconds of wrk per editorial run"
+    )
+    parser.add_argument("--never-asked", type=int, default=30, help="never-asked queries")
     parser.add_argument("--only", help="only the rows whose name contains this (e.g. API)")
     parser.add_argument(
         "--texts",
@@ -334,8 +344,11 @@ def main():
         "cached": {},
     }
     results = {
-        label: measure({**env, **servers[label]}, options, label) for label in options.servers
+        label: measure({**env, **servers[label]}, options, label)
+        for label in options.servers
+        if label in servers
     }
+    editorial = editorial_table(env, options) if "editorial" in options.servers else None
 
     total = count_synthetic(env)
     print()
@@ -365,6 +378,48 @@ def main():
                 else f" {median:.1f} | {ratio(median, bare_median)} | – | – |"
             )
         print(line)
+    if editorial:
+        print()
+        print(
+            f"Editorial scenario ({vendor}, cache: {'Redis' if env.get('REDIS_URL') else 'memory'}"
+            f"; `wrk -t{options.threads} -c{options.connections} -d{options.editorial_duration}s`"
+            " per page):"
+        )
+        print()
+        print(editorial)
+
+
+def editorial_table(env, options):
+    """The editorial scenario on the cached server, with a task worker and the writer."""
+    import bench_editorial
+
+    server_env = {**env, "SITE_URL": f"http://127.0.0.1:{options.port}"}
+    server, base = serve(server_env, options.port, options.workers)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-reload"],
+        cwd=ROOT,
+        env=server_env,
+    )
+    write, writer = bench_editorial.writer(
+        [sys.executable, str(ROOT / "scripts" / "bench_writer.py")], server_env, ROOT
+    )
+    try:
+        return bench_editorial.scenario(
+            base,
+            write,
+            duration=options.editorial_duration,
+            interval=options.interval,
+            connections=options.connections,
+            threads=options.threads,
+            asked=options.never_asked,
+            log=lambda text: print(text, file=sys.stderr, flush=True),
+        )
+    finally:
+        writer.stdin.close()
+        writer.wait(timeout=60)
+        for process in (worker, server):
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
 
 
 if __name__ == "__main__":
