@@ -372,6 +372,9 @@ def compute_once(key, compute, timeout=TIMEOUT):
         else:
             return compute()
     try:
+        value = cache.get(key)  # stored by a holder that finished between our read and now
+        if value is not None:
+            return value
         value = compute()
         cache.set(key, value, timeout)
     finally:

@@ -352,32 +352,33 @@ def main():
 
     total = count_synthetic(env)
     print()
-    print(
-        f"{total:,} synthetic commitments + the seed catalogue on {vendor}; gunicorn, "
-        f"{options.workers} workers; medians of {options.requests} sequential requests; "
-        f"throughput from `wrk -t{options.threads} -c{options.connections} "
-        f"-d{options.duration}s`; ratios to the bare view of the same server."
-    )
-    print()
-    header = "| Page |"
-    rule = "|---|"
-    for label in results:
-        header += f" {label} median (ms) | × bare | {label} req/s | bare ÷ page |"
-        rule += "---:|---:|---:|---:|"
-    print(header)
-    print(rule)
-    for name, _paths in selected_rows(options):
-        line = f"| {name} |"
-        for measured in results.values():
-            bare_median, bare_rps = measured["Bare Django view"]
-            median, rps = measured[name]
-            line += (
-                f" {median:.1f} | {ratio(median, bare_median)} | "
-                f"{rps:,.0f} | {ratio(bare_rps, rps)} |"
-                if rps
-                else f" {median:.1f} | {ratio(median, bare_median)} | – | – |"
-            )
-        print(line)
+    if results:
+        print(
+            f"{total:,} synthetic commitments + the seed catalogue on {vendor}; gunicorn, "
+            f"{options.workers} workers; medians of {options.requests} sequential requests; "
+            f"throughput from `wrk -t{options.threads} -c{options.connections} "
+            f"-d{options.duration}s`; ratios to the bare view of the same server."
+        )
+        print()
+        header = "| Page |"
+        rule = "|---|"
+        for label in results:
+            header += f" {label} median (ms) | × bare | {label} req/s | bare ÷ page |"
+            rule += "---:|---:|---:|---:|"
+        print(header)
+        print(rule)
+        for name, _paths in selected_rows(options):
+            line = f"| {name} |"
+            for measured in results.values():
+                bare_median, bare_rps = measured["Bare Django view"]
+                median, rps = measured[name]
+                line += (
+                    f" {median:.1f} | {ratio(median, bare_median)} | "
+                    f"{rps:,.0f} | {ratio(bare_rps, rps)} |"
+                    if rps
+                    else f" {median:.1f} | {ratio(median, bare_median)} | – | – |"
+                )
+            print(line)
     if editorial:
         print()
         print(
