@@ -13,6 +13,7 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
 from django.test.utils import override_settings
+from django.utils import translation
 from hypothesis import configuration as hypothesis_configuration
 
 from tests.task_backends import IMMEDIATE_TASKS
@@ -69,6 +70,14 @@ def empty_cache():
     cache.clear()
     if "fragments" in settings.CACHES:
         caches["fragments"].clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request leaves its language active in the thread (an API call with ?lang=fr does):
+    the next test starts in the default language again, as a new request would."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
