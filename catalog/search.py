@@ -441,7 +441,7 @@ def is_capped_ranking(ranking):
 
 # The order in which candidates are taken when there are more than CANDIDATE_LIMIT matches:
 # the catalogue's own order, which an index serves.
-NEWEST = ("-year", "-adopted_on", "title")
+NEWEST = ("-year", "-adopted_on", "title_en")
 
 
 def is_capped(count):

@@ -13,6 +13,7 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
 from django.test.utils import override_settings
+from django.utils import translation
 from hypothesis import configuration as hypothesis_configuration
 
 from tests.task_backends import IMMEDIATE_TASKS
@@ -69,6 +70,17 @@ def empty_cache():
     cache.clear()
     if "fragments" in settings.CACHES:
         caches["fragments"].clear()
+
+
+@pytest.fixture(autouse=True)
+def english_to_begin_with():
+    """Each test starts in English. A request leaves its language active in the thread, and
+    a record made after it with `title=` would write that language's column (translated
+    fields, catalog/translation.py) instead of the English. And ends in English, so a
+    module's fixtures built after it are too."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
