@@ -202,3 +202,16 @@ def test_a_new_official_name_is_searched_after_the_write(seeded, publisher):
         )
     assert results("Министерская встреча", "ru")
     assert not results("Совет министров", "ru")
+
+
+def test_the_passage_is_taken_from_the_summary_in_the_page_language(seeded):
+    commitment = Commitment.objects.get(slug=KIDNAPPING)
+    Commitment.objects.filter(pk=commitment.pk).update(
+        summary_ru="Декларация о предотвращении похищений людей с целью получения выкупа."
+    )
+    search.refresh([commitment.pk])
+    commitment.refresh_from_db()
+    passage = search.snippets([commitment], "похищений", language="ru")[commitment.pk]
+    assert "<mark>похищений</mark>" in passage
+    english = search.snippets([commitment], "kidnapping", language="ru")[commitment.pk]
+    assert "<mark>" in english.lower()
