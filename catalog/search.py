@@ -12,9 +12,9 @@ themes, categories and keywords), one per language with a GIN index each, under 
 language's configuration with `unaccent` plus an unstemmed `simple` part for symbols and
 acronyms; prefix matching of the last word, `ts_rank_cd` ranking, `ts_headline` snippets.
 
-SQLite: an FTS5 table (`catalog_search_fts`, rowid = commitment id; English columns and three
-per language) with bm25 ranking and `snippet()`; when the SQLite library lacks FTS5, a
-substring search.
+SQLite: FTS5 tables (rowid = commitment id), the English `catalog_search_fts` and one per
+other language (English columns and the language's), with bm25 ranking and `snippet()`; when
+the SQLite library lacks FTS5, a substring search.
 
 On both, a query whose words match nothing is run again with the known words spelt alike,
 found in the table of distinct indexed words (`SearchWord`), never in the documents.
