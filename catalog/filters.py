@@ -6,9 +6,11 @@ filters (`active_filters()`); the API uses only the filtering part, unchanged.
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db import connection, models
 from django.db.models import Count, F
 from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import caching, search
@@ -148,10 +150,10 @@ class CommitmentFilterSet(django_filters.FilterSet):
     )
 
     ORDERINGS = {
-        "newest": ["-year", "-adopted_on", "title"],
-        "oldest": ["year", "adopted_on", "title"],
-        "title": ["title", "-year"],
-        "symbol": ["symbol", "-year", "title"],
+        "newest": ["-year", "-adopted_on", "title_en"],
+        "oldest": ["year", "adopted_on", "title_en"],
+        "title": ["title_en", "-year"],
+        "symbol": ["symbol", "-year", "title_en"],
     }
 
     # Each facet and the request parameters it ignores: a facet's counts reflect the OTHER
@@ -165,6 +167,9 @@ class CommitmentFilterSet(django_filters.FilterSet):
     }
     # The filters some facet ignores; the others narrow every facet and the list alike.
     FACET_FILTERS = frozenset(name for names in FACET_PARAMETERS.values() for name in names)
+    # Whether the list and the facets share one search (`_searched`): set by the catalogue
+    # page, which counts facets; a list alone (the API, the exports) searches its own set.
+    shares_search = False
 
     class Meta:
         model = Commitment
@@ -299,8 +304,10 @@ class CommitmentFilterSet(django_filters.FilterSet):
         matches are not only those among the newest of the wider set.
         """
         data = self.cleaned_data
-        common, found = self._common_ranking()
         narrowing = self._narrowing(applied)
+        if not self.shares_search:
+            return search_commitments(queryset, data["search"], cache_parts=narrowing)
+        common, found = self._common_ranking()
         if found is None or (applied != common and search.is_capped_ranking(found)):
             return search_commitments(queryset, data["search"], cache_parts=narrowing)
         if applied == common:
@@ -367,14 +374,21 @@ class CommitmentFilterSet(django_filters.FilterSet):
             ("body", data.get("body")),
         ):
             source, link, fields = FACET_SOURCES[facet]
+            # A translated name (themes, categories) in the page's language, else the English
+            # (the original column: the link tables' managers do not translate lookups).
+            local = _local_name_column(fields[2]) if facet in TRANSLATED_FACETS else None
             rows = (
                 source.objects.filter(**{f"{link}__in": self._matching(facet)})
                 .order_by()
-                .values(*fields)
+                .values(*fields, *([local] if local else []))
                 .annotate(n=Count(link))
             )
             # (Records adopted by no body have no body option.)
-            terms = {row[fields[0]]: row for row in rows if row[fields[0]] is not None}
+            terms = {
+                row[fields[0]]: _localised(row, fields[2], local)
+                for row in rows
+                if row[fields[0]] is not None
+            }
             for obj in selected or []:
                 if obj.pk not in terms:
                     terms[obj.pk] = {**_term_row(obj, fields), "n": 0}
@@ -476,6 +490,20 @@ FACET_SORT = {
     "organisation": lambda row: (not row["organisation__is_primary"], row["organisation__name"]),
     "body": lambda row: (row["adopting_body__name"],),
 }
+
+
+TRANSLATED_FACETS = {"theme", "category"}
+
+
+def _local_name_column(field):
+    language = get_language() or settings.LANGUAGE_CODE
+    return None if language == settings.LANGUAGE_CODE else f"{field}_{language}"
+
+
+def _localised(row, field, local):
+    if local:
+        row[field] = row.pop(local) or row[field]
+    return row
 
 
 def _term_row(obj, fields):

@@ -95,6 +95,24 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class TranslatedContent(models.Model):
+    """A record with content fields in several languages (catalog/translation.py)."""
+
+    translation_sources = models.JSONField(
+        _("sources of the translations"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Per field and language, a fingerprint of the English text a translation was made "
+            "from: the editor's desk lists translations whose English changed since."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
 # --------------------------------------------------------------------------------------
 # Organisations and their bodies
 # --------------------------------------------------------------------------------------
@@ -122,7 +140,7 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Organisation(OfficialNames, TimeStampedModel):
+class Organisation(OfficialNames, TranslatedContent, TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(
         _("acronym"), max_length=20, help_text=_("Short form used in lists, e.g. OSCE, CoE, UN.")
@@ -251,7 +269,7 @@ class InstitutionQuerySet(models.QuerySet):
 InstitutionManager = SlugNaturalKeyManager.from_queryset(InstitutionQuerySet)
 
 
-class Institution(OfficialNames, TimeStampedModel):
+class Institution(OfficialNames, TranslatedContent, TimeStampedModel):
     class Kind(models.TextChoices):
         DECISION_MAKING_BODY = "decision_making_body", _("decision-making body")
         PARLIAMENTARY_BODY = "parliamentary_body", _("parliamentary body")
@@ -399,7 +417,7 @@ class Institution(OfficialNames, TimeStampedModel):
 # --------------------------------------------------------------------------------------
 
 
-class VocabularyTerm(TimeStampedModel):
+class VocabularyTerm(TranslatedContent, TimeStampedModel):
     """A term of a controlled list a visitor browses (a theme, an activity category)."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -513,7 +531,7 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def newest_first(self):
-        return self.order_by("-year", "-adopted_on", "title")
+        return self.order_by("-year", "-adopted_on", "title_en")
 
     def export_values(self):
         """One dict per commitment with what the exports write (catalog/exports.py), in ONE
@@ -610,7 +628,7 @@ def published_counts(lookup):
 CommitmentManager = SlugNaturalKeyManager.from_queryset(CommitmentQuerySet)
 
 
-class Commitment(TimeStampedModel):
+class Commitment(TranslatedContent, TimeStampedModel):
     class Kind(models.TextChoices):
         DECISION = "decision", _("decision")
         RESOLUTION = "resolution", _("resolution")
@@ -784,7 +802,7 @@ class Commitment(TimeStampedModel):
     objects = CommitmentManager()
 
     class Meta:
-        ordering = ["-year", "-adopted_on", "title"]
+        ordering = ["-year", "-adopted_on", "title_en"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         constraints = [
@@ -813,10 +831,10 @@ class Commitment(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["status", "publish_at"], name="commitment_visibility_idx"),
-            models.Index(fields=["-year", "-adopted_on", "title"], name="commitment_newest_idx"),
+            models.Index(fields=["-year", "-adopted_on", "title_en"], name="commitment_newest_idx"),
             # The home page's featured records: a few rows, found without scanning the rest.
             models.Index(
-                fields=["-year", "-adopted_on", "title"],
+                fields=["-year", "-adopted_on", "title_en"],
                 condition=Q(is_featured=True),
                 name="commitment_featured_idx",
             ),

@@ -31,6 +31,7 @@ from ..models import (
     Theme,
     ThesaurusTerm,
 )
+from ..translation import content_field
 from . import history
 from .policy import REFERENCE, Action, Refused, require
 
@@ -133,6 +134,8 @@ def save_reference(*, user, model, record=None, fields, comment=""):
         before = _carried(live) if live else None
         partners_before = _partner_ids(live)
         many = {}
+        # "name" is the English (`name_en`); a translation is named by its column (`name_fr`).
+        fields = {content_field(model, name): value for name, value in fields.items()}
         for name, value in fields.items():
             field = model._meta.get_field(name)
             if field.many_to_many:

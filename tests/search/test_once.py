@@ -80,3 +80,15 @@ def test_a_capped_common_search_lets_each_narrower_set_search_on_its_own(
     monkeypatch.setattr(search, "CANDIDATE_LIMIT", 1)
     response = client.get(CATALOGUE, {"search": "glaciers", "theme": "south"})
     assert rows(response.content.decode()) == 2
+
+
+def test_the_api_list_searches_its_own_set_once_even_when_capped(client, glaciers, monkeypatch):
+    """The API counts no facets: its list searches the records its filters leave, once, and
+    never first the wider set the catalogue's facets would need."""
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 1)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(
+            reverse("api:commitment-list"), {"search": "glaciers", "theme": "south"}
+        )
+    assert response.status_code == 200
+    assert len(text_searches(query["sql"] for query in context.captured_queries)) == 1
