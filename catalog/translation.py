@@ -135,7 +135,10 @@ def _mirror_and_stamp(sender, instance, raw=False, **kwargs):
     stamps = dict(instance.translation_sources or {})
     for name in names:
         english = getattr(instance, language_field(name))
-        instance.__dict__[name] = english if english is not None else ""
+        if english is None:  # modeltranslation's columns are nullable; the English is text
+            english = ""
+            setattr(instance, language_field(name), english)
+        instance.__dict__[name] = english
         field_stamps = dict(stamps.get(name) or {})
         for language in OTHER_LANGUAGES:
             text = getattr(instance, language_field(name, language))
