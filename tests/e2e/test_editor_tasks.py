@@ -121,7 +121,7 @@ def test_the_editors_tasks_take_these_page_loads_and_clicks(
     publisher.open(change)
     publisher.click(publisher.page.get_by_role("button", name="Approve changes"))
     approved = done()
-    figures["correct through review"] = tuple(map(sum, zip(proposed, approved)))
+    figures["correct through review"] = tuple(map(sum, zip(proposed, approved, strict=True)))
     assert Commitment.objects.get(pk=record.pk).title == "Decision on measured editing, corrected"
 
     # Revert to the version before the correction, from the history.
