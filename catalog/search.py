@@ -12,9 +12,9 @@ themes, categories and keywords), one per language with a GIN index each, under 
 language's configuration with `unaccent` plus an unstemmed `simple` part for symbols and
 acronyms; prefix matching of the last word, `ts_rank_cd` ranking, `ts_headline` snippets.
 
-SQLite: an FTS5 table (`catalog_search_fts`, rowid = commitment id; English columns and three
-per language) with bm25 ranking and `snippet()`; when the SQLite library lacks FTS5, a
-substring search.
+SQLite: FTS5 tables (rowid = commitment id), the English `catalog_search_fts` and one per
+other language (English columns and the language's), with bm25 ranking and `snippet()`; when
+the SQLite library lacks FTS5, a substring search.
 
 On both, a query whose words match nothing is run again with the known words spelt alike,
 found in the table of distinct indexed words (`SearchWord`), never in the documents.
@@ -86,21 +86,38 @@ LANGUAGE_CONFIGS = {
 SIMPLE_CONFIG = "osce_simple"
 TRANSLATED = tuple(code for code in LANGUAGE_CONFIGS if code != ENGLISH)
 
+# SQLite: one FTS5 table per language (migration 0026). The English one has the columns
+# symbol, title, number, quotation, summary and context (body, themes, categories, keywords);
+# each other language's has those and the language's title, summary (with the quotation) and
+# context, so a query in that language matches either. Separate tables, because bm25 measures
+# a row by all its columns: translations beside the English columns would change English
+# ranking. The bm25 weights follow the columns' order.
 FTS_TABLE = "catalog_search_fts"
-# The FTS5 columns: symbol, title, number, quotation, summary, context (body, themes,
-# categories, keywords) in English, then title, summary (with the quotation) and context of
-# each other language; and their bm25 weights, in the same order.
 ENGLISH_COLUMNS = ("symbol", "title", "number", "quotation", "summary", "context")
 LANGUAGE_COLUMNS = {
     code: (f"title_{code}", f"summary_{code}", f"context_{code}") for code in TRANSLATED
 }
-FTS_COLUMNS = ENGLISH_COLUMNS + tuple(
-    column for columns in LANGUAGE_COLUMNS.values() for column in columns
-)
-FTS_WEIGHTS = ", ".join(
-    ["10.0, 10.0, 5.0, 5.0, 2.0, 1.0", *(["10.0, 2.0, 1.0"] * len(LANGUAGE_COLUMNS))]
-)
-FTS_SUMMARY_COLUMN = FTS_COLUMNS.index("summary")
+FTS_SUMMARY_COLUMN = ENGLISH_COLUMNS.index("summary")
+
+
+def fts_table(language):
+    """The FTS5 table a query in `language` is matched in."""
+    return FTS_TABLE if language == ENGLISH else f"{FTS_TABLE}_{language}"
+
+
+def fts_tables():
+    return [fts_table(code) for code in LANGUAGE_CONFIGS]
+
+
+def fts_columns(language):
+    return ENGLISH_COLUMNS + LANGUAGE_COLUMNS.get(language, ())
+
+
+def fts_weights(language):
+    return ", ".join(
+        ["10.0, 10.0, 5.0, 5.0, 2.0, 1.0", *(["10.0, 2.0, 1.0"] if language != ENGLISH else [])]
+    )
+
 
 MAX_QUERY_CHARS = 300
 MAX_TOKENS = 10
@@ -326,16 +343,6 @@ def _fts_match_text(tokens, similar=None):
         any_of="OR",
         similar=similar,
     )
-
-
-def _fts_columns(language):
-    return ENGLISH_COLUMNS + LANGUAGE_COLUMNS.get(language, ())
-
-
-def _fts_match(tokens, language, similar=None):
-    """The catalogue's FTS5 MATCH: the query in the English columns and those of `language`
-    (an FTS5 column filter, "{symbol title …} : (…)")."""
-    return f"{{{' '.join(_fts_columns(language))}}} : ({_fts_match_text(tokens, similar)})"
 
 
 # --------------------------------------------------------------------------------------
@@ -635,25 +642,26 @@ def _text_scores_fts5(queryset, parsed, language=ENGLISH):
     visible set is never built (an `IN (<queryset>)` made SQLite collect every published id,
     100,000 of them at scale, for each search, however rare the word).
     """
-    scores = _fts5_scores(queryset, _fts_match(parsed.tokens, language))
+    scores = _fts5_scores(queryset, _fts_match_text(parsed.tokens), language)
     if scores:
         return scores
     similar = similar_words(parsed.tokens)
     if not similar:
         return {}
-    return _fts5_scores(queryset, _fts_match(parsed.tokens, language, similar))
+    return _fts5_scores(queryset, _fts_match_text(parsed.tokens, similar), language)
 
 
-def _fts5_scores(queryset, match):
+def _fts5_scores(queryset, match, language):
+    table = fts_table(language)
     visible = (
-        queryset.filter(pk=RawSQL(f"{FTS_TABLE}.rowid", (), output_field=IntegerField()))
+        queryset.filter(pk=RawSQL(f"{table}.rowid", (), output_field=IntegerField()))
         .order_by()
         .values("pk")
     )
     base_sql, base_params = visible.query.sql_with_params()
     sql = (
-        f"SELECT rowid, -bm25({FTS_TABLE}, {FTS_WEIGHTS}) FROM {FTS_TABLE} "
-        f"WHERE {FTS_TABLE} MATCH %s AND EXISTS ({base_sql}) "
+        f"SELECT rowid, -bm25({table}, {fts_weights(language)}) FROM {table} "
+        f"WHERE {table} MATCH %s AND EXISTS ({base_sql}) "
         f"ORDER BY rowid DESC LIMIT %s"
     )
     with connection.cursor() as cursor:
@@ -795,21 +803,20 @@ def snippets(commitments, query, language=None):
         # keeps SQLite from handing the list to FTS5 as rowid constraints, which would re-run
         # the MATCH once per listed row.
         # The passage of the translated summary when it has a match, else of the English one.
+        table = fts_table(language)
         columns = [FTS_SUMMARY_COLUMN]
         if language != ENGLISH:
-            columns.insert(0, FTS_COLUMNS.index(f"summary_{language}"))
-        passages = ", ".join(
-            f"snippet({FTS_TABLE}, {column}, %s, %s, '…', 30)" for column in columns
-        )
+            columns.insert(0, fts_columns(language).index(f"summary_{language}"))
+        passages = ", ".join(f"snippet({table}, {column}, %s, %s, '…', 30)" for column in columns)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid, {passages} "
-                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                f"FROM {table} WHERE {table} MATCH %s "
                 f"AND rowid >= %s AND rowid <= %s "
                 f"AND +rowid IN (SELECT value FROM json_each(%s))",
                 [
                     *([START, STOP] * len(columns)),
-                    _fts_match(parsed.tokens, language),
+                    _fts_match_text(parsed.tokens),
                     min(ids),
                     max(ids),
                     json.dumps(ids),
@@ -1131,27 +1138,32 @@ def _write_postgresql(documents, keys):
 
 
 def _write_fts(ids, documents):
-    placeholders = ", ".join(["%s"] * len(ids))
-    columns = ", ".join(FTS_COLUMNS)
+    _forget_fts(ids)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", ids)
-        cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, {columns}) "
-            f"VALUES (%s, {', '.join(['%s'] * len(FTS_COLUMNS))})",
-            [
-                [pk, *(document[column] for column in FTS_COLUMNS)]
-                for pk, document in documents.items()
-            ],
-        )
+        for language in LANGUAGE_CONFIGS:
+            columns = fts_columns(language)
+            cursor.executemany(
+                f"INSERT INTO {fts_table(language)} (rowid, {', '.join(columns)}) "
+                f"VALUES (%s, {', '.join(['%s'] * len(columns))})",
+                [
+                    [pk, *(document[column] for column in columns)]
+                    for pk, document in documents.items()
+                ],
+            )
+
+
+def _forget_fts(ids):
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        for table in fts_tables():
+            cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({placeholders})", ids)
 
 
 def forget(commitment_ids):
     """Drop deleted commitments from the SQLite index (PostgreSQL rows go by cascade)."""
     ids = list(commitment_ids)
     if ids and connection.vendor == "sqlite" and fts5_available():
-        placeholders = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", ids)
+        _forget_fts(ids)
 
 
 @receiver(connection_created, dispatch_uid="search_trigram_threshold")

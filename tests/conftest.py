@@ -114,7 +114,7 @@ def restore_editorial_groups(sender, **kwargs):
 
 
 def forget_flushed_search_rows(sender, **kwargs):
-    """SQLite's full-text table is not a model, so a flush leaves its rows behind: rows of
+    """SQLite's full-text tables are not models, so a flush leaves its rows behind: rows of
     records that no longer exist, which would still weigh in every later test's ranking (BM25
     counts every row). Remove them as a flush removes everything else."""
     from django.db import connection
@@ -125,10 +125,10 @@ def forget_flushed_search_rows(sender, **kwargs):
         return
     if search.fts5_available():
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {search.FTS_TABLE} WHERE rowid NOT IN "
-                "(SELECT id FROM catalog_commitment)"
-            )
+            for table in search.fts_tables():
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE rowid NOT IN (SELECT id FROM catalog_commitment)"
+                )
 
 
 post_migrate.connect(restore_editorial_groups, dispatch_uid="tests-restore-editorial-groups")

@@ -68,6 +68,29 @@ RELEVANCE = [
 ]
 
 
+# Our own vocabulary, translated by us (themes and categories in the seed): a query in the
+# page's language finds the records carrying the term, as its English name does in English.
+# (kind, slug): the first three results all carry that theme or category.
+VOCABULARY_RELEVANCE = [
+    ("ru", "терроризм", ("theme", "counter-terrorism-framework")),
+    ("ru", "Жертвы терроризма", {"sofia-2004-ct-statement"}),
+    ("ru", "Иностранные боевики-террористы", ("theme", "foreign-terrorist-fighters")),
+    ("ru", "вербовка", ("category", "recruitment")),
+    ("fr", "Victimes du terrorisme", {"sofia-2004-ct-statement"}),
+    ("fr", "Combattants terroristes étrangers", ("theme", "foreign-terrorist-fighters")),
+    ("fr", "recrutement", ("category", "recruitment")),
+    ("fr", "cybersecurite", ("theme", "cyber-ict-security")),
+    ("de", "Opfer des Terrorismus", {"sofia-2004-ct-statement"}),
+    ("de", "Anwerbung", ("category", "recruitment")),
+    ("de", "Terrorismusfinanzierung", ("theme", "terrorist-financing")),
+    ("it", "Vittime del terrorismo", {"sofia-2004-ct-statement"}),
+    ("it", "reclutamento", ("category", "recruitment")),
+    ("es", "Víctimas del terrorismo", {"sofia-2004-ct-statement"}),
+    ("es", "victimas del terrorismo", {"sofia-2004-ct-statement"}),
+    ("es", "reclutamiento", ("category", "recruitment")),
+]
+
+
 def results(query, language, count=3):
     with translation.override(language):
         return list(search.search_commitments(Commitment.objects.for_listing(), query)[:count])
@@ -83,6 +106,25 @@ def test_query_in_a_language_finds_the_expected_records_first(seeded, language, 
         assert found[0].slug in expected
     else:
         assert {commitment.adopting_body.slug for commitment in found} == {expected}
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "expected"),
+    VOCABULARY_RELEVANCE,
+    ids=[f"{lang}-{q}" for lang, q, _ in VOCABULARY_RELEVANCE],
+)
+def test_a_translated_theme_or_category_finds_its_records_first(seeded, language, query, expected):
+    found = results(query, language)
+    assert found, f"{query!r} found nothing in {language}"
+    if isinstance(expected, set):
+        assert found[0].slug in expected
+        return
+    kind, slug = expected
+    for commitment in found:
+        if kind == "theme":
+            assert slug in {theme.slug for theme in commitment.themes.all()}
+        else:
+            assert slug in {a.category.slug for a in commitment.category_assignments.all()}
 
 
 def test_a_query_is_matched_in_the_page_language_not_in_every_language(seeded):
@@ -135,25 +177,15 @@ def test_search_candidates_are_cached_per_language(seeded):
         assert not search.search_commitments(queryset, "Совет министров", cache_parts=[]).exists()
 
 
-def test_translated_fields_are_indexed_when_the_model_has_them(seeded, monkeypatch):
-    """django-modeltranslation adds `<field>_<language>` columns: the index reads them."""
+def test_translated_fields_are_indexed_in_their_language(seeded):
+    """django-modeltranslation's `<field>_<language>` columns are read into the index."""
     commitment = Commitment.objects.get(slug=KIDNAPPING)
     theme = commitment.themes.first()
-    monkeypatch.setattr(
-        Commitment,
-        "title_ru",
-        property(lambda self: "Декларация о похищениях" if self.slug == KIDNAPPING else ""),
-        raising=False,
-    )
-    monkeypatch.setattr(
-        Theme,
-        "name_fr",
-        property(lambda self: "Thème traduit" if self.pk == theme.pk else ""),
-        raising=False,
-    )
+    Commitment.objects.filter(pk=commitment.pk).update(title_ru="Декларация о похищениях")
+    Theme.objects.filter(pk=theme.pk).update(name_fr="Thème très particulier")
     search.refresh([commitment.pk])
     assert results("похищениях", "ru")[0].slug == KIDNAPPING
-    assert results("Thème traduit", "fr")[0].slug == KIDNAPPING
+    assert results("theme tres particulier", "fr")[0].slug == KIDNAPPING
     assert not results("похищениях", "fr")
 
 
@@ -170,3 +202,16 @@ def test_a_new_official_name_is_searched_after_the_write(seeded, publisher):
         )
     assert results("Министерская встреча", "ru")
     assert not results("Совет министров", "ru")
+
+
+def test_the_passage_is_taken_from_the_summary_in_the_page_language(seeded):
+    commitment = Commitment.objects.get(slug=KIDNAPPING)
+    Commitment.objects.filter(pk=commitment.pk).update(
+        summary_ru="Декларация о предотвращении похищений людей с целью получения выкупа."
+    )
+    search.refresh([commitment.pk])
+    commitment.refresh_from_db()
+    passage = search.snippets([commitment], "похищений", language="ru")[commitment.pk]
+    assert "<mark>похищений</mark>" in passage
+    english = search.snippets([commitment], "kidnapping", language="ru")[commitment.pk]
+    assert "<mark>" in english.lower()
