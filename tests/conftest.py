@@ -15,6 +15,7 @@ from django.db.models.signals import post_migrate
 from django.test.utils import override_settings
 from hypothesis import configuration as hypothesis_configuration
 
+from tests import factories
 from tests.task_backends import IMMEDIATE_TASKS
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "catalogue.json"
@@ -47,6 +48,15 @@ def seed(db):
     from catalog import search
 
     search.refresh()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """The records a fixture builds with the factories are indexed once, when its setup ends
+    (one search rebuild and one version step instead of one per record; tests/factories.py
+    `batch`). A test's own factory calls are followed one by one, as before."""
+    with factories.batch():
+        return (yield)
 
 
 @pytest.fixture(scope="session", autouse=True)
