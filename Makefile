@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast test-tools lint format seed bench check-deploy clean backup restore
+.PHONY: run test test-fast test-tools lint format seed bench bench-mix check-deploy clean backup restore
 .PHONY: messages compilemessages
 
 $(PY):
@@ -99,6 +99,13 @@ bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null \
 		|| echo "wrk is not installed: throughput columns stay empty (apt-get install wrk)."; }
 	$(PY) scripts/bench.py --count $(BENCH_COUNT) --port $(BENCH_PORT) $(BENCH_ARGS)
+
+# The bounded-pages load mix (docs/benchmark.md): the home page's p99 alone and while other
+# clients ask for the matrix, timeline, sitemap and random searches, against a running site.
+BENCH_ADDRESS ?= http://127.0.0.1:8000
+BENCH_SECONDS ?= 30
+bench-mix: $(VENV)/.installed
+	$(PY) scripts/bench_mix.py $(BENCH_ADDRESS) $(BENCH_SECONDS)
 
 # Database backups (django-dbbackup), gzip-compressed, into DJANGO_BACKUP_DIR (default
 # ./backups); the newest DJANGO_BACKUP_KEEP are kept. `make restore` restores the newest one

@@ -1286,6 +1286,93 @@ class SearchDocument(models.Model):
         return str(self.commitment_id)
 
 
+class ThesaurusTerm(TimeStampedModel):
+    """A term publishers add to the search thesaurus in the admin, beside the shipped ones of
+    `catalog/data/thesaurus.toml` (`catalog.thesaurus` merges both). A term whose meaning is a
+    shipped term's adds its forms to that term."""
+
+    meaning = models.CharField(
+        _("meaning"),
+        max_length=200,
+        unique=True,
+        help_text=_("The spelled-out form, as a reader should see it."),
+    )
+    abbreviations = models.TextField(
+        _("abbreviations"),
+        blank=True,
+        help_text=_("Short forms and their plurals, one per line (e.g. CBM and CBMs)."),
+    )
+    variants = models.TextField(
+        _("variants"),
+        blank=True,
+        help_text=_(
+            "Other spellings and synonyms, one per line. Keep them specific: a variant as "
+            "broad as “security” would make every query about security match this term."
+        ),
+    )
+
+    class Meta:
+        ordering = ["meaning"]
+        verbose_name = _("thesaurus term")
+        verbose_name_plural = _("thesaurus terms")
+
+    def __str__(self):
+        return self.meaning
+
+    @staticmethod
+    def lines(text):
+        """The forms of a one-per-line field: stripped, blank lines dropped, duplicates once."""
+        return tuple(
+            dict.fromkeys(line.strip() for line in (text or "").splitlines() if line.strip())
+        )
+
+    def clean(self):
+        from . import thesaurus
+
+        self.meaning = (self.meaning or "").strip()
+        self.abbreviations = "\n".join(self.lines(self.abbreviations))
+        self.variants = "\n".join(self.lines(self.variants))
+        errors = {}
+        if not self.abbreviations and not self.variants:
+            errors["abbreviations"] = _("Give at least one abbreviation or variant.")
+        too_long = [form for form in self.forms() if len(form) > 200]
+        if too_long:
+            errors["variants"] = _("“%(form)s…” is longer than 200 characters.") % {
+                "form": too_long[0][:40]
+            }
+        others = ThesaurusTerm.objects.exclude(pk=self.pk)
+        owner = {}
+        for term in thesaurus.shipped_terms() + tuple(t.as_term() for t in others):
+            for form in term.forms:
+                owner.setdefault(thesaurus.form_key(form), term.meaning)
+        mine = thesaurus.form_key(self.meaning)
+        if any(thesaurus.form_key(term.meaning) == mine for term in others):
+            errors["meaning"] = _("A term with this meaning has already been added.")
+        elif owner.get(mine) is not None and thesaurus.form_key(owner[mine]) != mine:
+            errors["meaning"] = _("“%(form)s” already belongs to the term “%(meaning)s”.") % {
+                "form": self.meaning,
+                "meaning": owner[mine],
+            }
+        for field in ("abbreviations", "variants"):
+            for form in self.lines(getattr(self, field)):
+                meaning = owner.get(thesaurus.form_key(form))
+                if meaning is not None and thesaurus.form_key(meaning) != mine:
+                    errors.setdefault(field, []).append(
+                        _("“%(form)s” already belongs to the term “%(meaning)s”.")
+                        % {"form": form, "meaning": meaning}
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+    def forms(self):
+        return (self.meaning, *self.lines(self.abbreviations), *self.lines(self.variants))
+
+    def as_term(self):
+        from .thesaurus import Term
+
+        return Term(self.meaning, self.lines(self.abbreviations), self.lines(self.variants))
+
+
 # History (django-reversion). A commitment's revision holds the record with its sources,
 # category evidence and relations in both directions, so reverting or recovering it brings
 # them back too. Themes are a many-to-many field: their ids are stored in the commitment's
@@ -1302,6 +1389,7 @@ reversion.register(Organisation)
 reversion.register(Institution)
 reversion.register(Theme)
 reversion.register(ActivityCategory)
+reversion.register(ThesaurusTerm)
 # Pending changes get a version only when they are discarded (services.discard_changes): the
 # discarded text stays in that revision, beside the record.
 reversion.register(PendingChange)

@@ -173,12 +173,16 @@ def word_key(word):
     return word
 
 
-@functools.cache
 def _thesaurus_index():
     """{key of a form's first word: [(keys of the form's words, the term's forms as word
     tuples)]}, longest forms first so that "UN GCTS" wins over "UN"."""
+    return _index_of(thesaurus.terms())
+
+
+@functools.lru_cache(maxsize=4)
+def _index_of(terms):
     index = {}
-    for term in thesaurus.terms():
+    for term in terms:
         # One form per spelling: "CBMs" adds nothing to "CBM" (the databases stem plurals).
         by_keys = {}
         for words in map(_words, term.forms):

@@ -1,7 +1,11 @@
-"""The field's terms and abbreviations (`catalog/data/thesaurus.toml`), read once.
+"""The field's terms and abbreviations: the shipped ones (`catalog/data/thesaurus.toml`, read
+once) and those publishers add in the admin (`ThesaurusTerm`, written through
+`catalog.editorial.reference` like other reference data).
 
 Search expands a query with every form of the terms it holds (`catalog.search`); pages expand
-abbreviations with their meaning (the `abbr` template filter and the glossary).
+abbreviations with their meaning (the `abbreviations` template filter). The merged terms are
+read again from the database once per catalogue version: a change in the admin moves the
+version on (it is public data), so it shows on the next request, in every worker.
 """
 
 import functools
@@ -57,20 +61,65 @@ def _is_text(value):
     return isinstance(value, str) and bool(value.strip())
 
 
+def form_key(form):
+    """What two writings of a form share: "Cyber-Security" and "cyber security"."""
+    return " ".join(re.findall(r"\w+", form.casefold()))
+
+
 @functools.cache
-def terms():
+def shipped_terms():
+    """The terms of `catalog/data/thesaurus.toml`."""
     return parse(PATH.read_text(encoding="utf-8"))
 
 
-@functools.cache
+def merge(shipped, added):
+    """`shipped` with `added` after it; an added term with a shipped term's meaning adds its
+    forms to that term instead."""
+    merged = {form_key(term.meaning): term for term in shipped}
+    for term in added:
+        key = form_key(term.meaning)
+        if key in merged:
+            base = merged[key]
+            merged[key] = Term(
+                base.meaning,
+                tuple(dict.fromkeys(base.abbreviations + term.abbreviations)),
+                tuple(dict.fromkeys(base.variants + term.variants)),
+            )
+        else:
+            merged[key] = term
+    return tuple(merged.values())
+
+
+_loaded = (None, ())  # (catalogue version, merged terms) of this process
+
+
+def terms():
+    """Every term: shipped and added, for the current catalogue version (one query of the
+    small `ThesaurusTerm` table when the version has moved on)."""
+    global _loaded
+    from .caching import catalogue_version
+    from .models import ThesaurusTerm
+
+    version = catalogue_version()
+    if _loaded[0] != version:
+        added = tuple(term.as_term() for term in ThesaurusTerm.objects.order_by("meaning"))
+        _loaded = (version, merge(shipped_terms(), added))
+    return _loaded[1]
+
+
 def abbreviations():
     """{abbreviation: meaning}, e.g. {"CBM": "confidence-building measures"}."""
-    return {abbreviation: term.meaning for term in terms() for abbreviation in term.abbreviations}
+    return _abbreviations(terms())
 
 
-@functools.cache
-def _abbreviation_pattern():
-    names = sorted(abbreviations(), key=len, reverse=True)
+@functools.lru_cache(maxsize=4)
+def _abbreviations(terms):
+    return {abbreviation: term.meaning for term in terms for abbreviation in term.abbreviations}
+
+
+@functools.lru_cache(maxsize=4)
+def _pattern(terms):
+    names = sorted(_abbreviations(terms), key=len, reverse=True)
     if not names:
         return None
     # Whole abbreviations only: not inside a word, a symbol ("MC.DEC") or "P/CVERLT".
@@ -80,15 +129,18 @@ def _abbreviation_pattern():
 def mark_abbreviations(text):
     """`text` HTML-escaped, each abbreviation of the thesaurus in <abbr title="its meaning">
     ("UN GCTS" → <abbr title="United Nations Global Counter-Terrorism Strategy">UN GCTS</abbr>)."""
-    pattern = _abbreviation_pattern()
     text = str(text or "")
+    if not text:
+        return escape(text)
+    current = terms()
+    pattern = _pattern(current)
     if pattern is None:
         return escape(text)
     parts, position = [], 0
     for match in pattern.finditer(text):
         parts.append(escape(text[position : match.start()]))
         name = match.group(1)
-        parts.append(format_html('<abbr title="{}">{}</abbr>', abbreviations()[name], name))
+        parts.append(format_html('<abbr title="{}">{}</abbr>', _abbreviations(current)[name], name))
         position = match.end()
     parts.append(escape(text[position:]))
     return mark_safe("".join(parts))

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Commitment
@@ -94,6 +95,13 @@ class Subscription(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            # One subscription per address (in any case) and filters, even when the same
+            # sign-up is sent twice at the same moment.
+            models.UniqueConstraint(
+                Lower("email"), "query", name="participation_subscription_address_filters"
+            )
+        ]
         verbose_name = _("alert subscription")
         verbose_name_plural = _("alert subscriptions")
 

@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,13 +34,19 @@ def subscribe(*, email, query, now=None):
             .first()
         )
         if subscription is None:
-            subscription = Subscription.objects.create(
-                email=email,
-                query=query,
-                nonce=alerts.new_nonce(),
-                confirmation_sent_at=now,
-                language=alerts.current_language(),
-            )
+            try:
+                with transaction.atomic():
+                    subscription = Subscription.objects.create(
+                        email=email,
+                        query=query,
+                        nonce=alerts.new_nonce(),
+                        confirmation_sent_at=now,
+                        language=alerts.current_language(),
+                    )
+            except IntegrityError:
+                # The same sign-up was sent at this very moment (the database allows one
+                # subscription per address and filters): that request sends the message.
+                return False
         elif subscription.confirmed_at is not None or (
             subscription.confirmation_sent_at is not None
             and now - subscription.confirmation_sent_at < CONFIRMATION_WINDOW

@@ -4,9 +4,12 @@ Against a running site (`BASE` address): two clients request the home page for `
 seconds alone, then again while four more clients request the matrix and the timeline (with
 random pages and random unknown parameters), the sitemap index and its largest section, and
 searches for random words. Prints the home page's p50/p99 in both runs and every answer that
-was a 5xx or failed. Used for the 20,000-record figures in docs/benchmark.md:
+was a 5xx or failed; exits non-zero when one was. Used for the 20,000-record figures in
+docs/benchmark.md (`make bench-mix BENCH_ADDRESS=http://127.0.0.1:8000`):
 
     python scripts/bench_mix.py http://127.0.0.1:8000 30
+
+tests/test_bench_mix.py runs it for a moment against the test server, so it cannot rot.
 """
 
 import random
@@ -16,17 +19,17 @@ import time
 import urllib.error
 import urllib.request
 
-HOME = [lambda: "/"]
+HOME = [lambda: "/en/"]
 HEAVY = [
-    lambda: f"/matrix/?x={random.random()}",
-    lambda: f"/timeline/?x={random.random()}",
-    lambda: "/matrix/",
-    lambda: f"/matrix/?page={random.randint(1, 200)}",
-    lambda: f"/timeline/?page={random.randint(1, 100)}",
+    lambda: f"/en/matrix/?x={random.random()}",
+    lambda: f"/en/timeline/?x={random.random()}",
+    lambda: "/en/matrix/",
+    lambda: f"/en/matrix/?page={random.randint(1, 200)}",
+    lambda: f"/en/timeline/?page={random.randint(1, 100)}",
     lambda: "/sitemap.xml",
     lambda: f"/sitemap-commitments.xml?p={random.randint(1, 2)}",
-    lambda: f"/commitments/?search=terror{random.randint(0, 99999)}",
-    lambda: f"/themes/?y={random.random()}",
+    lambda: f"/en/commitments/?search=terror{random.randint(0, 99999)}",
+    lambda: f"/en/themes/?y={random.random()}",
 ]
 
 
@@ -77,15 +80,15 @@ def run(base, duration, with_heavy):
         f"p50={quantile(latencies, 0.5):.3f}s p99={quantile(latencies, 0.99):.3f}s; "
         f"heavy n={len(heavy)}; 5xx or failed: {len(failed)} {failed[:3]}"
     )
-    return quantile(latencies, 0.99), failed
+    return quantile(latencies, 0.99), failed, len(latencies), len(heavy)
 
 
 def main():
     base, duration = sys.argv[1].rstrip("/"), float(sys.argv[2] if len(sys.argv) > 2 else 30)
-    for path in ("/", "/matrix/", "/timeline/", "/sitemap.xml"):
+    for path in ("/en/", "/en/matrix/", "/en/timeline/", "/sitemap.xml"):
         hit(base, path, [])  # warm the caches
-    alone, _failed = run(base, duration, with_heavy=False)
-    mixed, failed = run(base, duration, with_heavy=True)
+    alone, _failed, _home, _heavy = run(base, duration, with_heavy=False)
+    mixed, failed, _home, _heavy = run(base, duration, with_heavy=True)
     print(f"home p99 with the heavy pages / without: {mixed / alone:.1f}x")
     return 1 if failed else 0
 

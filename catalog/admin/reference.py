@@ -1,4 +1,5 @@
-"""Reference data: organisations, institutions, themes, categories (publishers curate them).
+"""Reference data: organisations, institutions, themes, categories and the search thesaurus
+(publishers curate them).
 
 Every save, deletion and restore is a call into `catalog.editorial.reference` with the form's
 data as plain values; the service writes the revision and the log entry."""
@@ -7,12 +8,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .. import changes
+from .. import changes, thesaurus
 from ..editorial import reference
 from ..editorial.policy import Refused
 from ..export_resources import InstitutionExportResource
-from ..models import ActivityCategory, Institution, Organisation, Theme
+from ..models import ActivityCategory, Institution, Organisation, Theme, ThesaurusTerm
 from ..resources import InstitutionResource
 from .base import ConflictCheckedForm, HistoryAdmin
 from .imports import SafeImportExportMixin
@@ -108,3 +110,24 @@ class ActivityCategoryAdmin(ReferenceAdmin):
     list_display = ["name", "position"]
     search_fields = ["name", "scope_note"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ThesaurusTerm)
+class ThesaurusTermAdmin(ReferenceAdmin):
+    """Terms added to the search thesaurus; the change list also shows the shipped ones."""
+
+    change_list_template = "admin/catalog/thesaurusterm/change_list.html"
+    list_display = ["meaning", "abbreviation_list", "variant_list", "updated_at"]
+    search_fields = ["meaning", "abbreviations", "variants"]
+
+    @admin.display(description=gettext_lazy("abbreviations"))
+    def abbreviation_list(self, obj):
+        return ", ".join(obj.lines(obj.abbreviations))
+
+    @admin.display(description=gettext_lazy("variants"))
+    def variant_list(self, obj):
+        return ", ".join(obj.lines(obj.variants))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "shipped_terms": thesaurus.shipped_terms()}
+        return super().changelist_view(request, extra_context)

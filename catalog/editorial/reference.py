@@ -1,4 +1,5 @@
-"""Writes of reference data: organisations, institutions, themes, online-activity categories.
+"""Writes of reference data: organisations, institutions, themes, online-activity categories,
+the terms publishers add to the search thesaurus.
 
 The same path as a commitment's: plain data as keyword arguments (never a form), the one
 policy (its "reference" column), one transaction (`changes.atomic()`) with one revision and one
@@ -21,7 +22,14 @@ from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
 from .. import changes
-from ..models import ActivityCategory, Commitment, Institution, Organisation, Theme
+from ..models import (
+    ActivityCategory,
+    Commitment,
+    Institution,
+    Organisation,
+    Theme,
+    ThesaurusTerm,
+)
 from . import history
 from .policy import REFERENCE, Action, Refused, require
 
@@ -36,6 +44,9 @@ CARRIED = {
     Institution: (("name", "acronym"), _carried_by("adopting_body")),
     Theme: (("name",), _carried_by("themes")),
     ActivityCategory: (("name",), _carried_by("category_assignments__category")),
+    # Search reads the thesaurus when a query is asked: no record carries a term, and the
+    # new catalogue version of the change set is what makes every worker read it again.
+    ThesaurusTerm: ((), lambda record: Commitment.objects.none()),
 }
 
 
