@@ -96,3 +96,99 @@ class SeedSnapshot:
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
             self._tables = None
+
+
+class SeedRows:
+    """The rows the `seed` fixture adds (loaddata of the seed plus the search index), captured
+    once per process and inserted again inside each test's own transaction: what the test sees
+    is what loading them would have written, row for row, in a few milliseconds instead of a
+    second of loaddata and indexing.
+
+    The rows are read and written verbatim (SQLite: every column of every table, the full-text
+    tables with their rowids; PostgreSQL: COPY's text format), and sequences are moved past
+    them as loaddata moves them. When the load writes into a table that already held rows (it
+    should not: the seed starts from an empty catalogue), nothing is captured and each test
+    loads the seed itself.
+    """
+
+    def __init__(self, dumps):
+        self.dumps = dumps  # [(table, columns, rows)] (SQLite) or [(table, None, bytes)] (PG)
+
+    @classmethod
+    def capture(cls, load):
+        with transaction.atomic():
+            before = _row_counts()
+            load()
+            after = _row_counts()
+            changed = [table for table, count in after.items() if count != before.get(table)]
+            dumps = None
+            if not any(before.get(table) for table in changed):
+                dumps = [_dump(table) for table in changed]
+            transaction.set_rollback(True)
+        return cls(dumps) if dumps is not None else None
+
+    def insert(self):
+        with connection.cursor() as cursor:
+            for table, columns, rows in self.dumps:
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(f'COPY "{table}" FROM STDIN') as copy:
+                        copy.write(rows)
+                    for sequence in connection.introspection.get_sequences(cursor, table):
+                        column = sequence["column"]
+                        cursor.execute(
+                            "SELECT setval(pg_get_serial_sequence(%s, %s), "
+                            f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) '
+                            f'FROM "{table}"',
+                            [f'"{table}"', column],
+                        )
+                elif rows:
+                    names = ", ".join(f'"{column}"' for column in columns)
+                    marks = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+def _tables():
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA main.table_list")
+            return sorted(
+                name
+                for _schema, name, kind, *_rest in cursor.fetchall()
+                if kind in ("table", "virtual")
+                and not name.startswith("sqlite_")
+                and name != "django_migrations"
+            )
+        return sorted(
+            name
+            for name in connection.introspection.table_names(cursor)
+            if name != "django_migrations"
+        )
+
+
+def _row_counts():
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in _tables():
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _dump(table):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f'COPY "{table}" TO STDOUT') as copy:
+                return table, None, b"".join(bytes(block) for block in copy)
+        cursor.execute(f'PRAGMA table_xinfo("{table}")')
+        columns = [row[1] for row in cursor.fetchall() if row[6] == 0]  # not hidden/generated
+        if _is_virtual(cursor, table):  # a full-text table: its rowid is the commitment's id
+            columns = ["rowid", *columns]
+        names = ", ".join(f'"{column}"' for column in columns)
+        cursor.execute(f'SELECT {names} FROM "{table}"')
+        return table, columns, cursor.fetchall()
+
+
+def _is_virtual(cursor, table):
+    cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table])
+    sql = cursor.fetchone()[0] or ""
+    return sql.upper().startswith("CREATE VIRTUAL TABLE")
