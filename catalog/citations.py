@@ -93,7 +93,7 @@ def citation_for(commitment, *, request, version=None, version_url=None, officia
 
 
 def _day(value):
-    return date_format(value, "j F Y")
+    return date_format(value)  # the language's DATE_FORMAT (osce_portal/formats)
 
 
 def _adopted(citation):

@@ -6,12 +6,14 @@ filters (`active_filters()`); the API uses only the filtering part, unchanged.
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db import connection, models
 from django.db.models import Count, F
 from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import caching, search
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -148,10 +150,10 @@ class CommitmentFilterSet(django_filters.FilterSet):
     )
 
     ORDERINGS = {
-        "newest": ["-year", "-adopted_on", "title"],
-        "oldest": ["year", "adopted_on", "title"],
-        "title": ["title", "-year"],
-        "symbol": ["symbol", "-year", "title"],
+        "newest": ["-year", "-adopted_on", "title_en"],
+        "oldest": ["year", "adopted_on", "title_en"],
+        "title": ["title_en", "-year"],
+        "symbol": ["symbol", "-year", "title_en"],
     }
 
     # Each facet and the request parameters it ignores: a facet's counts reflect the OTHER
@@ -163,6 +165,11 @@ class CommitmentFilterSet(django_filters.FilterSet):
         "category": ("category",),
         "organisation": ("organisation",),
     }
+    # The filters some facet ignores; the others narrow every facet and the list alike.
+    FACET_FILTERS = frozenset(name for names in FACET_PARAMETERS.values() for name in names)
+    # Whether the list and the facets share one search (`_searched`): set by the catalogue
+    # page, which counts facets; a list alone (the API, the exports) searches its own set.
+    shares_search = False
 
     class Meta:
         model = Commitment
@@ -244,19 +251,73 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
                 assert isinstance(queryset, models.QuerySet), f"{name} returned no queryset"
         if "search" not in exclude and "search" in data:
-            # The filters that narrowed `queryset` identify the search's candidates (every
-            # queryset of this FilterSet is the published catalogue), so they are cached.
-            narrowing = [
-                (name, _cache_part(data[name]))
-                for name in sorted(data)
-                if name not in exclude
-                and name not in ("search", "ordering")
-                and _has_value(data[name])
-            ]
-            queryset = search_commitments(queryset, data["search"], cache_parts=narrowing)
+            queryset = self._searched(
+                queryset,
+                {
+                    name
+                    for name in data
+                    if name not in exclude
+                    and name not in ("search", "ordering")
+                    and _has_value(data[name])
+                },
+            )
         if "ordering" not in exclude and "ordering" in data:
             queryset = self.filters["ordering"].filter(queryset, data["ordering"])
         return queryset
+
+    def _narrowing(self, names):
+        """The cache key part of a set of applied filters: they identify a search's candidates
+        (every queryset of this FilterSet is the published catalogue)."""
+        data = self.cleaned_data
+        return [(name, _cache_part(data[name])) for name in sorted(names)]
+
+    def _common_ranking(self):
+        """The search's ranking in the records narrowed by the filters no facet ignores (the
+        widest set the list or a facet counts from), found once per request; None when the
+        query cannot be ranked (nothing to search for, SQLite without FTS5)."""
+        if "_common" not in self.__dict__:
+            data = self.cleaned_data
+            common = {
+                name
+                for name in data
+                if name not in self.FACET_FILTERS
+                and name not in ("search", "ordering")
+                and _has_value(data[name])
+            }
+            queryset = self.queryset.all()
+            for name in common:
+                queryset = self.filters[name].filter(queryset, data[name])
+            self._common = (
+                common,
+                search.ranking(queryset, data["search"], cache_parts=self._narrowing(common)),
+            )
+        return self._common
+
+    def _searched(self, queryset, applied):
+        """`queryset`, narrowed by the filters `applied`, searched.
+
+        One search per request for the list and every facet: the candidates are found once,
+        in the records narrowed by the filters every facet keeps (`_common_ranking`), and each
+        narrower set takes its own from them with one query on their ids (cached like the
+        ranking). That is exact while the common ranking holds every match; when it is capped
+        (more than CANDIDATE_LIMIT matches), a narrower set searches on its own, so that its
+        matches are not only those among the newest of the wider set.
+        """
+        data = self.cleaned_data
+        narrowing = self._narrowing(applied)
+        if not self.shares_search:
+            return search_commitments(queryset, data["search"], cache_parts=narrowing)
+        common, found = self._common_ranking()
+        if found is None or (applied != common and search.is_capped_ranking(found)):
+            return search_commitments(queryset, data["search"], cache_parts=narrowing)
+        if applied == common:
+            return search.ranked(queryset, found)
+        ids = caching.cached(
+            "search-narrowed",
+            (search.search_language(), data["search"], narrowing),
+            lambda: list(search.among(queryset, found[0]).values_list("pk", flat=True)),
+        )
+        return search.ranked(queryset, search.narrowed(found, ids))
 
     def queryset_excluding(self, *names):
         """The queryset filtered by every valid filter except `names` (and the ordering).
@@ -313,14 +374,21 @@ class CommitmentFilterSet(django_filters.FilterSet):
             ("body", data.get("body")),
         ):
             source, link, fields = FACET_SOURCES[facet]
+            # A translated name (themes, categories) in the page's language, else the English
+            # (the original column: the link tables' managers do not translate lookups).
+            local = _local_name_column(fields[2]) if facet in TRANSLATED_FACETS else None
             rows = (
                 source.objects.filter(**{f"{link}__in": self._matching(facet)})
                 .order_by()
-                .values(*fields)
+                .values(*fields, *([local] if local else []))
                 .annotate(n=Count(link))
             )
             # (Records adopted by no body have no body option.)
-            terms = {row[fields[0]]: row for row in rows if row[fields[0]] is not None}
+            terms = {
+                row[fields[0]]: _localised(row, fields[2], local)
+                for row in rows
+                if row[fields[0]] is not None
+            }
             for obj in selected or []:
                 if obj.pk not in terms:
                     terms[obj.pk] = {**_term_row(obj, fields), "n": 0}
@@ -422,6 +490,20 @@ FACET_SORT = {
     "organisation": lambda row: (not row["organisation__is_primary"], row["organisation__name"]),
     "body": lambda row: (row["adopting_body__name"],),
 }
+
+
+TRANSLATED_FACETS = {"theme", "category"}
+
+
+def _local_name_column(field):
+    language = get_language() or settings.LANGUAGE_CODE
+    return None if language == settings.LANGUAGE_CODE else f"{field}_{language}"
+
+
+def _localised(row, field, local):
+    if local:
+        row[field] = row.pop(local) or row[field]
+    return row
 
 
 def _term_row(obj, fields):

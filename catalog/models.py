@@ -95,6 +95,24 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class TranslatedContent(models.Model):
+    """A record with content fields in several languages (catalog/translation.py)."""
+
+    translation_sources = models.JSONField(
+        _("sources of the translations"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Per field and language, a fingerprint of the English text a translation was made "
+            "from: the editor's desk lists translations whose English changed since."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
 # --------------------------------------------------------------------------------------
 # Organisations and their bodies
 # --------------------------------------------------------------------------------------
@@ -122,7 +140,7 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Organisation(OfficialNames, TimeStampedModel):
+class Organisation(OfficialNames, TranslatedContent, TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(
         _("acronym"), max_length=20, help_text=_("Short form used in lists, e.g. OSCE, CoE, UN.")
@@ -251,7 +269,7 @@ class InstitutionQuerySet(models.QuerySet):
 InstitutionManager = SlugNaturalKeyManager.from_queryset(InstitutionQuerySet)
 
 
-class Institution(OfficialNames, TimeStampedModel):
+class Institution(OfficialNames, TranslatedContent, TimeStampedModel):
     class Kind(models.TextChoices):
         DECISION_MAKING_BODY = "decision_making_body", _("decision-making body")
         PARLIAMENTARY_BODY = "parliamentary_body", _("parliamentary body")
@@ -399,7 +417,7 @@ class Institution(OfficialNames, TimeStampedModel):
 # --------------------------------------------------------------------------------------
 
 
-class VocabularyTerm(TimeStampedModel):
+class VocabularyTerm(TranslatedContent, TimeStampedModel):
     """A term of a controlled list a visitor browses (a theme, an activity category)."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -513,7 +531,7 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def newest_first(self):
-        return self.order_by("-year", "-adopted_on", "title")
+        return self.order_by("-year", "-adopted_on", "title_en")
 
     def export_values(self):
         """One dict per commitment with what the exports write (catalog/exports.py), in ONE
@@ -610,7 +628,7 @@ def published_counts(lookup):
 CommitmentManager = SlugNaturalKeyManager.from_queryset(CommitmentQuerySet)
 
 
-class Commitment(TimeStampedModel):
+class Commitment(TranslatedContent, TimeStampedModel):
     class Kind(models.TextChoices):
         DECISION = "decision", _("decision")
         RESOLUTION = "resolution", _("resolution")
@@ -784,7 +802,7 @@ class Commitment(TimeStampedModel):
     objects = CommitmentManager()
 
     class Meta:
-        ordering = ["-year", "-adopted_on", "title"]
+        ordering = ["-year", "-adopted_on", "title_en"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         constraints = [
@@ -813,10 +831,10 @@ class Commitment(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["status", "publish_at"], name="commitment_visibility_idx"),
-            models.Index(fields=["-year", "-adopted_on", "title"], name="commitment_newest_idx"),
+            models.Index(fields=["-year", "-adopted_on", "title_en"], name="commitment_newest_idx"),
             # The home page's featured records: a few rows, found without scanning the rest.
             models.Index(
-                fields=["-year", "-adopted_on", "title"],
+                fields=["-year", "-adopted_on", "title_en"],
                 condition=Q(is_featured=True),
                 name="commitment_featured_idx",
             ),
@@ -1275,8 +1293,19 @@ class SearchDocument(models.Model):
     number_key = models.CharField(
         max_length=64, blank=True, db_index=True, help_text="The number, e.g. 7/06 or 1039."
     )
-    words = models.TextField(blank=True, help_text="Title and keywords, for typo matching.")
+    words = models.TextField(
+        blank=True,
+        help_text="Title, keywords, names of themes, categories and body, in every language.",
+    )
+    # One vector per language of the site: `vector` is English; `vector_<language>` holds the
+    # record's words in that language and its English words (a query is matched in the page's
+    # language and in English), each under the language's text-search configuration.
     vector = SearchVectorField(null=True, blank=True)
+    vector_fr = SearchVectorField(null=True, blank=True)
+    vector_de = SearchVectorField(null=True, blank=True)
+    vector_it = SearchVectorField(null=True, blank=True)
+    vector_ru = SearchVectorField(null=True, blank=True)
+    vector_es = SearchVectorField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("search document")
@@ -1284,6 +1313,25 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return str(self.commitment_id)
+
+
+class SearchWord(models.Model):
+    """A distinct word of the search documents (`SearchDocument.words`, every language), which
+    a word search matches nothing for is compared with (typo tolerance): a small table with its
+    own trigram index on PostgreSQL, so a typo reads words, not documents.
+
+    `catalog.search.refresh()` adds the words of the documents it rebuilds; words no document
+    uses any more are deleted by the daily `catalog.tasks.prune_search_words`.
+    """
+
+    word = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.word
 
 
 class ThesaurusTerm(TimeStampedModel):

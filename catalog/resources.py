@@ -19,6 +19,7 @@ from . import changes, exports
 from .editorial import pending, reference, services
 from .editorial.services import IMPORT_DRAFT as STATUS_DRAFT
 from .models import Commitment, Institution, Organisation, Theme
+from .translation import translated_fields
 
 
 class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -252,10 +253,12 @@ class CommitmentResource(EditorialResource):
 
     def save_through_service(self, instance, is_create, row, **kwargs):
         themes = self.fields["themes"].clean(row) if "themes" in row else None
+        # A translated column (`title`) is the English: the service writes it to `title_en`.
         names = [
-            field.name
-            for field in pending.CONTENT_FIELDS
-            if field.name in self._meta.fields and field.name != "themes"
+            name
+            for name in [field.name for field in pending.CONTENT_FIELDS]
+            + list(translated_fields(Commitment))
+            if name in self._meta.fields and name != "themes"
         ]
         return services.import_commitment(
             user=self.user,

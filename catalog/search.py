@@ -5,13 +5,19 @@ The site search page, the catalogue's text filter and the API's `search` paramet
 words for typo matching) kept current by `refresh()`, which `catalog.changes` calls for exactly
 the commitments a write changed (a commitment, its themes, its categories, a linked name).
 
-PostgreSQL: a weighted tsvector (A symbol and title, B number and quotation, C summary, D body,
-themes, categories and keywords) with a GIN index, English stemming plus an unstemmed `simple`
-part for symbols and acronyms, prefix matching of the last word, `ts_rank_cd` ranking,
-`ts_headline` snippets and pg_trgm word similarity for small typos.
+Words are matched in the page's language (the active one) and in English; symbols in any.
 
-SQLite: an FTS5 table (`catalog_search_fts`, rowid = commitment id) with bm25 ranking and
-`snippet()`; when the SQLite library lacks FTS5, a substring search.
+PostgreSQL: weighted tsvectors (A symbol and title, B number and quotation, C summary, D body,
+themes, categories and keywords), one per language with a GIN index each, under that
+language's configuration with `unaccent` plus an unstemmed `simple` part for symbols and
+acronyms; prefix matching of the last word, `ts_rank_cd` ranking, `ts_headline` snippets.
+
+SQLite: FTS5 tables (rowid = commitment id), the English `catalog_search_fts` and one per
+other language (English columns and the language's), with bm25 ranking and `snippet()`; when
+the SQLite library lacks FTS5, a substring search.
+
+On both, a query whose words match nothing is run again with the known words spelt alike,
+found in the table of distinct indexed words (`SearchWord`), never in the documents.
 
 On both, a query that looks like a symbol or a number ("mc dec 7/06", "1039") is compared with
 the normalised symbol and number keys, and those matches rank above any text match.
@@ -45,8 +51,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, NullIf
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -58,16 +66,58 @@ from .models import (
     Commitment,
     Institution,
     SearchDocument,
+    SearchWord,
     Theme,
     normalise_symbol,
 )
 
+# The languages search knows, each with its PostgreSQL text-search configuration (migration
+# 0024: the built-in configuration with `unaccent` before the stemmer). A query is matched in
+# the page's language and in English; any other language is searched as English.
+ENGLISH = "en"
+LANGUAGE_CONFIGS = {
+    "en": "osce_english",
+    "fr": "osce_french",
+    "de": "osce_german",
+    "it": "osce_italian",
+    "ru": "osce_russian",
+    "es": "osce_spanish",
+}
+SIMPLE_CONFIG = "osce_simple"
+TRANSLATED = tuple(code for code in LANGUAGE_CONFIGS if code != ENGLISH)
+
+# SQLite: one FTS5 table per language (migration 0026). The English one has the columns
+# symbol, title, number, quotation, summary and context (body, themes, categories, keywords);
+# each other language's has those and the language's title, summary (with the quotation) and
+# context, so a query in that language matches either. Separate tables, because bm25 measures
+# a row by all its columns: translations beside the English columns would change English
+# ranking. The bm25 weights follow the columns' order.
 FTS_TABLE = "catalog_search_fts"
-# bm25 weights of the FTS5 columns, in their order: symbol, title, number, quotation, summary,
-# context (body, themes, categories, keywords).
-FTS_COLUMNS = ("symbol", "title", "number", "quotation", "summary", "context")
-FTS_WEIGHTS = "10.0, 10.0, 5.0, 5.0, 2.0, 1.0"
-FTS_SUMMARY_COLUMN = FTS_COLUMNS.index("summary")
+ENGLISH_COLUMNS = ("symbol", "title", "number", "quotation", "summary", "context")
+LANGUAGE_COLUMNS = {
+    code: (f"title_{code}", f"summary_{code}", f"context_{code}") for code in TRANSLATED
+}
+FTS_SUMMARY_COLUMN = ENGLISH_COLUMNS.index("summary")
+
+
+def fts_table(language):
+    """The FTS5 table a query in `language` is matched in."""
+    return FTS_TABLE if language == ENGLISH else f"{FTS_TABLE}_{language}"
+
+
+def fts_tables():
+    return [fts_table(code) for code in LANGUAGE_CONFIGS]
+
+
+def fts_columns(language):
+    return ENGLISH_COLUMNS + LANGUAGE_COLUMNS.get(language, ())
+
+
+def fts_weights(language):
+    return ", ".join(
+        ["10.0, 10.0, 5.0, 5.0, 2.0, 1.0", *(["10.0, 2.0, 1.0"] if language != ENGLISH else [])]
+    )
+
 
 MAX_QUERY_CHARS = 300
 MAX_TOKENS = 10
@@ -79,6 +129,12 @@ BATCH_SIZE = 500
 # Search ranks at most this many candidates (plus one, to know there are more): beyond it the
 # count is shown as "1,000+" and the candidates are the newest matches.
 CANDIDATE_LIMIT = 1000
+
+# Words shorter than this are not matched for typos (nor stored in the words table): "ICT" is
+# one letter from too many other words.
+WORD_MIN_CHARS = 4
+# Words spelt alike a typo is searched with, at most (the most similar first).
+SIMILAR_WORDS = 5
 
 # Marks put around matches by the database, turned into <mark> after HTML-escaping the rest.
 START, STOP = "\x02", "\x03"
@@ -121,6 +177,13 @@ def parse(query):
         if numbers:
             number_key = numbers[-1][:64]
     return ParsedQuery(text, tokens, symbol_key, number_key)
+
+
+def search_language(language=None):
+    """The language a search is matched in (besides English): `language`, or the active one
+    (the page's, or the API's negotiated language), reduced to one search knows."""
+    code = (language or translation.get_language() or ENGLISH).split("-")[0].lower()
+    return code if code in LANGUAGE_CONFIGS else ENGLISH
 
 
 def symbol_key_of(value):
@@ -218,11 +281,12 @@ def expand(tokens):
     return parts
 
 
-def _query_text(tokens, *, word, all_of, any_of):
+def _query_text(tokens, *, word, all_of, any_of, similar=None):
     """A query in a database's syntax, built only from letters and digits: every part of
     the expanded query must match; a part matches when one of its alternatives does; an
-    alternative when each of its words (in either spelling) does. `word(text, is_prefix)`
-    writes one word."""
+    alternative when each of its words (in either spelling, or a known word spelt alike:
+    `similar`, {token: words}) does. `word(text, is_prefix)` writes one word."""
+    similar = similar or {}
 
     def joined(items, operator):
         return items[0] if len(items) == 1 else f"({f' {operator} '.join(items)})"
@@ -238,8 +302,11 @@ def _query_text(tokens, *, word, all_of, any_of):
                     [
                         joined(
                             [
-                                word(variant, last and typing and _prefix_allowed(token))
-                                for variant in _variants(token)
+                                *(
+                                    word(variant, last and typing and _prefix_allowed(token))
+                                    for variant in _variants(token)
+                                ),
+                                *(word(alike, False) for alike in similar.get(token, ())),
                             ],
                             any_of,
                         )
@@ -252,17 +319,18 @@ def _query_text(tokens, *, word, all_of, any_of):
     return f" {all_of} ".join(groups)
 
 
-def _tsquery_text(tokens):
+def _tsquery_text(tokens, similar=None):
     """to_tsquery syntax: "a & (b | c) & (d | (e & f)) & g:*"."""
     return _query_text(
         tokens,
         word=lambda text, prefix: f"{text}:*" if prefix else text,
         all_of="&",
         any_of="|",
+        similar=similar,
     )
 
 
-def _fts_match_text(tokens):
+def _fts_match_text(tokens, similar=None):
     """FTS5 MATCH syntax: '"a" AND ("b" OR "c") AND "d"*'.
 
     The ANDs are explicit: FTS5 accepts implicit AND between phrases but not before a
@@ -273,6 +341,7 @@ def _fts_match_text(tokens):
         word=lambda text, prefix: f'"{text}"*' if prefix else f'"{text}"',
         all_of="AND",
         any_of="OR",
+        similar=similar,
     )
 
 
@@ -281,7 +350,7 @@ def _fts_match_text(tokens):
 # --------------------------------------------------------------------------------------
 
 
-def search_commitments(queryset, query, cache_parts=None):
+def search_commitments(queryset, query, cache_parts=None, language=None):
     """The commitments of `queryset` that match `query`, most relevant first.
 
     `queryset` decides visibility (pass `published()` or `for_listing()`, already narrowed by
@@ -293,18 +362,38 @@ def search_commitments(queryset, query, cache_parts=None):
     index), and only they are ranked. When there are more, the result holds
     `CANDIDATE_LIMIT + 1` records and `is_capped(count)` says its count means "1,000+".
 
+    The words are matched in `language` (by default the active one: the page's, the API's
+    negotiated one) and in English; symbols in any language.
+
     With `cache_parts` (what, besides visibility, narrowed `queryset`: the other filters),
-    the candidates and their scores are cached under the catalogue version like the facet
-    counts computed from them, so a repeated search costs one query (its page of rows).
+    the candidates and their scores are cached under the catalogue version and the language
+    like the facet counts computed from them, so a repeated search costs one query (its page
+    of rows).
     """
     parsed = parse(query)
     if not parsed:
         return queryset.none() if (query or "").strip() else queryset
-    symbol_rank, symbol_match = _symbol_rank(parsed)
-    if parsed.tokens and connection.vendor != "postgresql" and not fts5_available():
+    found = ranking(queryset, query, cache_parts=cache_parts, language=language)
+    if found is None:
+        symbol_rank, symbol_match = _symbol_rank(parsed)
         return _search_substring(
             queryset, parsed, symbol_match, symbol_rank or Value(0, IntegerField())
         )
+    return ranked(queryset, found)
+
+
+def ranking(queryset, query, cache_parts=None, language=None):
+    """The ranking of `search_commitments` (the candidates of `queryset` in relevance order,
+    {pk: symbol rank}, {pk: text score}), for `ranked()` to apply to `queryset` or to a
+    narrower queryset; None when the query has nothing to search for or this database cannot
+    rank it (SQLite without FTS5)."""
+    parsed = parse(query)
+    language = search_language(language)
+    if not parsed:
+        return None
+    symbol_rank, symbol_match = _symbol_rank(parsed)
+    if parsed.tokens and connection.vendor != "postgresql" and not fts5_available():
+        return None
 
     def candidates():
         symbols = {}
@@ -318,9 +407,9 @@ def search_commitments(queryset, query, cache_parts=None):
         if not parsed.tokens:
             return symbols, {}
         if connection.vendor == "postgresql":
-            scores = _text_scores_postgresql(queryset, parsed)
+            scores = _text_scores_postgresql(queryset, parsed, language)
         else:
-            scores = _text_scores_fts5(queryset, parsed)
+            scores = _text_scores_fts5(queryset, parsed, language)
         # Records found elsewhere (the paragraphs of their official texts) follow the records
         # whose own words match: each part gives them scores below any of those.
         for part in extensions.search_parts:
@@ -328,17 +417,31 @@ def search_commitments(queryset, query, cache_parts=None):
                 scores.setdefault(pk, score)
         return symbols, scores
 
-    def ranking():
+    def compute():
         return _ranking(*candidates())
 
     if cache_parts is None:
-        return _ranked(queryset, ranking())
-    return _ranked(queryset, caching.cached("search-ranking", (cache_parts, parsed), ranking))
+        return compute()
+    return caching.cached("search-ranking", (language, cache_parts, parsed), compute)
+
+
+def narrowed(ranking, ids):
+    """`ranking` (see `ranking()`) kept to the candidates in `ids`, in the same order."""
+    ordered, symbol_ranks, text_ranks = ranking
+    ids = set(ids)
+    kept = [pk for pk in ordered if pk in ids]
+    return kept, {pk: symbol_ranks[pk] for pk in kept}, {pk: text_ranks[pk] for pk in kept}
+
+
+def is_capped_ranking(ranking):
+    """Whether `ranking` holds more than CANDIDATE_LIMIT candidates (there may be more
+    matches than it has)."""
+    return len(ranking[0]) > CANDIDATE_LIMIT
 
 
 # The order in which candidates are taken when there are more than CANDIDATE_LIMIT matches:
 # the catalogue's own order, which an index serves.
-NEWEST = ("-year", "-adopted_on", "title")
+NEWEST = ("-year", "-adopted_on", "title_en")
 
 
 def is_capped(count):
@@ -376,7 +479,7 @@ def _ranking(symbols, scores):
     )
 
 
-def _ranked(queryset, ranking):
+def ranked(queryset, ranking):
     """`queryset` narrowed to the candidates of `ranking` (`_ranking`), in its order."""
     ordered, symbol_ranks, text_ranks = ranking
     return (
@@ -442,49 +545,96 @@ def _symbol_rank(parsed):
     return rank, match
 
 
-def _postgresql_query(tokens):
-    text = _tsquery_text(tokens)
-    return SearchQuery(text, search_type="raw", config="english") | SearchQuery(
-        text, search_type="raw", config="simple"
-    )
+def vector_field(language):
+    """The search document's vector for `language` (its words and the English ones)."""
+    return "vector" if language == ENGLISH else f"vector_{language}"
 
 
-def text_matches(queryset, query):
-    """PostgreSQL: the records of `queryset` whose vector matches the words of `query` (a
-    string or a parsed query), unranked; search reads the newest CANDIDATE_LIMIT + 1."""
+def _postgresql_query(tokens, language=ENGLISH, similar=None):
+    """The query in the language's configuration, in English's and unstemmed (symbols,
+    acronyms), each over the whole query: the vector of a language holds its English words
+    under the language's configuration too, so a query mixing both matches there."""
+    text = _tsquery_text(tokens, similar)
+    query = SearchQuery(text, search_type="raw", config=LANGUAGE_CONFIGS[language])
+    if language != ENGLISH:
+        query |= SearchQuery(text, search_type="raw", config=LANGUAGE_CONFIGS[ENGLISH])
+    return query | SearchQuery(text, search_type="raw", config=SIMPLE_CONFIG)
+
+
+def text_matches(queryset, query, language=ENGLISH, similar=None):
+    """PostgreSQL: the records of `queryset` whose vector for `language` matches the words of
+    `query` (a string or a parsed query), unranked; search reads the newest
+    CANDIDATE_LIMIT + 1."""
     parsed = parse(query) if isinstance(query, str) else query
-    return queryset.filter(search_document__vector=_postgresql_query(parsed.tokens)).order_by(
+    tsquery = _postgresql_query(parsed.tokens, language, similar)
+    return queryset.filter(**{f"search_document__{vector_field(language)}": tsquery}).order_by(
         *NEWEST
     )
 
 
-def _text_scores_postgresql(queryset, parsed):
-    """{pk: ts_rank_cd} of the newest CANDIDATE_LIMIT + 1 text matches (or, when the words
-    match nothing, of the records with words spelt alike, scored by word similarity)."""
-    tsquery = _postgresql_query(parsed.tokens)
-    ids = _newest_ids(text_matches(queryset, parsed))
-    if ids:
-        # Ranked apart from the scan, so the score is computed for the candidates only.
-        return dict(
-            SearchDocument.objects.filter(InIds(F("commitment_id"), ids))
-            .annotate(score=SearchRank(F("vector"), tsquery, cover_density=True))
-            .values_list("commitment_id", "score")
-        )
-    # Nothing matches the words as typed: look for words that are spelt alike. Only then,
-    # because word similarity is costly to compute on every row.
-    words = " ".join(parsed.tokens)
-    similar = _newest_ids(
-        queryset.filter(TrigramWordSimilar(F("search_document__words"), Value(words)))
-    )
+def _text_scores_postgresql(queryset, parsed, language=ENGLISH):
+    """{pk: ts_rank_cd} of the newest CANDIDATE_LIMIT + 1 text matches (when the words match
+    nothing, of the matches of the query with known words spelt alike)."""
+    similar = None
+    ids = _newest_ids(text_matches(queryset, parsed, language))
+    if not ids:
+        # Nothing matches the words as typed: look in the table of known words for words
+        # spelt alike (a trigram index over distinct words, never the documents).
+        similar = similar_words(parsed.tokens)
+        if not similar:
+            return {}
+        ids = _newest_ids(text_matches(queryset, parsed, language, similar))
+    # Ranked apart from the scan, so the score is computed for the candidates only.
+    tsquery = _postgresql_query(parsed.tokens, language, similar)
     return dict(
-        SearchDocument.objects.filter(InIds(F("commitment_id"), similar))
-        .annotate(score=TrigramWordSimilarity(Value(words), "words"))
+        SearchDocument.objects.filter(InIds(F("commitment_id"), ids))
+        .annotate(score=SearchRank(F(vector_field(language)), tsquery, cover_density=True))
         .values_list("commitment_id", "score")
     )
 
 
-def _text_scores_fts5(queryset, parsed):
-    """{pk: -bm25} of the newest CANDIDATE_LIMIT + 1 matches in `queryset`.
+def similar_words(tokens):
+    """{token: known words spelt alike} for the words of a query that may be typos: from the
+    table of distinct indexed words (`SearchWord`), by pg_trgm word similarity through its
+    trigram index on PostgreSQL, by difflib over the words of about the same length and the
+    same first letter on SQLite. Tokens with no such word are left out."""
+    tokens = [token for token in tokens if len(token) >= WORD_MIN_CHARS and not token.isdigit()]
+    if not tokens:
+        return {}
+    found = {}
+    if connection.vendor == "postgresql":
+        queries = [
+            SearchWord.objects.filter(TrigramWordSimilar(F("word"), Value(token)))
+            .annotate(token=Value(token), similarity=TrigramWordSimilarity(Value(token), "word"))
+            .order_by("-similarity", "word")
+            .values_list("token", "word")[:SIMILAR_WORDS]
+            for token in tokens
+        ]
+        rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+        for token, word in rows:
+            found.setdefault(token, []).append(word)
+        return {token: tuple(words) for token, words in found.items()}
+    for token in tokens:
+        # Typos rarely change the first letter: reading only the words starting with it (a
+        # range of the unique index) keeps this to a small part of the vocabulary.
+        first = token[0]
+        words = SearchWord.objects.filter(
+            word__gte=first, word__lt=chr(ord(first) + 1)
+        ).values_list("word", flat=True)
+        close = difflib.get_close_matches(
+            token,
+            [word for word in words if abs(len(word) - len(token)) <= 2],
+            n=SIMILAR_WORDS,
+            cutoff=SUGGEST_CUTOFF,
+        )
+        if close:
+            found[token] = tuple(close)
+    return found
+
+
+def _text_scores_fts5(queryset, parsed, language=ENGLISH):
+    """{pk: -bm25} of the newest CANDIDATE_LIMIT + 1 matches in `queryset` (when the words
+    match nothing, of the matches of the query with known words spelt alike).
 
     FTS5 reads its matches newest-inserted first and scores only the rows it returns; each
     match is checked against `queryset` by a primary-key probe of the commitment (a
@@ -492,16 +642,26 @@ def _text_scores_fts5(queryset, parsed):
     visible set is never built (an `IN (<queryset>)` made SQLite collect every published id,
     100,000 of them at scale, for each search, however rare the word).
     """
-    match = _fts_match_text(parsed.tokens)
+    scores = _fts5_scores(queryset, _fts_match_text(parsed.tokens), language)
+    if scores:
+        return scores
+    similar = similar_words(parsed.tokens)
+    if not similar:
+        return {}
+    return _fts5_scores(queryset, _fts_match_text(parsed.tokens, similar), language)
+
+
+def _fts5_scores(queryset, match, language):
+    table = fts_table(language)
     visible = (
-        queryset.filter(pk=RawSQL(f"{FTS_TABLE}.rowid", (), output_field=IntegerField()))
+        queryset.filter(pk=RawSQL(f"{table}.rowid", (), output_field=IntegerField()))
         .order_by()
         .values("pk")
     )
     base_sql, base_params = visible.query.sql_with_params()
     sql = (
-        f"SELECT rowid, -bm25({FTS_TABLE}, {FTS_WEIGHTS}) FROM {FTS_TABLE} "
-        f"WHERE {FTS_TABLE} MATCH %s AND EXISTS ({base_sql}) "
+        f"SELECT rowid, -bm25({table}, {fts_weights(language)}) FROM {table} "
+        f"WHERE {table} MATCH %s AND EXISTS ({base_sql}) "
         f"ORDER BY rowid DESC LIMIT %s"
     )
     with connection.cursor() as cursor:
@@ -601,22 +761,33 @@ def sqlite_has_fts5(cursor):
 # --------------------------------------------------------------------------------------
 
 
-def snippets(commitments, query):
-    """{commitment pk: safe HTML} — a passage of each summary with the matched words in <mark>.
+def _summary_in(language):
+    """The summary column of `language` (django-modeltranslation's `summary_<language>`),
+    falling back to the English one, as the page shows it."""
+    column = f"summary_{language}"
+    if language == ENGLISH or not any(f.name == column for f in Commitment._meta.fields):
+        return F("summary")
+    return Coalesce(NullIf(F(column), Value("")), F("summary"))
+
+
+def snippets(commitments, query, language=None):
+    """{commitment pk: safe HTML} — a passage of each summary (in `language`, the active one
+    by default, where translated) with the matched words in <mark>.
 
     One query for the whole page of results; everything but the marks is HTML-escaped.
     """
     commitments = list(commitments)
     parsed = parse(query)
+    language = search_language(language)
     if not commitments:
         return {}
     raw = {}
     ids = [commitment.pk for commitment in commitments]
     if parsed.tokens and connection.vendor == "postgresql":
         headline = SearchHeadline(
-            "summary",
-            _postgresql_query(parsed.tokens),
-            config="english",
+            _summary_in(language),
+            _postgresql_query(parsed.tokens, language),
+            config=LANGUAGE_CONFIGS[language],
             start_sel=START,
             stop_sel=STOP,
             max_words=35,
@@ -631,15 +802,28 @@ def snippets(commitments, query):
         # The rowid range bounds FTS5's walk of the matches to the page's span; the unary `+`
         # keeps SQLite from handing the list to FTS5 as rowid constraints, which would re-run
         # the MATCH once per listed row.
+        # The passage of the translated summary when it has a match, else of the English one.
+        table = fts_table(language)
+        columns = [FTS_SUMMARY_COLUMN]
+        if language != ENGLISH:
+            columns.insert(0, fts_columns(language).index(f"summary_{language}"))
+        passages = ", ".join(f"snippet({table}, {column}, %s, %s, '…', 30)" for column in columns)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, snippet({FTS_TABLE}, {FTS_SUMMARY_COLUMN}, %s, %s, '…', 30) "
-                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                f"SELECT rowid, {passages} "
+                f"FROM {table} WHERE {table} MATCH %s "
                 f"AND rowid >= %s AND rowid <= %s "
                 f"AND +rowid IN (SELECT value FROM json_each(%s))",
-                [START, STOP, _fts_match_text(parsed.tokens), min(ids), max(ids), json.dumps(ids)],
+                [
+                    *([START, STOP] * len(columns)),
+                    _fts_match_text(parsed.tokens),
+                    min(ids),
+                    max(ids),
+                    json.dumps(ids),
+                ],
             )
-            raw = dict(cursor.fetchall())
+            for pk, *texts in cursor.fetchall():
+                raw[pk] = next((text for text in texts if text and START in text), texts[-1])
     result = {}
     for commitment in commitments:
         text = raw.get(commitment.pk)
@@ -689,10 +873,13 @@ VOCABULARIES = (
 )
 
 
-def _has_every_word(term, tokens, fields):
+def _has_every_word(term, tokens, fields, language=ENGLISH):
     """Whether each word of the query (or its other spelling) is part of one of the term's
-    `fields`, ignoring case."""
+    `fields` (in English or in `language`, or its official name there), ignoring case."""
     texts = [str(getattr(term, field) or "").upper() for field in fields]
+    if language != ENGLISH:
+        texts += [_in_language(term, field, language).upper() for field in fields]
+        texts += [_official_name(term, language).upper(), _vocabulary_name(term, language).upper()]
     return all(
         any(variant.upper() in text for variant in _variants(token) for text in texts)
         for token in tokens
@@ -706,6 +893,70 @@ def _has_every_word(term, tokens, fields):
 
 def _spaced_symbol(symbol):
     return " ".join(re.findall(r"[0-9A-Za-z]+", symbol))
+
+
+def _in_language(obj, field, language):
+    """`obj`'s `field` in `language`: django-modeltranslation's `<field>_<language>` column
+    when the model has one, else "" (the English text is indexed anyway)."""
+    if obj is None:
+        return ""
+    return getattr(obj, f"{field}_{language}", None) or ""
+
+
+def _official_name(body, language):
+    """A body's name in `language`: its translated name or its sourced official name."""
+    if body is None:
+        return ""
+    names = getattr(body, "names", None) or {}
+    return " ".join(
+        dict.fromkeys(
+            name for name in (_in_language(body, "name", language), names.get(language)) if name
+        )
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _interface_name(name, language):
+    """A theme's or category's name as the interface translates it into `language`, when it
+    does ("" otherwise)."""
+    if not name:
+        return ""
+    with translation.override(language):
+        translated = translation.gettext(name)
+    return translated if translated != name else ""
+
+
+def _vocabulary_name(term, language):
+    return " ".join(
+        dict.fromkeys(
+            name
+            for name in (_in_language(term, "name", language), _interface_name(term.name, language))
+            if name
+        )
+    )
+
+
+def _translated_document(commitment, language):
+    """The record's own words in `language` (title, summary, context), where translated."""
+    text = functools.partial(_in_language, commitment, language=language)
+    themes = [_vocabulary_name(theme, language) for theme in commitment.themes.all()]
+    categories = [
+        _vocabulary_name(category, language) for category in commitment.activity_categories.all()
+    ]
+    return {
+        "title": " ".join(part for part in (text("title"), text("short_title")) if part),
+        "summary": " ".join(part for part in (text("summary"), text("key_quotation")) if part),
+        "context": " ".join(
+            part
+            for part in (
+                _official_name(commitment.adopting_body, language),
+                *themes,
+                *categories,
+                text("keywords"),
+            )
+            if part
+        ),
+    }
 
 
 def _document(commitment, extra=""):
@@ -722,7 +973,7 @@ def _document(commitment, extra=""):
     context = " ".join(
         [body.name if body else "", *acronyms, *themes, *categories, commitment.keywords, extra]
     )
-    return {
+    document = {
         "symbol": symbol,
         "title": title,
         "number": commitment.number,
@@ -730,17 +981,60 @@ def _document(commitment, extra=""):
         "summary": commitment.summary,
         "context": context,
         "simple": " ".join([symbol, title, *acronyms, commitment.keywords]),
-        "words": " ".join([title, commitment.keywords, *themes, *categories]),
+    }
+    words = [title, commitment.keywords, *themes, *categories]
+    for language in TRANSLATED:
+        translated = _translated_document(commitment, language)
+        for column, field in zip(LANGUAGE_COLUMNS[language], translated, strict=True):
+            document[column] = translated[field]
+        words += [translated["title"], translated["context"]]
+    document["words"] = " ".join(word for word in words if word)
+    return document
+
+
+def _word_set(text):
+    """The distinct words of `text` the words table keeps (see `SearchWord`)."""
+    return {
+        word
+        for word in TOKEN_RE.findall(text.lower())
+        if WORD_MIN_CHARS <= len(word) <= MAX_TOKEN_CHARS and not word.isdigit()
     }
 
 
 def refresh(commitment_ids=None):
-    """Rebuild the search entries of these commitments (of all when None)."""
-    if commitment_ids is None:
+    """Rebuild the search entries of these commitments (of all when None, then also drop the
+    words no entry uses any more)."""
+    everything = commitment_ids is None
+    if everything:
         commitment_ids = Commitment.objects.order_by("pk").values_list("pk", flat=True)
     ids = sorted({int(pk) for pk in commitment_ids if pk is not None})
-    for start in range(0, len(ids), BATCH_SIZE):
-        _refresh_batch(ids[start : start + BATCH_SIZE])
+    # The documents hold each language's text from its own column: the English one is read
+    # with English active (django-modeltranslation's `title` follows the active language).
+    with translation.override(ENGLISH):
+        for start in range(0, len(ids), BATCH_SIZE):
+            _refresh_batch(ids[start : start + BATCH_SIZE])
+    if everything:
+        prune_words()
+
+
+def prune_words():
+    """Delete the words no search document uses any more; returns how many went.
+
+    A word stays in `SearchWord` after the last record using it changed, until this runs (the
+    daily `catalog.tasks.prune_search_words`, or a full `refresh()`): until then it can be
+    offered as the spelling of a typo, and the search with it then finds nothing, as the
+    typo would have. Reads every document's words once (streamed)."""
+    used = set()
+    for words in SearchDocument.objects.values_list("words", flat=True).iterator(2000):
+        used |= _word_set(words)
+    unused = [
+        pk
+        for pk, word in SearchWord.objects.values_list("pk", "word").iterator(2000)
+        if word not in used
+    ]
+    for start in range(0, len(unused), BATCH_SIZE):
+        SearchWord.objects.filter(pk__in=unused[start : start + BATCH_SIZE]).delete()
+    return len(unused)
 
 
 def _refresh_batch(ids):
@@ -762,6 +1056,14 @@ def _refresh_batch(ids):
         )
         for commitment in commitments
     }
+    words = set()
+    for document in documents.values():
+        words |= _word_set(document["words"])
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word) for word in sorted(words)],
+        ignore_conflicts=True,
+        batch_size=BATCH_SIZE,
+    )
     if connection.vendor == "postgresql":
         if documents:
             _write_postgresql(documents, keys)
@@ -779,26 +1081,51 @@ def _refresh_batch(ids):
         _write_fts(ids, documents)
 
 
-# One statement per batch writes the keys and the weighted vector (no second UPDATE, so no
-# dead row versions to vacuum after a bulk refresh).
-POSTGRESQL_SQL = """
-INSERT INTO catalog_searchdocument (commitment_id, symbol_key, number_key, words, vector)
-SELECT v.id, v.symbol_key, v.number_key, v.words,
-    setweight(to_tsvector('english', v.symbol || ' ' || v.title), 'A')
-    || setweight(to_tsvector('simple', v.simple), 'A')
-    || setweight(to_tsvector('english', v.number || ' ' || v.quotation), 'B')
-    || setweight(to_tsvector('english', v.summary), 'C')
-    || setweight(to_tsvector('english', v.context), 'D')
-FROM (VALUES {rows}) AS v(
-    id, symbol_key, number_key, words, symbol, title, simple, number, quotation, summary, context
+# One statement per batch writes the keys and the weighted vectors (no second UPDATE, so no
+# dead row versions to vacuum after a bulk refresh). The vector of another language is the
+# English vector, then the record's text in that language and its English text again, both
+# under that language's configuration (so a query in that language matches either).
+ENGLISH_VECTOR = """
+    setweight(to_tsvector('osce_english', v.symbol || ' ' || v.title), 'A')
+    || setweight(to_tsvector('osce_simple', v.simple), 'A')
+    || setweight(to_tsvector('osce_english', v.number || ' ' || v.quotation), 'B')
+    || setweight(to_tsvector('osce_english', v.summary), 'C')
+    || setweight(to_tsvector('osce_english', v.context), 'D')"""
+LANGUAGE_VECTOR = """english.vector
+    || setweight(to_tsvector('{config}', v.symbol || ' ' || v.title || ' ' || v.title_{code}), 'A')
+    || setweight(to_tsvector('{config}', v.number || ' ' || v.quotation), 'B')
+    || setweight(to_tsvector('{config}', v.summary || ' ' || v.summary_{code}), 'C')
+    || setweight(to_tsvector('{config}', v.context || ' ' || v.context_{code}), 'D')"""
+VECTOR_FIELDS = (
+    "symbol",
+    "title",
+    "simple",
+    "number",
+    "quotation",
+    "summary",
+    "context",
+    *(column for columns in LANGUAGE_COLUMNS.values() for column in columns),
 )
+POSTGRESQL_SQL = f"""
+INSERT INTO catalog_searchdocument (
+    commitment_id, symbol_key, number_key, words, vector,
+    {", ".join(f"vector_{code}" for code in TRANSLATED)}
+)
+SELECT v.id, v.symbol_key, v.number_key, v.words, english.vector,
+    {
+    ", ".join(
+        LANGUAGE_VECTOR.format(config=LANGUAGE_CONFIGS[code], code=code) for code in TRANSLATED
+    )
+}
+FROM (VALUES {{rows}}) AS v(id, symbol_key, number_key, words, {", ".join(VECTOR_FIELDS)})
+CROSS JOIN LATERAL (SELECT {ENGLISH_VECTOR} AS vector) AS english
 ON CONFLICT (commitment_id) DO UPDATE SET
     symbol_key = EXCLUDED.symbol_key,
     number_key = EXCLUDED.number_key,
     words = EXCLUDED.words,
-    vector = EXCLUDED.vector
+    vector = EXCLUDED.vector,
+    {", ".join(f"vector_{code} = EXCLUDED.vector_{code}" for code in TRANSLATED)}
 """
-VECTOR_FIELDS = ("symbol", "title", "simple", "number", "quotation", "summary", "context")
 
 
 def _write_postgresql(documents, keys):
@@ -811,27 +1138,32 @@ def _write_postgresql(documents, keys):
 
 
 def _write_fts(ids, documents):
-    placeholders = ", ".join(["%s"] * len(ids))
-    columns = ", ".join(FTS_COLUMNS)
+    _forget_fts(ids)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", ids)
-        cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, {columns}) "
-            f"VALUES (%s, {', '.join(['%s'] * len(FTS_COLUMNS))})",
-            [
-                [pk, *(document[column] for column in FTS_COLUMNS)]
-                for pk, document in documents.items()
-            ],
-        )
+        for language in LANGUAGE_CONFIGS:
+            columns = fts_columns(language)
+            cursor.executemany(
+                f"INSERT INTO {fts_table(language)} (rowid, {', '.join(columns)}) "
+                f"VALUES (%s, {', '.join(['%s'] * len(columns))})",
+                [
+                    [pk, *(document[column] for column in columns)]
+                    for pk, document in documents.items()
+                ],
+            )
+
+
+def _forget_fts(ids):
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        for table in fts_tables():
+            cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({placeholders})", ids)
 
 
 def forget(commitment_ids):
     """Drop deleted commitments from the SQLite index (PostgreSQL rows go by cascade)."""
     ids = list(commitment_ids)
     if ids and connection.vendor == "sqlite" and fts5_available():
-        placeholders = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", ids)
+        _forget_fts(ids)
 
 
 @receiver(connection_created, dispatch_uid="search_trigram_threshold")
@@ -850,6 +1182,7 @@ def vocabulary_groups(query, limit=8):
     """Institutions, themes and categories matching every word of `query`, as `Group`s
     (only those with matches), for the catalogue's "also matching" panel."""
     parsed = parse(query)
+    language = search_language()
     if not parsed.tokens:
         return []
     # The vocabularies are small and change only with the catalogue: matched here, from one
@@ -862,7 +1195,9 @@ def vocabulary_groups(query, limit=8):
     groups = []
     for key, _queryset, fields in VOCABULARIES:
         matches = [
-            term for term in vocabularies[key] if _has_every_word(term, parsed.tokens, fields)
+            term
+            for term in vocabularies[key]
+            if _has_every_word(term, parsed.tokens, fields, language)
         ][: limit + 1]
         if matches:
             groups.append(Group(key, matches[:limit], len(matches)))

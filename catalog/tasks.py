@@ -38,3 +38,10 @@ def rebuild_search_index():
     search.refresh()
     caching.new_catalogue_version()
     return Commitment.objects.count()
+
+
+@task()
+def prune_search_words():
+    """Daily: drop the words of the typo table (`SearchWord`) no search entry uses any more.
+    Returns how many went."""
+    return search.prune_words()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.utils.text import format_lazy
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -38,6 +39,8 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin: its TranslationAdmin and the translated fields must be registered first.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -213,6 +216,17 @@ LANGUAGES = [
     ("es", "Español"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content fields (titles, summaries, our vocabulary) have one column per language
+# (django-modeltranslation: catalog/translation.py, texts/translation.py); a missing
+# translation reads as the English text, which the pages mark lang="en" and label.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# The English column is the field itself ("title"); the others say their language ("title [fr]").
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = lambda verbose_name, language: (  # noqa: E731
+    verbose_name if language == LANGUAGE_CODE else format_lazy("{} [{}]", verbose_name, language)
+)
+# Dates in each language's own format; the portal's house style where it differs from Django's.
+FORMAT_MODULE_PATH = ["osce_portal.formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/Vienna")
 USE_I18N = True
 USE_TZ = True
@@ -497,6 +511,7 @@ TASK_SCHEDULE = [
     ("5 * * * *", "participation.tasks.send_alert_digests"),
     ("17 3 * * *", "participation.tasks.erase_suggestion_addresses"),
     ("40 3 * * *", "background.tasks.prune_finished_tasks"),
+    ("50 3 * * *", "catalog.tasks.prune_search_words"),
 ]
 # Finished task results the database backend keeps (days); failed ones stay until retried.
 TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=7)

@@ -5,6 +5,7 @@ record and whether the cells differ. Cells are lists of items (text, optional li
 note) so the template renders every row the same way.
 """
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import RelationKind
@@ -23,7 +24,7 @@ def _scalar(value):
 
 def _date(commitment):
     if commitment.adopted_on:
-        return [_text(commitment.adopted_on.strftime("%-d %B %Y"))]
+        return [_text(date_format(commitment.adopted_on))]
     return [_text(commitment.year)]
 
 
@@ -95,7 +96,7 @@ FIELDS = [
     ),
     (
         _("Last reviewed"),
-        lambda c: _scalar(c.last_reviewed_on.strftime("%-d %B %Y") if c.last_reviewed_on else ""),
+        lambda c: _scalar(date_format(c.last_reviewed_on) if c.last_reviewed_on else ""),
     ),
 ]
 

@@ -15,6 +15,22 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# Content fields with one column per language (catalog/translation.py, texts/translation.py):
+# the dataset's English goes to `<field>_en`.
+TRANSLATED = {
+    "catalog.commitment": ("title", "short_title", "summary"),
+    "catalog.organisation": ("overview",),
+    "catalog.institution": ("description",),
+    "catalog.theme": ("name", "description"),
+    "catalog.activitycategory": ("name", "scope_note"),
+    "texts.provision": ("label", "summary"),
+}
+# Our vocabulary's names in the other languages, by model and slug (translated by us; official
+# names of bodies come only from the dataset's sourced `names`).
+OUR_NAMES = json.loads(
+    (Path(__file__).resolve().parent / "vocabulary-translations.json").read_text(encoding="utf-8")
+)
+
 LAST_REVIEWED = "2026-12-01"  # the dataset's revision 4 (meta.compiled: 2026-12)
 COMPILED_AT = f"{LAST_REVIEWED}T00:00:00Z"
 
@@ -307,13 +323,27 @@ def build(data):
     return objects
 
 
+def in_languages(objects):
+    """English into the `_en` columns; our vocabulary's names into the other languages."""
+    for item in objects:
+        fields = item["fields"]
+        for name in TRANSLATED.get(item["model"], ()):
+            if name in fields:
+                fields[f"{name}_en"] = fields.pop(name)
+        for language, name in OUR_NAMES.get(item["model"], {}).get(fields.get("slug"), {}).items():
+            fields[f"name_{language}"] = name
+    return objects
+
+
 def main(argv):
     if len(argv) not in (2, 3):
         sys.exit(__doc__)
     data = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     default = Path(__file__).resolve().parent.parent / "fixtures" / "catalogue.json"
     out = Path(argv[2]) if len(argv) == 3 else default
-    out.write_text(json.dumps(build(data), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.write_text(
+        json.dumps(in_languages(build(data)), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(f"Wrote {out}")
 
 

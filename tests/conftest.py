@@ -13,6 +13,7 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
 from django.test.utils import override_settings
+from django.utils import translation
 from hypothesis import configuration as hypothesis_configuration
 
 from tests import factories
@@ -102,6 +103,17 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def english_to_begin_with():
+    """Each test starts in English. A request leaves its language active in the thread, and
+    a record made after it with `title=` would write that language's column (translated
+    fields, catalog/translation.py) instead of the English. And ends in English, so a
+    module's fixtures built after it are too."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Tasks run where they are enqueued (on commit), so a test sees their effect; a test of
     the worker or of a backend sets TASKS itself."""
@@ -132,7 +144,7 @@ def restore_editorial_groups(sender, **kwargs):
 
 
 def forget_flushed_search_rows(sender, **kwargs):
-    """SQLite's full-text table is not a model, so a flush leaves its rows behind: rows of
+    """SQLite's full-text tables are not models, so a flush leaves its rows behind: rows of
     records that no longer exist, which would still weigh in every later test's ranking (BM25
     counts every row). Remove them as a flush removes everything else."""
     from django.db import connection
@@ -143,10 +155,10 @@ def forget_flushed_search_rows(sender, **kwargs):
         return
     if search.fts5_available():
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {search.FTS_TABLE} WHERE rowid NOT IN "
-                "(SELECT id FROM catalog_commitment)"
-            )
+            for table in search.fts_tables():
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE rowid NOT IN (SELECT id FROM catalog_commitment)"
+                )
 
 
 post_migrate.connect(restore_editorial_groups, dispatch_uid="tests-restore-editorial-groups")

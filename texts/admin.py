@@ -12,8 +12,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.admin.base import FORMFIELD_OVERRIDES
+from catalog.admin.base import FORMFIELD_OVERRIDES, EnglishFieldsForm, TranslatedFieldsAdmin
 from catalog.editorial.policy import Refused
+from catalog.translation import OTHER_LANGUAGES
 
 from . import services
 from .extraction import ExtractionError
@@ -420,7 +421,7 @@ class ParagraphAdmin(admin.ModelAdmin):
                     self.message_user(request, f"{paragraph}: {message}", messages.ERROR)
 
 
-class ProvisionForm(forms.ModelForm):
+class ProvisionForm(EnglishFieldsForm):
     class Meta:
         model = Provision
         formfield_callback = _formfield
@@ -431,6 +432,7 @@ class ProvisionForm(forms.ModelForm):
             "number_note",
             "label",
             "summary",
+            *(f"{name}_{code}" for name in ("label", "summary") for code in OTHER_LANGUAGES),
             "source_url",
             "number_source_url",
             "anchor",
@@ -438,12 +440,12 @@ class ProvisionForm(forms.ModelForm):
 
 
 @admin.register(Provision)
-class ProvisionAdmin(admin.ModelAdmin):
+class ProvisionAdmin(TranslatedFieldsAdmin, admin.ModelAdmin):
     formfield_overrides = FORMFIELD_OVERRIDES
     form = ProvisionForm
     list_display = ["commitment", "number", "label", "number_status", "anchor"]
     list_filter = ["number_status"]
-    search_fields = ["label", "summary", "commitment__symbol"]
+    search_fields = ["label_en", "summary_en", "commitment__symbol"]
     autocomplete_fields = ["commitment"]
 
     def save_model(self, request, obj, form, change):

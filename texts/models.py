@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Commitment, choice_label
+from catalog.models import Commitment, TranslatedContent, choice_label
 
 
 class Language(models.TextChoices):
@@ -339,7 +339,7 @@ class ProvisionManager(models.Manager):
         return self.get(commitment__slug=commitment_slug, number=number)
 
 
-class Provision(models.Model):
+class Provision(TranslatedContent, models.Model):
     """A numbered item of what a commitment commits to, in the catalogue's own words."""
 
     class NumberStatus(models.TextChoices):

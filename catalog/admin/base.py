@@ -3,6 +3,7 @@
 import contextlib
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote, unquote
@@ -13,7 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from reversion import create_revision, set_comment, set_user
@@ -22,6 +23,12 @@ from reversion.models import Version
 
 from ..editorial import history
 from ..editorial.policy import Refused
+from ..translation import (
+    OTHER_LANGUAGES,
+    SOURCE_LANGUAGE,
+    language_field,
+    translated_fields,
+)
 from .compare import compare_version_with_live
 
 
@@ -60,7 +67,60 @@ class DateSafeChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
-class ConflictCheckedForm(forms.ModelForm):
+class EnglishFieldsForm(forms.ModelForm):
+    """A form whose translated fields (`title`) edit the English (`title_en`) whatever the
+    admin's language; the other languages are their own fields (`title_fr`…,
+    TranslatedFieldsAdmin). Without this, modeltranslation would show and write the admin
+    language's column under the English field's name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in translated_fields(type(self.instance)):
+                if name in self.fields and name not in (kwargs.get("initial") or {}):
+                    self.initial[name] = getattr(self.instance, language_field(name))
+
+    def _post_clean(self):
+        # construct_instance() assigns `title`: in English, so it lands in `title_en`.
+        with translation.override(SOURCE_LANGUAGE):
+            super()._post_clean()
+
+
+class TranslatedFieldsAdmin:
+    """The English of a translated field is edited in place (`title`); each other language
+    has its own group of fields below (plain fieldsets: no script needed), so an editor sees
+    the languages of a record side by side. Translations are content like any other: saved
+    through the same service, as pending changes on a published record."""
+
+    def get_exclude(self, request, obj=None):
+        english = [language_field(name) for name in translated_fields(self.model)]
+        return [*(super().get_exclude(request, obj) or ()), *english]
+
+    def get_fieldsets(self, request, obj=None):
+        names = translated_fields(self.model)
+        columns = {language_field(name, code) for name in names for code in OTHER_LANGUAGES}
+        fieldsets = [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in columns]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+        languages = dict(settings.LANGUAGES)
+        return fieldsets + [
+            (
+                _("Translation: %(language)s") % {"language": languages[code]},
+                {
+                    "fields": [language_field(name, code) for name in names],
+                    "classes": ["translations"],
+                    "description": _(
+                        "Leave empty where there is no translation yet: the English is shown, "
+                        "marked as such."
+                    ),
+                },
+            )
+            for code in OTHER_LANGUAGES
+        ]
+
+
+class ConflictCheckedForm(EnglishFieldsForm):
     """Refuses a save when someone else saved the record after this form was opened.
 
     The form carries a version token (the record's `updated_at`) as it was when opened. On a

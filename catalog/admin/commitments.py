@@ -1,6 +1,7 @@
 """The commitment admin: configuration plus thin calls into catalog.editorial.services."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import quote, unquote
@@ -31,7 +32,20 @@ from ..models import (
     normalise_symbol,
 )
 from ..resources import CommitmentResource
-from .base import FORMFIELD_OVERRIDES, ConflictCheckedForm, DateSafeChangeList, HistoryAdmin
+from ..translation import (
+    OTHER_LANGUAGES,
+    language_field,
+    missing_q,
+    outdated_q,
+    translated_fields,
+)
+from .base import (
+    FORMFIELD_OVERRIDES,
+    ConflictCheckedForm,
+    DateSafeChangeList,
+    HistoryAdmin,
+    TranslatedFieldsAdmin,
+)
 from .compare import compare_pending_with_live
 from .imports import CommitmentImportMixin
 
@@ -169,6 +183,9 @@ class CommitmentForm(ConflictCheckedForm):
             for field in pending.CONTENT_FIELDS:
                 if field.name in self.fields and field.attname in data.get("fields", {}):
                     self.initial[field.name] = field.to_python(data["fields"][field.attname])
+            for name in translated_fields(Commitment):  # the English, edited as `title`
+                if name in self.fields and language_field(name) in data.get("fields", {}):
+                    self.initial[name] = data["fields"][language_field(name)]
             if "themes" in self.fields:
                 self.initial["themes"] = data.get("themes", [])
         if not self.instance.pk and "slug" in self.fields:
@@ -234,6 +251,35 @@ class StatusListFilter(admin.SimpleListFilter):
             return queryset.filter(pending_change__isnull=False)
         if value in (Status.DRAFT, Status.IN_REVIEW, Status.ARCHIVED):
             return queryset.filter(status=value)
+        return queryset
+
+
+class TranslationListFilter(admin.SimpleListFilter):
+    """Records whose title or summary has no translation in a language, or whose translation
+    is older than the English (the editor's desk links here)."""
+
+    title = gettext_lazy("translation")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        languages = dict(settings.LANGUAGES)
+        return [
+            (f"{state}-{code}", label % {"language": languages[code]})
+            for code in OTHER_LANGUAGES
+            for state, label in (
+                ("missing", _("missing: %(language)s")),
+                ("outdated", _("out of date: %(language)s")),
+            )
+        ]
+
+    def queryset(self, request, queryset):
+        state, _sep, code = (self.value() or "").partition("-")
+        if code not in OTHER_LANGUAGES:
+            return queryset
+        if state == "missing":
+            return queryset.filter(missing_q(Commitment, code))
+        if state == "outdated":
+            return queryset.filter(outdated_q(code))
         return queryset
 
 
@@ -303,7 +349,7 @@ class PendingActionForm(forms.Form):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
+class CommitmentAdmin(TranslatedFieldsAdmin, CommitmentImportMixin, HistoryAdmin):
     form = CommitmentForm
     resource_classes = [CommitmentResource]
     export_resource_classes = [CommitmentExportResource]
@@ -321,6 +367,7 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
     ]
     list_filter = [
         StatusListFilter,
+        TranslationListFilter,
         "kind",
         "organisation",
         ("adopting_body", admin.RelatedOnlyFieldListFilter),
@@ -329,7 +376,7 @@ class CommitmentAdmin(CommitmentImportMixin, HistoryAdmin):
         "year",
     ]
     list_select_related = ["adopting_body", "pending_change"]
-    search_fields = ["title", "short_title", "symbol", "summary"]
+    search_fields = ["title_en", "short_title_en", "symbol", "summary_en"]
     search_help_text = gettext_lazy("Search by title, symbol or summary.")
     date_hierarchy = "adopted_on"
 
@@ -874,13 +921,9 @@ def submitted_data(form, formsets):
     """The change form and its inline formsets as the service's plain keyword arguments:
     `fields` (content fields by name), `themes`, and one list of rows per inline."""
     cleaned = form.cleaned_data
-    data = {
-        "fields": {
-            field.name: cleaned[field.name]
-            for field in pending.CONTENT_FIELDS
-            if field.name in cleaned
-        },
-    }
+    # A translated field's English is the form's `title`; its translations are `title_fr`…
+    names = [field.name for field in pending.CONTENT_FIELDS] + list(translated_fields(Commitment))
+    data = {"fields": {name: cleaned[name] for name in names if name in cleaned}}
     if "themes" in cleaned:
         data["themes"] = list(cleaned["themes"])
     for formset in formsets:

@@ -16,11 +16,11 @@ from ..editorial.policy import Refused
 from ..export_resources import InstitutionExportResource
 from ..models import ActivityCategory, Institution, Organisation, Theme, ThesaurusTerm
 from ..resources import InstitutionResource
-from .base import ConflictCheckedForm, HistoryAdmin
+from .base import ConflictCheckedForm, HistoryAdmin, TranslatedFieldsAdmin
 from .imports import SafeImportExportMixin
 
 
-class ReferenceAdmin(HistoryAdmin):
+class ReferenceAdmin(TranslatedFieldsAdmin, HistoryAdmin):
     form = ConflictCheckedForm
 
     # The service makes the revisions: none of VersionAdmin's own around the views.
@@ -101,14 +101,14 @@ class InstitutionAdmin(SafeImportExportMixin, ReferenceAdmin):
 @admin.register(Theme)
 class ThemeAdmin(ReferenceAdmin):
     list_display = ["name", "position"]
-    search_fields = ["name", "description"]
+    search_fields = ["name_en", "description_en"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(ActivityCategory)
 class ActivityCategoryAdmin(ReferenceAdmin):
     list_display = ["name", "position"]
-    search_fields = ["name", "scope_note"]
+    search_fields = ["name_en", "scope_note_en"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+from .serializers import TRANSLATIONS_PARAMETER
+
 BOOLEAN_VALUES = {"true": "true", "1": "true", "false": "false", "0": "false"}
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
 
@@ -68,6 +70,14 @@ class StrictFilterBackend(DjangoFilterBackend):
         return filterset.qs
 
 
+def takes_translations(view):
+    """Whether the view's answer can carry every language (`?translations=all`): a list or a
+    record whose serializer has translated fields."""
+    return getattr(view, "action", None) in ("list", "retrieve") and getattr(
+        view.get_serializer_class(), "translations_parameter", False
+    )
+
+
 class KnownParametersMixin:
     """Unknown query parameters answer 400 with every accepted one and what it takes.
 
@@ -84,6 +94,10 @@ class KnownParametersMixin:
                 "(Accept-Language does the same)."
             ),
         }
+        if takes_translations(self):
+            accepted[TRANSLATIONS_PARAMETER] = _(
+                "all: every language of the translated fields at once, under `translations`."
+            )
         if self.detail:
             return accepted
         if self.pagination_class is not None:
@@ -104,6 +118,11 @@ class KnownParametersMixin:
         super().initial(request, *args, **kwargs)
         accepted = self.accepted_parameters()
         unknown = sorted(set(request.query_params) - set(accepted))
+        value = request.query_params.get(TRANSLATIONS_PARAMETER)
+        if TRANSLATIONS_PARAMETER in accepted and value is not None and value != "all":
+            raise ValidationError(
+                {"errors": {TRANSLATIONS_PARAMETER: [_("The only value is “all”.")]}}
+            )
         if unknown:
             message = _("Unknown parameter. Accepted: %(names)s.") % {"names": ", ".join(accepted)}
             raise ValidationError(

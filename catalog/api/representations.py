@@ -16,7 +16,13 @@ from rest_framework import serializers as drf
 from rest_framework.settings import api_settings
 
 from ..models import INVERSE_RELATION_LABELS, Commitment, RelationKind
-from .serializers import SLUG_PLACEHOLDER, api_url_template, web_url_template
+from .serializers import (
+    SLUG_PLACEHOLDER,
+    api_url_template,
+    translations_of,
+    wants_translations,
+    web_url_template,
+)
 
 # Each label in words, by value (what `get_kind_display()` gives, without Django hashing every
 # lazy choice label on each call); translated once per representation.
@@ -61,6 +67,7 @@ class CommitmentRepresentation:
             self.format,
             self.request.query_params.get(api_settings.URL_FORMAT_OVERRIDE),
             translation.get_language(),
+            wants_translations(self.request),
         )
 
     # Addresses and labels, each built once per representation -------------------------------
@@ -193,4 +200,9 @@ class CommitmentRepresentation:
             "is_featured": commitment.is_featured,
             "last_reviewed_on": _date(commitment.last_reviewed_on),
             "updated_at": _datetime(commitment.updated_at),
+            **(
+                {"translations": translations_of(commitment)}
+                if wants_translations(self.request)
+                else {}
+            ),
         }

@@ -2,6 +2,7 @@
 
 import copy
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
@@ -12,6 +13,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 
 from ..exports import COMMITMENT_COLUMNS, VOCABULARY
 from ..filters import CommitmentFilterSet
+from .filtering import KnownParametersMixin, takes_translations
 from .serializers import DetailSerializer, ErrorSerializer
 
 BAD_PARAMETER = OpenApiResponse(
@@ -239,8 +241,44 @@ class StrictFilterBackendExtension(DjangoFilterExtension):
         )
 
 
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+LANG_PARAMETER = OpenApiParameter(
+    "lang",
+    {"type": "string", "enum": LANGUAGE_CODES},
+    description=_(
+        "The language of the answer: its labels and translated fields (titles, short titles, "
+        "summaries, names and descriptions of themes and categories…). A field without a "
+        "translation comes in English. Wins over Accept-Language; the answer says its "
+        "language in Content-Language and varies on Accept-Language."
+    ),
+)
+ACCEPT_LANGUAGE_PARAMETER = OpenApiParameter(
+    "Accept-Language",
+    {"type": "string", "enum": LANGUAGE_CODES},
+    OpenApiParameter.HEADER,
+    description=_("The language of the answer when `lang` is not given (default English)."),
+)
+TRANSLATIONS_PARAMETER = OpenApiParameter(
+    "translations",
+    {"type": "string", "enum": ["all"]},
+    description=_(
+        "all: each record also carries `translations`, its translated fields in every "
+        "language at once (null where there is no translation), for harvesters."
+    ),
+)
+
+
 class CatalogueAutoSchema(AutoSchema):
-    """Adds each list's CSV columns, taken from the view, to the list's description."""
+    """Adds each list's CSV columns, taken from the view, to the list's description, and the
+    language parameters every catalogue answer takes."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if isinstance(self.view, KnownParametersMixin):
+            parameters += [LANG_PARAMETER, ACCEPT_LANGUAGE_PARAMETER]
+            if takes_translations(self.view):
+                parameters.append(TRANSLATIONS_PARAMETER)
+        return parameters
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)

@@ -26,6 +26,7 @@ from ..models import (
     Source,
     Theme,
 )
+from ..translation import LANGUAGE_CODES, language_field, translated_fields
 
 
 class DescribedModelSerializer(serializers.ModelSerializer):
@@ -36,6 +37,61 @@ class DescribedModelSerializer(serializers.ModelSerializer):
         if not kwargs.get("help_text"):
             kwargs["help_text"] = capfirst(model_field.verbose_name)
         return field_class, kwargs
+
+
+TRANSLATIONS_PARAMETER = "translations"
+
+
+def wants_translations(request):
+    """Whether the request asks for every language at once (`?translations=all`)."""
+    return request is not None and request.query_params.get(TRANSLATIONS_PARAMETER) == "all"
+
+
+def translations_of(record):
+    """{language: {field: text or null}} of a record's translated fields, every language (a
+    missing translation is null here: no English in its place)."""
+    names = translated_fields(type(record))
+    return {
+        code: {name: getattr(record, language_field(name, code)) or None for name in names}
+        for code in LANGUAGE_CODES
+    }
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": _(
+            "Only with `translations=all`: the record's translated fields in every "
+            "language (en, fr, de, it, ru, es), null where there is no translation."
+        ),
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": {"type": "string", "nullable": True},
+        },
+    }
+)
+class TranslationsField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, required=False, **kwargs)
+
+    def to_representation(self, value):
+        return translations_of(value)
+
+
+class TranslatedModelSerializer(DescribedModelSerializer):
+    """A record whose translated fields come in the request's language (`?lang=`,
+    Accept-Language; English where a translation is missing), and in every language under
+    `translations` when the request says `translations=all`."""
+
+    translations_parameter = True
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        schema = getattr(self.context.get("view"), "swagger_fake_view", False)
+        if request is None or schema or wants_translations(request):
+            fields["translations"] = TranslationsField()
+        return fields
 
 
 def _id_field():
@@ -261,7 +317,7 @@ class IncomingRelationSerializer(DescribedModelSerializer):
         fields = ["kind", "label", "note", "commitment"]
 
 
-class CommitmentSerializer(DescribedModelSerializer):
+class CommitmentSerializer(TranslatedModelSerializer):
     id = _id_field()
     url = _api_url_field("commitment")
     web_url = WebURLField()
@@ -351,7 +407,7 @@ class CommitmentSerializer(DescribedModelSerializer):
 # --------------------------------------------------------------------------------------
 
 
-class OrganisationSerializer(DescribedModelSerializer):
+class OrganisationSerializer(TranslatedModelSerializer):
     id = _id_field()
     url = _api_url_field("organisation")
     web_url = WebURLField()
@@ -385,7 +441,7 @@ class OrganisationSerializer(DescribedModelSerializer):
         ]
 
 
-class InstitutionSerializer(DescribedModelSerializer):
+class InstitutionSerializer(TranslatedModelSerializer):
     id = _id_field()
     url = _api_url_field("institution")
     web_url = WebURLField()
@@ -430,7 +486,7 @@ class InstitutionSerializer(DescribedModelSerializer):
         ]
 
 
-class ThemeSerializer(DescribedModelSerializer):
+class ThemeSerializer(TranslatedModelSerializer):
     id = _id_field()
     url = _api_url_field("theme")
     web_url = WebURLField()
@@ -450,7 +506,7 @@ class ThemeSerializer(DescribedModelSerializer):
         ]
 
 
-class ActivityCategorySerializer(DescribedModelSerializer):
+class ActivityCategorySerializer(TranslatedModelSerializer):
     id = _id_field()
     url = _api_url_field("category")
     web_url = WebURLField()

@@ -15,13 +15,20 @@ from django.db import models
 from django.utils.text import capfirst
 
 from ..models import CategoryAssignment, Commitment, CommitmentRelation, Source
+from ..translation import SOURCE_LANGUAGE, content_field, translated_fields
 
-# The record's content: everything an editor edits, not its status or schedule.
+# The record's content: everything an editor edits, not its status or schedule. A translated
+# field is its columns, one per language (`title_en`, `title_fr`…): a translation is content
+# like any other and goes through the same review; the original column (`title`) is only a
+# copy of the English (catalog/translation.py).
 WORKFLOW_FIELDS = {"status", "publish_at"}
 CONTENT_FIELDS = [
     field
     for field in Commitment._meta.concrete_fields
-    if field.editable and not field.primary_key and field.name not in WORKFLOW_FIELDS
+    if field.editable
+    and not field.primary_key
+    and field.name not in WORKFLOW_FIELDS
+    and field.name not in translated_fields(Commitment)
 ]
 
 # follow name -> (model, link to the record, fields kept, natural key)
@@ -116,7 +123,7 @@ def normalise(parts):
 
 
 def _attname(model, name):
-    field = model._meta.get_field(name)
+    field = model._meta.get_field(content_field(model, name))
     if field.name in WORKFLOW_FIELDS or field not in CONTENT_FIELDS:
         raise ValueError(f"“{name}” is not a content field of {model.__name__}.")
     return field.attname
@@ -156,7 +163,7 @@ def _rows_key(rows):
 def from_version_parts(field_dict, inline_dicts):
     """Pending data from a stored revision (an editor's revert of a published record)."""
     data = {
-        "fields": _jsonable({f.attname: field_dict.get(f.attname) for f in CONTENT_FIELDS}),
+        "fields": _jsonable({f.attname: _stored(field_dict, f.attname) for f in CONTENT_FIELDS}),
         "themes": sorted(field_dict.get("themes") or []),
     }
     for follow, (model, _link, names, _key) in INLINES.items():
@@ -170,6 +177,14 @@ def from_version_parts(field_dict, inline_dicts):
             for row in inline_dicts.get(follow, [])
         ]
     return data
+
+
+def _stored(field_dict, attname):
+    """A field's value in a stored revision; a revision made before the content had a column
+    per language holds the English in the original column (`title`, not `title_en`)."""
+    if attname not in field_dict and attname.endswith(f"_{SOURCE_LANGUAGE}"):
+        return field_dict.get(attname.removesuffix(f"_{SOURCE_LANGUAGE}"))
+    return field_dict.get(attname)
 
 
 def _to_python(model, row):

@@ -15,6 +15,7 @@ commitments carry a record) and goes through `save_reference` / `delete_referenc
 """
 
 import reversion
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -30,6 +31,7 @@ from ..models import (
     Theme,
     ThesaurusTerm,
 )
+from ..translation import content_field
 from . import history
 from .policy import REFERENCE, Action, Refused, require
 
@@ -38,10 +40,11 @@ def _carried_by(lookup):
     return lambda record: Commitment.objects.filter(**{lookup: record})
 
 
-# model -> (fields commitments show and are searched by, the commitments carrying a record)
+# model -> (fields commitments show and are searched by, the commitments carrying a record);
+# their translations (`<field>_<language>`, django-modeltranslation's columns) count too.
 CARRIED = {
     Organisation: (("name", "acronym"), _carried_by("organisation")),
-    Institution: (("name", "acronym"), _carried_by("adopting_body")),
+    Institution: (("name", "acronym", "names"), _carried_by("adopting_body")),
     Theme: (("name",), _carried_by("themes")),
     ActivityCategory: (("name",), _carried_by("category_assignments__category")),
     # Search reads the thesaurus when a query is asked: no record carries a term, and the
@@ -52,7 +55,14 @@ CARRIED = {
 
 def _carried(record):
     names, _carriers = CARRIED[type(record)]
-    return {name: getattr(record, name) for name in names}
+    columns = {field.name for field in type(record)._meta.concrete_fields}
+    translated = [
+        f"{name}_{code}"
+        for name in names
+        for code, _label in settings.LANGUAGES
+        if f"{name}_{code}" in columns
+    ]
+    return {name: getattr(record, name) for name in (*names, *translated)}
 
 
 def _carriers(record):
@@ -124,6 +134,8 @@ def save_reference(*, user, model, record=None, fields, comment=""):
         before = _carried(live) if live else None
         partners_before = _partner_ids(live)
         many = {}
+        # "name" is the English (`name_en`); a translation is named by its column (`name_fr`).
+        fields = {content_field(model, name): value for name, value in fields.items()}
         for name, value in fields.items():
             field = model._meta.get_field(name)
             if field.many_to_many:

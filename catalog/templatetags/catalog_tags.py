@@ -175,26 +175,65 @@ def local_name(body):
     return format_html('<span lang="{}">{}</span>', language, name)
 
 
+def shown_language(record, field, language=None):
+    """The language a page in `language` (the active one) shows `record.field` in: its own
+    when the record has that translation, otherwise English (modeltranslation's fallback)."""
+    language = language or _page_language()
+    if language != settings.LANGUAGE_CODE and getattr(record, f"{field}_{language}", None):
+        return language
+    return settings.LANGUAGE_CODE
+
+
+def _groups(items):
+    """(record, [field names]) for `record "field" "field" record …` tag arguments."""
+    groups = []
+    for item in items:
+        if isinstance(item, str) and groups:
+            groups[-1][1].append(item)
+        elif not isinstance(item, str):
+            groups.append((item, []))
+    return groups
+
+
 @register.simple_tag
-def shown_in_english(*bodies_or_flags):
+def shown_in_english(*items):
     """The label "(shown in English)" on a page in another language, for a heading or a
-    text that has no version in it; nothing on an English page. A body (organisation,
-    institution) with a sourced name in the page's language needs no label."""
+    text that has no version in it; nothing on an English page.
+
+    Without arguments: always (a text kept in English only). With a record and the names of
+    its translated fields (`{% shown_in_english theme "name" "description" %}`): when any of
+    them has no translation in the page's language. With bodies (organisation, institution):
+    unless one has a sourced official name in the page's language."""
     language = _page_language()
     if language == settings.LANGUAGE_CODE:
         return ""
-    for item in bodies_or_flags:
+    label = format_html('<p class="fallback-note">({})</p>', _("shown in English"))
+    groups = _groups(items)
+    if not groups:
+        return label
+    fields = [(record, names) for record, names in groups if names]
+    if fields:
+        english = any(
+            shown_language(record, name, language) != language
+            for record, names in fields
+            if record is not None
+            for name in names
+        )
+        return label if english else ""
+    for item, _names in groups:
         if hasattr(item, "official_name") and item.official_name(language)[1] == language:
             return ""
-    return format_html('<p class="fallback-note">({})</p>', _("shown in English"))
+    return label
 
 
 @register.simple_tag
-def lang_attr():
-    """` lang="en"` for an element holding catalogue text kept in English only (titles,
-    summaries, our vocabulary) on a page in another language, so it is read with the right
-    voice; nothing on an English page."""
+def lang_attr(record=None, field=None):
+    """` lang="en"` for an element holding catalogue text shown in English on a page in
+    another language, so it is read with the right voice; nothing on an English page, nor for
+    a translated field (`{% lang_attr commitment "title" %}`) the page's language has."""
     if _page_language() == settings.LANGUAGE_CODE:
+        return ""
+    if record is not None and field and shown_language(record, field) != settings.LANGUAGE_CODE:
         return ""
     return format_html(' lang="{}"', settings.LANGUAGE_CODE)
 

@@ -3,14 +3,25 @@
 import datetime
 
 from django import template
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery, Window
+from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import Commitment, PendingChange, StatusChange
+from catalog.models import ActivityCategory, Commitment, PendingChange, StatusChange, Theme
+from catalog.translation import (
+    OTHER_LANGUAGES,
+    language_field,
+    missing_q,
+    outdated_q,
+    translated_fields,
+    translation_state,
+)
 
 register = template.Library()
 
 PANEL_SIZE = 10
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
 STALE_AFTER = datetime.timedelta(days=365)
 Status = Commitment.Status
 State = PendingChange.State
@@ -71,6 +82,47 @@ def desk_panels(user, now=None):
             .order_by("last_reviewed_on", "title")
         ),
     }
+
+
+def translation_panels(now=None):
+    """Translations missing or out of date: per language, how many published records lack
+    their title's or summary's translation (one query); the records and the vocabulary terms
+    whose translation is older than their English (one query each); the terms of our
+    vocabulary still missing a translation (one query each: a few dozen rows)."""
+    published = Commitment.objects.published(now=now).order_by()
+    missing = published.aggregate(
+        **{code: Count("pk", filter=missing_q(Commitment, code)) for code in OTHER_LANGUAGES}
+    )
+    vocabulary = []
+    for model in (Theme, ActivityCategory):
+        for term in model.objects.order_by("position", "pk"):
+            states = {
+                code: [
+                    name
+                    for name in translated_fields(model)
+                    if translation_state(term, name, code) != "current"
+                    and getattr(term, language_field(name))
+                ]
+                for code in OTHER_LANGUAGES
+            }
+            gaps = {code: names for code, names in states.items() if names}
+            if gaps:
+                url = reverse(f"admin:catalog_{model._meta.model_name}_change", args=[term.pk])
+                vocabulary.append({"term": term, "url": url, "gaps": gaps})
+    return {
+        "missing": [(code, LANGUAGE_NAMES[code], missing[code]) for code in OTHER_LANGUAGES],
+        "outdated": _panel(
+            Commitment.objects.filter(outdated_q())
+            .only("pk", "symbol", "title", "translation_sources")
+            .order_by("-updated_at")
+        ),
+        "vocabulary": vocabulary,
+    }
+
+
+@register.simple_tag
+def translations_desk():
+    return translation_panels()
 
 
 @register.simple_tag(takes_context=True)

@@ -558,7 +558,9 @@ class TimelineView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
         query.pop("page", None)
         filterset = CommitmentFilterSet(
             query or None,
-            queryset=Commitment.objects.for_listing().order_by("year", "adopted_on", "title", "pk"),
+            queryset=Commitment.objects.for_listing().order_by(
+                "year", "adopted_on", "title_en", "pk"
+            ),
             request=request,
         )
         invalid = filterset.is_bound and not filterset.is_valid()
@@ -648,7 +650,9 @@ class MatrixView(CleanQueryMixin, BreadcrumbsMixin, TemplateView):
         filterset = CommitmentFilterSet(
             query or None,
             # newest_first(), with the id to make the pages' order total.
-            queryset=Commitment.objects.published().order_by("-year", "-adopted_on", "title", "pk"),
+            queryset=Commitment.objects.published().order_by(
+                "-year", "-adopted_on", "title_en", "pk"
+            ),
             request=request,
         )
         invalid = filterset.is_bound and not filterset.is_valid()

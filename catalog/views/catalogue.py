@@ -133,6 +133,12 @@ class CommitmentListView(CleanQueryMixin, FilterView):
     def get_queryset(self):
         return Commitment.objects.for_rows().newest_first()
 
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        # The page counts facets: its list and facets share one search.
+        filterset.shares_search = True
+        return filterset
+
     def get_context_data(self, **kwargs):
         # Facet counts scan every matching record; cached per catalogue version and filters.
         filters = sorted(

@@ -36,7 +36,7 @@ def other_editor(django_user_model):
 def pending_by(user, title="Pending title"):
     record = CommitmentFactory(title="Live title")
     data = pending.snapshot(record)
-    data["fields"]["title"] = title
+    data["fields"]["title_en"] = title
     services.save_pending(user=user, commitment=record, data=data)
     return record
 
@@ -45,7 +45,7 @@ def discarded_versions(record):
     """The PendingChange versions kept in the record's revisions, as (title, comment)."""
     revisions = Version.objects.get_for_object(record).values_list("revision_id", flat=True)
     return [
-        (version.field_dict["data"]["fields"]["title"], version.revision.comment)
+        (version.field_dict["data"]["fields"]["title_en"], version.revision.comment)
         for version in Version.objects.get_for_model(PendingChange).filter(
             revision_id__in=list(revisions)
         )
@@ -73,7 +73,7 @@ def test_an_editor_cannot_discard_another_editors_changes(editor, other_editor):
     record = pending_by(other_editor, "Ella's work")
     with pytest.raises(Refused):
         services.discard_changes(user=editor, commitment=record, comment="Mine now.")
-    assert PendingChange.objects.get(commitment=record).data["fields"]["title"] == "Ella's work"
+    assert PendingChange.objects.get(commitment=record).data["fields"]["title_en"] == "Ella's work"
     assert not StatusChange.objects.filter(comment__startswith="Pending changes discarded")
 
 

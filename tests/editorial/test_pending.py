@@ -66,7 +66,7 @@ def test_an_editors_edit_of_a_published_record_is_stored_as_pending(editor_clien
     assert commitment_snapshot(live.pk) == before
     change = PendingChange.objects.get(commitment=live)
     assert (change.state, change.created_by, change.updated_by) == ("editing", editor, editor)
-    assert change.data["fields"]["title"] == "Pending title"
+    assert change.data["fields"]["title_en"] == "Pending title"
     assert sorted(row["url"] for row in change.data["sources"]) == [
         "https://www.osce.org/live-source",
         "https://www.osce.org/pending-source",
@@ -113,7 +113,7 @@ def test_a_second_editor_meets_the_conflict_check(editor, live):
     assert response.status_code == 200
     assert "erin changed this record at" in content
     assert "Second editor&#x27;s title" in content
-    assert PendingChange.objects.get().data["fields"]["title"] == "First editor again"
+    assert PendingChange.objects.get().data["fields"]["title_en"] == "First editor again"
     assert Commitment.objects.get(pk=live.pk).title == "Live title"
 
 
@@ -247,7 +247,7 @@ def test_a_publishers_plain_save_of_a_published_record_is_pending_too(publisher_
     edit_published(publisher_client, live, title="Pending by a publisher")
 
     assert Commitment.objects.get(pk=live.pk).title == "Live title"
-    assert PendingChange.objects.get().data["fields"]["title"] == "Pending by a publisher"
+    assert PendingChange.objects.get().data["fields"]["title_en"] == "Pending by a publisher"
 
 
 def test_the_diff_and_the_preview_show_the_pending_version(editor_client, live):

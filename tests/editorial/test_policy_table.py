@@ -229,7 +229,7 @@ def test_outcome_is_what_the_policy_allows(django_user_model, role, path, status
         return
     elif path == "pending":
         data = pending.snapshot(record)
-        data["fields"]["title"] = "Pending title"
+        data["fields"]["title_en"] = "Pending title"
         state = "editing" if detail == "submit" else "submitted"
         PendingChange.objects.create(commitment=record, data=data, state=state)
         before = database_snapshot()
@@ -261,7 +261,9 @@ def test_outcome_is_what_the_policy_allows(django_user_model, role, path, status
         assert check(live), (role, path, status, detail)
         assert database_snapshot(skip_commitments=[record.pk]) == _without(before, record.pk)
     elif expected == PENDING:
-        assert PendingChange.objects.get(commitment=record).data["fields"]["title"] == pending_title
+        assert (
+            PendingChange.objects.get(commitment=record).data["fields"]["title_en"] == pending_title
+        )
         after = database_snapshot()
         after.pop("PendingChange")
         assert after == {k: v for k, v in before.items() if k != "PendingChange"}

@@ -120,7 +120,7 @@ def test_an_editors_revert_of_a_published_record_becomes_pending_changes(editor_
 
     assert "pending changes" in " ".join(messages_of(response))
     assert commitment_snapshot(record.pk) == live
-    assert record.pending_change.data["fields"]["title"] == "Old title"
+    assert record.pending_change.data["fields"]["title_en"] == "Old title"
 
 
 def test_a_restore_that_would_change_a_published_records_relations_is_refused_for_editors(

@@ -47,7 +47,8 @@ def catalogue(django_db_setup, django_db_blocker):
         empty_catalogue()
         if connection.vendor == "sqlite" and search.fts5_available():
             with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {search.FTS_TABLE}")
+                for table in search.fts_tables():
+                    cursor.execute(f"DELETE FROM {table}")
 
 
 @pytest.fixture

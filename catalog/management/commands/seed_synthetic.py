@@ -154,6 +154,7 @@ class Command(BaseCommand):
                 for table in (
                     "catalog_commitment",
                     "catalog_searchdocument",
+                    "catalog_searchword",
                     Commitment.themes.through._meta.db_table,
                     CategoryAssignment._meta.db_table,
                 ):
@@ -161,7 +162,12 @@ class Command(BaseCommand):
         else:  # inside a transaction, where VACUUM is not allowed
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
-                    for index in ("search_vector_gin", "search_words_trgm", "search_symbol_trgm"):
+                    for index in (
+                        "search_vector_gin",
+                        *(f"search_vector_{code}_gin" for code in search.TRANSLATED),
+                        "search_word_trgm",
+                        "search_symbol_trgm",
+                    ):
                         cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
                 cursor.execute("ANALYZE")
 
