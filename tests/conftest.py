@@ -47,7 +47,8 @@ def load_seed_fixture():
 
 
 # The rows load_seed_fixture() writes, captured by the first test that asks for the seed (in a
-# savepoint rolled back at once) and inserted again by every later one (tests/snapshots.py);
+# savepoint rolled back at once) and inserted again by every later one whose tables are still
+# empty (tests/snapshots.py);
 # False when they could not be captured (the test loads the seed itself).
 _seed_rows = None
 
@@ -65,9 +66,7 @@ def seed(db):
 
     if _seed_rows is None and not Commitment.objects.exists():
         _seed_rows = SeedRows.capture(load_seed_fixture) or False
-    if _seed_rows:
-        _seed_rows.insert()
-    else:
+    if not (_seed_rows and _seed_rows.insert()):
         load_seed_fixture()
 
 

@@ -128,7 +128,13 @@ class SeedRows:
         return cls(dumps) if dumps is not None else None
 
     def insert(self):
+        """Insert the captured rows; False (nothing done) when one of their tables already
+        holds rows in this test (a fixture built records first, a search word is shared)."""
         with connection.cursor() as cursor:
+            for table, _columns, _rows in self.dumps:
+                cursor.execute(f'SELECT 1 FROM "{table}" LIMIT 1')
+                if cursor.fetchone() is not None:
+                    return False
             for table, columns, rows in self.dumps:
                 if connection.vendor == "postgresql":
                     with cursor.cursor.copy(f'COPY "{table}" FROM STDIN') as copy:
@@ -145,6 +151,7 @@ class SeedRows:
                     names = ", ".join(f'"{column}"' for column in columns)
                     marks = ", ".join(["%s"] * len(columns))
                     cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        return True
 
 
 def _tables():
