@@ -19,7 +19,7 @@ from . import changes, exports
 from .editorial import pending, reference, services
 from .editorial.services import IMPORT_DRAFT as STATUS_DRAFT
 from .models import Commitment, Institution, Organisation, Theme
-from .translation import translated_fields
+from .translation import content_field, translated_fields
 
 
 class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -157,9 +157,10 @@ class EditorialResource(resources.ModelResource):
         """Nothing here: the service saved the many-to-many fields with the record."""
 
     def plain_fields(self, instance, names):
+        """{name: value} for the service; a translated field's value is its English column."""
         model = type(instance)
         return {
-            name: getattr(instance, model._meta.get_field(name).attname)
+            name: getattr(instance, model._meta.get_field(content_field(model, name)).attname)
             for name in names
             if not model._meta.get_field(name).many_to_many
         }
@@ -181,6 +182,12 @@ class CommitmentResource(EditorialResource):
         column_name="themes",
         widget=StrictManyToManyWidget(Theme, separator="|", field="slug"),
     )
+    # A file's title, short title and summary are the English, whatever the admin's
+    # language (`title` would read and write the active language's column); translations
+    # are edited in the form.
+    title = fields.Field(attribute="title_en", column_name="title")
+    short_title = fields.Field(attribute="short_title_en", column_name="short_title")
+    summary = fields.Field(attribute="summary_en", column_name="summary")
 
     class Meta:
         model = Commitment
@@ -290,6 +297,7 @@ class InstitutionResource(EditorialResource):
         column_name="parent",
         widget=NamedForeignKeyWidget(Institution, ["slug"]),
     )
+    description = fields.Field(attribute="description_en", column_name="description")
 
     class Meta:
         model = Institution

@@ -19,7 +19,10 @@ import hashlib
 from django.conf import settings
 from django.db.models import Q
 from django.db.models.signals import pre_save
+from django.utils import translation
+from django.utils.functional import cached_property
 from modeltranslation.translator import NotRegistered, TranslationOptions, register, translator
+from reversion.models import Version
 
 from .models import ActivityCategory, Commitment, Institution, Organisation, Theme
 
@@ -132,7 +135,10 @@ def _mirror_and_stamp(sender, instance, raw=False, **kwargs):
     stamps = dict(instance.translation_sources or {})
     for name in names:
         english = getattr(instance, language_field(name))
-        instance.__dict__[name] = english if english is not None else ""
+        if english is None:  # modeltranslation's columns are nullable; the English is text
+            english = ""
+            setattr(instance, language_field(name), english)
+        instance.__dict__[name] = english
         field_stamps = dict(stamps.get(name) or {})
         for language in OTHER_LANGUAGES:
             text = getattr(instance, language_field(name, language))
@@ -165,3 +171,25 @@ def _mirror_and_stamp(sender, instance, raw=False, **kwargs):
 
 for _model in (Commitment, Organisation, Institution, Theme, ActivityCategory):
     pre_save.connect(_mirror_and_stamp, sender=_model, dispatch_uid=f"translations-{_model}")
+
+
+def _read_revisions_in_english():
+    """A stored revision is read (deserialized) in English, whatever the request's language.
+
+    Revisions made before the content had a column per language hold the English as `title`;
+    modeltranslation's constructor puts such a value in the ACTIVE language's column, so a
+    French editor's revert, comparison or history page would read the old English as French.
+    Revisions made since name every column and read the same in any language. django-reversion
+    deserializes in one place (`Version._object_version`, cached per version): wrap it."""
+    original = Version.__dict__["_object_version"].real_func
+
+    def _object_version(self):
+        with translation.override(SOURCE_LANGUAGE):
+            return original(self)
+
+    patched = cached_property(_object_version)
+    patched.__set_name__(Version, "_object_version")
+    Version._object_version = patched
+
+
+_read_revisions_in_english()

@@ -313,9 +313,11 @@ CSP_AREA_POLICIES = [
     # Django's admin: its scripts are files, but its widgets set inline styles and some icons
     # are data: URLs.
     ("/admin/", {**_WITH_INLINE_STYLES, "img-src": [SELF, "data:"]}, False),
+    # The API guide is the site's own page: the strict policy.
+    ("/api/v1/docs/", _STRICT_CSP, False),
     # Swagger UI: the init script is a file (SpectacularSwaggerSplitView); the UI sets inline
     # styles and draws icons as data: URLs.
-    ("/api/v1/docs/", {**_WITH_INLINE_STYLES, "img-src": [SELF, "data:"]}, False),
+    ("/api/v1/explorer/", {**_WITH_INLINE_STYLES, "img-src": [SELF, "data:"]}, False),
     # ReDoc: injects its styles at run time and parses the schema in a blob: web worker.
     (
         "/api/v1/redoc/",

@@ -6,7 +6,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import guide, views
 
 app_name = "api"
 
@@ -21,11 +21,14 @@ router.register("categories", views.ActivityCategoryViewSet, basename="category"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The guide: worked examples and every operation, rendered on the server (no script).
+    path("docs/", guide.GuideView.as_view(), name="docs"),
     path(
-        # The split view serves its init script as a file, so the page needs no inline script.
-        "docs/",
+        # Swagger UI. The split view serves its init script as a file, so the page needs no
+        # inline script.
+        "explorer/",
         SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
-        name="docs",
+        name="explorer",
     ),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),

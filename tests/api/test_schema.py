@@ -77,7 +77,7 @@ def test_list_answers_are_documented_as_csv_too(schema):
     assert "text/csv" in content
 
 
-@pytest.mark.parametrize("page", ["/api/v1/docs/", "/api/v1/redoc/"])
+@pytest.mark.parametrize("page", ["/api/v1/explorer/", "/api/v1/redoc/"])
 def test_documentation_pages_use_local_assets_only(client, db, page):
     html = client.get(page).content.decode()
 

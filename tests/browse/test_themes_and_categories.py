@@ -68,6 +68,7 @@ def test_about_links_the_api_documentation_and_schema(client, db):
     html = client.get(reverse("catalog:about")).content.decode()
     about = html[html.index('id="reuse-heading"') :]
     assert f'href="{reverse("api:docs")}"' in about
+    assert f'href="{reverse("api:explorer")}"' in about
     assert f'href="{reverse("api:redoc")}"' in about
     assert f'href="{reverse("api:schema")}"' in about
 

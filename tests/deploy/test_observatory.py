@@ -17,8 +17,14 @@ from .conftest import THROTTLE_PER_MINUTE
 # One deployment (a module-scoped fixture) serves every test here: one worker runs them all.
 pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy-observatory")]
 
-PUBLIC = ["/en/", "/en/commitments/pc-dec-1063/", "/en/commitments/", "/api/v1/commitments/"]
-STAFF_AND_DOCS = ["/admin/login/", "/api/v1/docs/", "/api/v1/redoc/"]
+PUBLIC = [
+    "/en/",
+    "/en/commitments/pc-dec-1063/",
+    "/en/commitments/",
+    "/api/v1/commitments/",
+    "/api/v1/docs/",
+]
+STAFF_AND_DOCS = ["/admin/login/", "/api/v1/explorer/", "/api/v1/redoc/"]
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,7 @@ PAGES = {
     "changes to a record": "/en/commitments/mc-dec-7-06/changes/",
     "e-mail alerts": "/en/alerts/?theme=cyber-ict-security",
     "not found": "/no-such-page/",
+    "API guide": "/api/v1/docs/",
 }
 # Dark mode changes only colours: scan the page types with the most colour variety.
 DARK_PAGES = [

@@ -52,7 +52,7 @@ def test_public_pages_break_no_rule(seeded_site, page, path):
 
 
 def test_swagger_ui_renders_under_its_policy(seeded_site, page):
-    violations, _ = violations_on(page, seeded_site + "/api/v1/docs/")
+    violations, _ = violations_on(page, seeded_site + "/api/v1/explorer/")
     expect(page.get_by_text("/api/v1/commitments/", exact=True).first).to_be_visible()
     assert violations == []
 

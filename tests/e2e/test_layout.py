@@ -27,6 +27,7 @@ PAGES = [
     "/en/institutions/osce-secretariat/",
     "/en/timeline/",
     "/en/matrix/",
+    "/api/v1/docs/",
 ]
 
 

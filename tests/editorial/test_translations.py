@@ -2,11 +2,17 @@
 write names its language (a French admin never overwrites the English), a translation of a
 published record goes through review, and the desk lists missing and out-of-date ones."""
 
+import json
+
 import pytest
+import tablib
 from django.utils import translation
+from reversion.models import Version
 
 from catalog.editorial import reference, services
+from catalog.export_resources import CommitmentExportResource
 from catalog.models import Commitment, PendingChange, Theme
+from catalog.resources import CommitmentResource
 from catalog.templatetags.editorial_admin import translation_panels
 from catalog.translation import translation_state
 from tests.editorial.conftest import change_url, load_form
@@ -125,3 +131,43 @@ def test_the_desk_lists_missing_and_out_of_date_translations(editor_client):
     assert "?workflow=public&amp;translation=missing-fr" in content
     listed = editor_client.get("/admin/catalog/commitment/?translation=outdated-fr")
     assert [row.pk for row in listed.context["cl"].result_list] == [translated.pk]
+
+
+def test_an_export_and_import_in_a_french_admin_keep_to_the_english(publisher):
+    record = CommitmentFactory(draft=True, title="English title", title_fr="Titre français")
+    with translation.override("fr"):
+        dataset = CommitmentExportResource().export(Commitment.objects.filter(pk=record.pk))
+        assert dataset.dict[0]["title"] == "English title"
+        dataset.dict = [{**dataset.dict[0], "title": "Corrected English title"}]
+        row = dataset.dict[0]
+        data = tablib.Dataset(headers=list(row))
+        data.append(list(row.values()))
+        result = CommitmentResource(user=publisher).import_data(data, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    record.refresh_from_db()
+    assert (record.title_en, record.title_fr) == ("Corrected English title", "Titre français")
+
+
+def test_a_revert_to_a_revision_older_than_the_translations_keeps_the_english(editor):
+    draft = CommitmentFactory(draft=True, title="Old title", summary="Old summary.")
+    services.record_initial_history()
+    version = Version.objects.get_for_object(draft).get()
+    # As stored before the content had a column per language: the English as `title`.
+    data = json.loads(version.serialized_data)
+    data[0]["fields"] = {
+        name: value
+        for name, value in data[0]["fields"].items()
+        if not name.startswith(("title_", "short_title_", "summary_", "translation_sources"))
+    }
+    version.serialized_data = json.dumps(data)
+    version.save()
+    services.save_commitment(
+        user=editor, commitment=draft, fields={"title": "New title", "title_fr": "Nouveau titre"}
+    )
+
+    with translation.override("fr"):
+        services.revert(user=editor, commitment=draft, version=version)
+
+    draft.refresh_from_db()
+    assert (draft.title_en, draft.summary_en) == ("Old title", "Old summary.")
+    assert not draft.title_fr

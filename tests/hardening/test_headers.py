@@ -104,7 +104,7 @@ def test_public_policy_has_no_unsafe_source_and_no_nonce(client, seed):
             {"style-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"]},
         ),
         (
-            "/api/v1/docs/",
+            "/api/v1/explorer/",
             {"style-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"]},
         ),
         (
@@ -127,11 +127,11 @@ def test_admin_and_api_docs_relax_styles_only(client, db, path, extra):
 
 
 def test_swagger_ui_init_script_is_a_file(client, db):
-    page = client.get("/api/v1/docs/").content.decode()
+    page = client.get("/api/v1/explorer/").content.decode()
     parser = InlineCode()
     parser.feed(page)
     assert [item for item in parser.found if "script" in item] == []
-    script = client.get("/api/v1/docs/?script=")
+    script = client.get("/api/v1/explorer/?script=")
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
     assert b"SwaggerUIBundle" in script.content
