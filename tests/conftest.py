@@ -16,6 +16,8 @@ from django.test.utils import override_settings
 from django.utils import translation
 from hypothesis import configuration as hypothesis_configuration
 
+from tests import factories
+from tests.snapshots import SeedRows
 from tests.task_backends import IMMEDIATE_TASKS
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "catalogue.json"
@@ -36,18 +38,45 @@ if settings.REDIS_URL or os.environ.get("REDIS_URL"):
     )
 
 
-@pytest.fixture
-def seed(db):
-    """The real seed catalogue.
-
-    Loaded with plain loaddata for speed; `load_seed`'s validation of every record is covered
-    once, in tests/test_seed.py.
-    """
+def load_seed_fixture():
     call_command("loaddata", SEED_FIXTURE, verbosity=0)
     # loaddata writes behind the services' back: build the search index, as load_seed does.
     from catalog import search
 
     search.refresh()
+
+
+# The rows load_seed_fixture() writes, captured by the first test that asks for the seed (in a
+# savepoint rolled back at once) and inserted again by every later one whose tables are still
+# empty (tests/snapshots.py);
+# False when they could not be captured (the test loads the seed itself).
+_seed_rows = None
+
+
+@pytest.fixture
+def seed(db):
+    """The real seed catalogue.
+
+    Loaded with plain loaddata for speed; `load_seed`'s validation of every record is covered
+    once, in tests/test_seed.py. Loaded once per process: later tests get the same rows
+    inserted verbatim (search index included) inside their own transaction.
+    """
+    global _seed_rows
+    from catalog.models import Commitment
+
+    if _seed_rows is None and not Commitment.objects.exists():
+        _seed_rows = SeedRows.capture(load_seed_fixture) or False
+    if not (_seed_rows and _seed_rows.insert()):
+        load_seed_fixture()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """The records a fixture builds with the factories are indexed once, when its setup ends
+    (one search rebuild and one version step instead of one per record; tests/factories.py
+    `batch`). A test's own factory calls are followed one by one, as before."""
+    with factories.batch():
+        return (yield)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,4 +1,6 @@
+import contextlib
 import datetime
+import threading
 
 import factory
 from django.utils import timezone
@@ -15,10 +17,40 @@ from catalog.models import (
     Theme,
 )
 
+_batch = threading.local()
+
+
+def _follow(ids):
+    """What a service's change set does for these commitments: rebuild their search entries
+    (and, on commit, move the version); the test's transaction never commits, so the public
+    state moves now too."""
+    changes.record(commitments=sorted(ids), public=True)
+    caching.new_catalogue_version()
+
+
+@contextlib.contextmanager
+def batch():
+    """Records created in this block are followed once, when it ends: one rebuild of their
+    search entries and one version step instead of one per record (tests/conftest.py wraps
+    every fixture's setup in it). Nothing may read the search index or the public state
+    inside the block; what a test sees after it is what it would have seen record by record,
+    since a rebuild reads the rows as they are."""
+    if getattr(_batch, "ids", None) is not None:  # nested: the outer block follows
+        yield
+        return
+    _batch.ids = ids = set()
+    try:
+        yield
+    finally:
+        _batch.ids = None
+    if ids:
+        _follow(ids)
+
 
 class IndexedFactory(factory.django.DjangoModelFactory):
     """Factories write rows directly, not through the services: like a service, they record
-    the commitment they change so its search entry is rebuilt (and, on commit, the version)."""
+    the commitment they change so its search entry is rebuilt (and, on commit, the version)
+    — at once, or at the end of the enclosing `batch()`."""
 
     class Meta:
         abstract = True
@@ -34,9 +66,11 @@ class IndexedFactory(factory.django.DjangoModelFactory):
                 if cls._commitment_attribute
                 else instance
             )
-            changes.record(commitments=[commitment.pk], public=True)
-            # The test's transaction never commits: move the public state now.
-            caching.new_catalogue_version()
+            pending = getattr(_batch, "ids", None)
+            if pending is not None:
+                pending.add(commitment.pk)
+            else:
+                _follow([commitment.pk])
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -5,6 +5,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from tests.factories import CommitmentFactory
 
@@ -18,7 +19,12 @@ def load_script():
     return module
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent clients: the live server's threads share SQLite's in-memory connection",
+)
 def test_the_load_mix_runs_without_errors(live_server):
     CommitmentFactory.create_batch(3)
     bench_mix = load_script()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+from ..translation import LANGUAGE_CODES
 from .serializers import TRANSLATIONS_PARAMETER
 
 BOOLEAN_VALUES = {"true": "true", "1": "true", "false": "false", "0": "false"}
@@ -118,6 +119,15 @@ class KnownParametersMixin:
         super().initial(request, *args, **kwargs)
         accepted = self.accepted_parameters()
         unknown = sorted(set(request.query_params) - set(accepted))
+        language = request.query_params.get("lang")
+        if language is not None and language not in LANGUAGE_CODES:
+            raise ValidationError(
+                {
+                    "errors": {
+                        "lang": [_("One of: %(choices)s.") % {"choices": ", ".join(LANGUAGE_CODES)}]
+                    }
+                }
+            )
         value = request.query_params.get(TRANSLATIONS_PARAMETER)
         if TRANSLATIONS_PARAMETER in accepted and value is not None and value != "all":
             raise ValidationError(

@@ -104,6 +104,7 @@ def detail_responses(serializer):
     return {
         200: serializer,
         304: NOT_MODIFIED,
+        400: BAD_PARAMETER,
         404: NOT_FOUND,
         406: NOT_ACCEPTABLE,
         429: THROTTLED,
@@ -254,7 +255,7 @@ LANG_PARAMETER = OpenApiParameter(
 )
 ACCEPT_LANGUAGE_PARAMETER = OpenApiParameter(
     "Accept-Language",
-    {"type": "string", "enum": LANGUAGE_CODES},
+    {"type": "string"},
     OpenApiParameter.HEADER,
     description=_("The language of the answer when `lang` is not given (default English)."),
 )
@@ -399,7 +400,13 @@ def match_the_behaviour(result, generator, request, public):
       4,094 bytes before the API sees it.
     - A repeatable choice parameter given empty (`kind=`, as a form sends it) means no choice
       and is accepted, so its enum lists the empty value too.
+    - A record's `translations` is there only with `translations=all`: not required.
     """
+    # `translations` is there only when asked for (`?translations=all`).
+    for component in result.get("components", {}).get("schemas", {}).values():
+        required = component.get("required", [])
+        if "translations" in component.get("properties", {}) and "translations" in required:
+            required.remove("translations")
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:

@@ -88,3 +88,9 @@ def test_the_schema_documents_the_language_parameters(client):
     assert {("query", "lang"), ("header", "Accept-Language"), ("query", "translations")} <= names
     component = schema["components"]["schemas"]["Commitment"]["properties"]
     assert "translations" in component
+
+
+def test_an_unknown_language_is_refused(client, record):
+    response = client.get("/api/v1/commitments/?lang=xx")
+    assert response.status_code == 400
+    assert "lang" in response.json()["errors"]

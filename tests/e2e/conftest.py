@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from tests import resources
+from tests.snapshots import SeedSnapshot
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -49,11 +50,21 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def seed_snapshot(django_db_setup, django_db_blocker):
+    """The seed catalogue as `load_seed` leaves it, loaded once in this process and put back
+    in milliseconds for every browser test after (tests/snapshots.py)."""
+    snapshot = SeedSnapshot()
+    yield snapshot
+    with django_db_blocker.unblock():
+        snapshot.drop()
+
+
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(live_server, transactional_db, seed_snapshot):
     """The live site holding the real seed catalogue, loaded for this test alone (it may write;
     the database is emptied after it)."""
-    call_command("load_seed", verbosity=0)
+    seed_snapshot.load()
     return live_server.url
 
 
@@ -67,15 +78,16 @@ def module_site(live_server, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def seeded_site(module_site, django_db_blocker):
-    """The live site holding the seed catalogue, for a test that only reads: loaded once for
-    the module (committed, so the live server's thread sees it), and again only when a test
-    that writes has emptied the database in between."""
+def seeded_site(module_site, django_db_blocker, seed_snapshot):
+    """The live site holding the seed catalogue, for a test that only reads (committed, so the
+    live server's thread sees it). A test of the live server is a transactional one, whose
+    database pytest-django empties afterwards, so the seed is put back before each test: from
+    the process's snapshot, in milliseconds (tests/snapshots.py)."""
     from catalog.models import Commitment
 
     with django_db_blocker.unblock():
         if not Commitment.objects.exists():
-            call_command("load_seed", verbosity=0)
+            seed_snapshot.load()
     return module_site
 
 
