@@ -224,7 +224,7 @@ def test_an_unknown_parameter_is_a_400_listing_the_accepted_ones(client, pair):
     body = response.json()
     assert list(body["errors"]) == ["symbl"]
     assert (
-        "Accepted: format, lang, page, page_size, search, symbol, kind"
+        "Accepted: format, lang, translations, page, page_size, search, symbol, kind"
         in body["errors"]["symbl"][0]
     )
     assert {"symbol", "theme", "page", "page_size", "format"} <= set(body["allowed"])
@@ -236,13 +236,19 @@ def test_a_detail_accepts_only_the_format(client, commitment):
     assert client.get(url, {"format": "json"}).status_code == 200
     response = client.get(url, {"page": "2"})
     assert response.status_code == 400
-    assert list(response.json()["allowed"]) == ["format", "lang"]
+    assert list(response.json()["allowed"]) == ["format", "lang", "translations"]
 
 
 def test_vocabulary_lists_refuse_unknown_parameters_too(client, pair):
     response = client.get(reverse("api:theme-list"), {"serach": "cyber"})
     assert response.status_code == 400
-    assert set(response.json()["allowed"]) == {"format", "lang", "page", "page_size"}
+    assert set(response.json()["allowed"]) == {
+        "format",
+        "lang",
+        "translations",
+        "page",
+        "page_size",
+    }
 
 
 @pytest.mark.parametrize("symbol", ["MC.DEC/7/06", "mc.dec/7/06", " MC.DEC / 7/06 "])
