@@ -37,6 +37,7 @@ def counted(monkeypatch):
         return real_version()
 
     monkeypatch.setattr(search, "refresh", refresh)
+
     def changed(*args, **kwargs):  # the commit step's version step
         calls["version"] += 1
         return real_changed(*args, **kwargs)

@@ -1,0 +1,88 @@
+"""The quality bars hold in other languages: axe finds no serious or critical violation and the
+Nu HTML Checker no error on every page type in French and Russian, and at 375 px the German
+and Russian pages (the longest words and labels) neither scroll sideways nor clip a button."""
+
+import json
+import subprocess
+
+import pytest
+
+from .conftest import require_chromium
+
+require_chromium()
+pytest.importorskip("axe_playwright_python")
+
+from .test_accessibility import PAGES, violations  # noqa: E402
+from .test_html_validity import VNU_JAR, fetch  # noqa: E402
+from .test_layout import PAGES as LAYOUT_PAGES  # noqa: E402
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def site(seeded_site):
+    return seeded_site
+
+
+def in_language(path, code):
+    """The same page in another language (the API guide takes ?lang=)."""
+    if path.startswith("/en/"):
+        return f"/{code}/{path.removeprefix('/en/')}"
+    if path.startswith("/api/"):
+        return f"{path}{'&' if '?' in path else '?'}lang={code}"
+    return path
+
+
+@pytest.mark.parametrize("code", ["fr", "ru"])
+def test_no_serious_or_critical_violations_in_french_and_russian(site, browser, code):
+    context = browser.new_context()
+    page = context.new_page()
+    found = {name: violations(page, site + in_language(path, code)) for name, path in PAGES.items()}
+    context.close()
+    assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+def test_every_page_type_is_valid_html_in_french_and_russian(site, tmp_path):
+    files = {}
+    for code in ("fr", "ru"):
+        for name, path in PAGES.items():
+            target = tmp_path / f"{code}-{len(files)}.html"
+            target.write_bytes(fetch(site + in_language(path, code)))
+            files[str(target)] = f"{name} ({code})"
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    errors = [
+        f"{files.get(message.get('url', '').removeprefix('file:'), message.get('url'))}: "
+        f"line {message.get('lastLine')}: {message['message']}"
+        for message in messages
+        if message["type"] == "error" or message.get("subType") == "fatal"
+    ]
+    assert errors == []
+
+
+# Every control whose text could be cut: buttons, submit inputs, the links styled as buttons.
+CLIPPED = """() => [...document.querySelectorAll('button, input[type=submit], a.button')]
+  .filter(element => element.offsetParent !== null)
+  .filter(element => element.scrollWidth > element.clientWidth + 1)
+  .map(element => element.textContent.trim() || element.value)"""
+
+
+@pytest.mark.parametrize("code", ["de", "ru"])
+def test_phone_layout_holds_with_german_and_russian_text(site, browser, code):
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    page = context.new_page()
+    widths, clipped = {}, {}
+    for path in LAYOUT_PAGES:
+        address = in_language(path, code)
+        page.goto(site + address)
+        widths[address] = page.evaluate("document.documentElement.scrollWidth")
+        if found := page.evaluate(CLIPPED):
+            clipped[address] = found
+    context.close()
+    assert widths == dict.fromkeys(widths, 375)
+    assert clipped == {}
