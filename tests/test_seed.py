@@ -56,9 +56,12 @@ THIRD_PASS_PUBLISHED = [
 
 
 def catalogue_counts():
+    # Not the words table: it is the search index's vocabulary, shared and pruned by a daily
+    # task (words of records gone stay until then), so it may hold earlier tests' words.
     return {
         model.__name__: model.objects.count()
         for model in apps.get_app_config("catalog").get_models()
+        if model.__name__ != "SearchWord"
     }
 
 

@@ -5,6 +5,7 @@ gives them beside the figures before the one-workflow admin)."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.urls import reverse
 
 from catalog.models import Commitment
@@ -16,7 +17,15 @@ from .test_admin_layout import PASSWORD
 require_chromium()
 pytest.importorskip("playwright.sync_api")
 
-pytestmark = pytest.mark.e2e
+# Two browsers and the admin's background requests (the autocomplete) reach the live server
+# at once: its threads share SQLite's in-memory connection, so this runs on PostgreSQL.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="concurrent requests: run on PostgreSQL"
+    ),
+]
 
 
 class Counted:
@@ -42,6 +51,7 @@ class Counted:
         self.page.goto(self.base + path)
 
     def click(self, locator):
+        self.page.wait_for_load_state("networkidle")
         self.clicks += 1
         with self.page.expect_navigation():
             locator.click()
