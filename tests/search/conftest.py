@@ -12,6 +12,7 @@ from catalog.models import (
     Commitment,
     Institution,
     Organisation,
+    SearchWord,
     StatusChange,
     Theme,
 )
@@ -30,6 +31,7 @@ def empty_catalogue():
         Institution.objects.filter(children__isnull=True).delete()
     for model in (Organisation, Theme, ActivityCategory):
         model.objects.all().delete()
+    SearchWord.objects.all().delete()  # the index's vocabulary: not cascaded from a record
 
 
 @pytest.fixture(scope="package")
