@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Count, F
 from django.http import QueryDict
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from osce_portal import i18n
 
 from . import caching, search
 from .models import (
@@ -496,7 +497,7 @@ TRANSLATED_FACETS = {"theme", "category"}
 
 
 def _local_name_column(field):
-    language = get_language() or settings.LANGUAGE_CODE
+    language = i18n.active_language()
     return None if language == settings.LANGUAGE_CODE else f"{field}_{language}"
 
 

@@ -12,8 +12,9 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from osce_portal import i18n
 
 from .expressions import Mapped
 
@@ -125,7 +126,7 @@ class OfficialNames:
 
     def official_name(self, language=None):
         """(name, language code of that name) for `language` (the active one by default)."""
-        language = language or get_language() or settings.LANGUAGE_CODE
+        language = language or i18n.active_language()
         if language != settings.LANGUAGE_CODE:
             name = (self.names or {}).get(language)
             if name:
@@ -1388,9 +1389,9 @@ class ThesaurusTerm(TimeStampedModel):
             errors["variants"] = _("“%(form)s…” is longer than 200 characters.") % {
                 "form": too_long[0][:40]
             }
-        others = ThesaurusTerm.objects.exclude(pk=self.pk)
+        others = [term.as_term() for term in ThesaurusTerm.objects.exclude(pk=self.pk)]
         owner = {}
-        for term in thesaurus.shipped_terms() + tuple(t.as_term() for t in others):
+        for term in (*thesaurus.shipped_terms(), *others):
             for form in term.forms:
                 owner.setdefault(thesaurus.form_key(form), term.meaning)
         mine = thesaurus.form_key(self.meaning)

@@ -62,8 +62,11 @@ def _is_text(value):
 
 
 def form_key(form):
-    """What two writings of a form share: "Cyber-Security" and "cyber security"."""
-    return " ".join(re.findall(r"\w+", form.casefold()))
+    """What two writings of a form share, compared as search compares them (the keys of its
+    words, `catalog.search`): "Cyber-Security" and "cyber security", "CBMs" and "CBM"."""
+    from .search import _words, word_key
+
+    return tuple(map(word_key, _words(form)))
 
 
 @functools.cache

@@ -26,6 +26,13 @@ class QueryLanguageMiddleware:
         return self.get_response(request)
 
 
+def active_language():
+    """The language of the request (or task) being served, if it is one of the site's, else
+    the default (English)."""
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
 def path_language(path):
     """The language prefix of a path ("/fr/themes/" → "fr"), or None."""
     code = path.split("/", 2)[1] if path.startswith("/") else ""

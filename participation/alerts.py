@@ -68,12 +68,6 @@ def describe(query):
     ]
 
 
-def current_language():
-    """The active language if it is one of the site's, else the default."""
-    code = translation.get_language() or settings.LANGUAGE_CODE
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def unsubscribe_url(subscription):
     return settings.SITE_URL + reverse(
         "participation:alerts_unsubscribe", args=[token(subscription, UNSUBSCRIBE_SALT)]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.editorial.policy import Refused, Role, role_of
+from osce_portal import i18n
 
 from . import alerts
 from .models import Subscription, Suggestion
@@ -41,7 +42,7 @@ def subscribe(*, email, query, now=None):
                         query=query,
                         nonce=alerts.new_nonce(),
                         confirmation_sent_at=now,
-                        language=alerts.current_language(),
+                        language=i18n.active_language(),
                     )
             except IntegrityError:
                 # The same sign-up was sent at this very moment (the database allows one

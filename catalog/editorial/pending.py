@@ -100,13 +100,11 @@ def normalise(parts):
     missing (the caller keeps what the record has)."""
     data = {}
     if "fields" in parts:
-        # A name that stands for a column ("title" for `title_en`) wins over the column given
-        # too, whatever order the keys come in (PostgreSQL's jsonb does not keep it).
-        named = sorted(
-            parts["fields"].items(), key=lambda item: _attname(Commitment, item[0]) != item[0]
-        )
         data["fields"] = _jsonable(
-            {_attname(Commitment, name): _value(value) for name, value in named}
+            {
+                _attname(Commitment, name): _value(value)
+                for name, value in _own_names_last(Commitment, parts["fields"])
+            }
         )
     if "themes" in parts:
         data["themes"] = sorted({_value(theme) for theme in parts["themes"] or ()})
@@ -192,13 +190,18 @@ def _stored(field_dict, attname):
     return field_dict.get(attname)
 
 
-def _to_python(model, row):
-    """The stored values as Python values, in the order they are set: a translated field's
-    own name ("title", which writes the English column) after the columns ("title_en"), so it
-    wins whatever order the keys come in (PostgreSQL's jsonb does not keep it)."""
-    values = {}
+def _own_names_last(model, values):
+    """The (name, value) pairs of `values` in the order they are set: a translated field's own
+    name ("title", which writes the English column) after the columns ("title_en"), so it wins
+    whatever order the keys come in (PostgreSQL's jsonb does not keep it)."""
     own_names = translated_fields(model)
-    for attname, value in sorted(row.items(), key=lambda item: item[0] in own_names):
+    return sorted(values.items(), key=lambda item: item[0] in own_names)
+
+
+def _to_python(model, row):
+    """The stored values as Python values, in the order they are set."""
+    values = {}
+    for attname, value in _own_names_last(model, row):
         field = next(f for f in model._meta.concrete_fields if f.attname == attname)
         values[attname] = field.to_python(value)
     return values

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from catalog import caching, citations, search, thesaurus
@@ -159,18 +158,14 @@ def highlight(text, query):
     return search.highlight(text, query) if query else text
 
 
-def _page_language():
-    return get_language() or settings.LANGUAGE_CODE
-
-
 @register.filter
 def local_name(body):
     """An organisation's or institution's name in the page's language: its official name
     there when a source gives it (`names`), otherwise the English name marked lang="en"."""
     if body is None:
         return ""
-    name, language = body.official_name(_page_language())
-    if language == _page_language():
+    name, language = body.official_name(i18n.active_language())
+    if language == i18n.active_language():
         return name
     return format_html('<span lang="{}">{}</span>', language, name)
 
@@ -178,7 +173,7 @@ def local_name(body):
 def shown_language(record, field, language=None):
     """The language a page in `language` (the active one) shows `record.field` in: its own
     when the record has that translation, otherwise English (modeltranslation's fallback)."""
-    language = language or _page_language()
+    language = language or i18n.active_language()
     if language != settings.LANGUAGE_CODE and getattr(record, f"{field}_{language}", None):
         return language
     return settings.LANGUAGE_CODE
@@ -204,7 +199,7 @@ def shown_in_english(*items):
     its translated fields (`{% shown_in_english theme "name" "description" %}`): when any of
     them has no translation in the page's language. With bodies (organisation, institution):
     unless one has a sourced official name in the page's language."""
-    language = _page_language()
+    language = i18n.active_language()
     if language == settings.LANGUAGE_CODE:
         return ""
     label = format_html('<p class="fallback-note">({})</p>', _("shown in English"))
@@ -231,7 +226,7 @@ def lang_attr(record=None, field=None):
     """` lang="en"` for an element holding catalogue text shown in English on a page in
     another language, so it is read with the right voice; nothing on an English page, nor for
     a translated field (`{% lang_attr commitment "title" %}`) the page's language has."""
-    if _page_language() == settings.LANGUAGE_CODE:
+    if i18n.active_language() == settings.LANGUAGE_CODE:
         return ""
     if record is not None and field and shown_language(record, field) != settings.LANGUAGE_CODE:
         return ""

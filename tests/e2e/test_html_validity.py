@@ -65,6 +65,11 @@ def test_every_page_type_is_valid_html(site, tmp_path):
         target = tmp_path / f"page-{index}.html"
         target.write_bytes(fetch(site + path))
         files[str(target)] = name
+    assert nu_errors(files) == []
+
+
+def nu_errors(files):
+    """The checker's errors in `files` ({path: page name}), each named by its page and line."""
     result = subprocess.run(
         ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, files)],
         capture_output=True,
@@ -73,14 +78,13 @@ def test_every_page_type_is_valid_html(site, tmp_path):
     )
     messages = json.loads(result.stderr)["messages"]
     assert messages is not None
-    errors = [
+    return [
         f"{files.get(message.get('url', '').removeprefix('file:'), message.get('url'))}: "
         f"line {message.get('lastLine')}: "
         f"{message['message']}"
         for message in messages
         if message["type"] == "error" or message.get("subType") == "fatal"
     ]
-    assert errors == []
 
 
 def test_the_checker_reports_errors(tmp_path):

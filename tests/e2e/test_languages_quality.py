@@ -2,9 +2,6 @@
 Nu HTML Checker no error on every page type in French and Russian, and at 375 px the German
 and Russian pages (the longest words and labels) neither scroll sideways nor clip a button."""
 
-import json
-import subprocess
-
 import pytest
 
 from .conftest import require_chromium
@@ -13,7 +10,7 @@ require_chromium()
 pytest.importorskip("axe_playwright_python")
 
 from .test_accessibility import PAGES, violations  # noqa: E402
-from .test_html_validity import VNU_JAR, fetch  # noqa: E402
+from .test_html_validity import fetch, nu_errors  # noqa: E402
 from .test_layout import PAGES as LAYOUT_PAGES  # noqa: E402
 
 pytestmark = pytest.mark.e2e
@@ -49,20 +46,7 @@ def test_every_page_type_is_valid_html_in_french_and_russian(site, tmp_path):
             target = tmp_path / f"{code}-{len(files)}.html"
             target.write_bytes(fetch(site + in_language(path, code)))
             files[str(target)] = f"{name} ({code})"
-    result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr)["messages"]
-    errors = [
-        f"{files.get(message.get('url', '').removeprefix('file:'), message.get('url'))}: "
-        f"line {message.get('lastLine')}: {message['message']}"
-        for message in messages
-        if message["type"] == "error" or message.get("subType") == "fatal"
-    ]
-    assert errors == []
+    assert nu_errors(files) == []
 
 
 # Every control whose text could be cut: buttons, submit inputs, the links styled as buttons.
