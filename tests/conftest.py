@@ -37,6 +37,14 @@ if settings.REDIS_URL or os.environ.get("REDIS_URL"):
         "see pyproject.toml). Tests that need Redis use OSCE_TEST_REDIS_URL."
     )
 
+# On PostgreSQL the test connections do not wait for the server to flush each commit to disk
+# (transactional and browser tests commit often; the server is shared, so this is a setting of
+# the test sessions, not of the server). What a commit makes visible is unchanged; only a
+# crash of the server could lose the last commits of a test database.
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
+
 
 def load_seed_fixture():
     call_command("loaddata", SEED_FIXTURE, verbosity=0)
@@ -91,6 +99,16 @@ def folders_in_temporary_space(tmp_path_factory):
         MEDIA_ROOT=root / "media", STATIC_ROOT=root / "static", STORAGES=storages
     ):
         yield root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Passwords are hashed with a fast hasher in this process: the default PBKDF2 costs
+    ~0.3 s of CPU per hash, and every password a test sets and every login (failed ones too)
+    hashes once. The site's own hashers are what the subprocesses of the deployment tests
+    run (tests/deploy/)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -259,3 +277,27 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("e2e") or item.get_closest_marker("deploy"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session):
+    """`--dist loadgroup` sends the tests of one xdist_group("name") to one worker by the
+    "@name" pytest-xdist appends to their node ids in each worker. pytest-xdist 3.8 writes it
+    to `item._nodeid`, which pytest 9 no longer reads (a node's id is `item._id`): every group
+    was spread over the workers, each building the group's module-scoped fixture (a deployment,
+    3,000 synthetic records) again. Append it where pytest 9 keeps it, before the worker sends
+    its collection to the controller."""
+    config = session.config
+    if not (hasattr(config, "workerinput") and config.getvalue("loadgroup")):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in session.items:
+        names = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if names and "@" not in item.nodeid.rpartition("]")[2]:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
