@@ -15,6 +15,7 @@ from tests.factories import (
     OrganisationFactory,
     SourceFactory,
     ThemeFactory,
+    batch,
 )
 from tests.writes import correct
 
@@ -22,7 +23,13 @@ ENDPOINTS = ["commitments", "institutions", "organisations", "themes", "categori
 
 
 def build_catalogue(rows):
-    """`rows` records of every kind, each fully linked, so every prefetch has work to do."""
+    """`rows` records of every kind, each fully linked, so every prefetch has work to do
+    (indexed once, when they are all written: tests/factories.py `batch`)."""
+    with batch():
+        _build_catalogue(rows)
+
+
+def _build_catalogue(rows):
     organisation = OrganisationFactory()
     partners = OrganisationFactory.create_batch(2)
     parent = InstitutionFactory(organisation=organisation)

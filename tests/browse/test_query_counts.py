@@ -10,6 +10,7 @@ from tests.factories import (
     InstitutionFactory,
     OrganisationFactory,
     ThemeFactory,
+    batch,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,10 @@ class Catalogue:
         self.size = 0
 
     def grow_to(self, size):
+        with batch():  # indexed once, when they are all written (tests/factories.py)
+            self._grow_to(size)
+
+    def _grow_to(self, size):
         parent = self.body
         for index in range(self.size, size):
             parent = InstitutionFactory(organisation=self.organisation, parent=parent)

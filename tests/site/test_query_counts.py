@@ -14,6 +14,7 @@ from tests.factories import (
     InstitutionFactory,
     SourceFactory,
     ThemeFactory,
+    batch,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +30,10 @@ def grow():
     body = InstitutionFactory(slug="qc-body")
 
     def add(n):
-        records = CommitmentFactory.create_batch(n, themes=themes, adopting_body=body)
-        for record in records:
-            CategoryAssignmentFactory(commitment=record, category=category)
+        with batch():  # indexed once, when they are all written (tests/factories.py)
+            records = CommitmentFactory.create_batch(n, themes=themes, adopting_body=body)
+            for record in records:
+                CategoryAssignmentFactory(commitment=record, category=category)
         return records
 
     return add
