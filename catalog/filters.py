@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from osce_portal import i18n
 
 from . import caching, search
+from .collation import python_key, translated_order
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -153,7 +154,8 @@ class CommitmentFilterSet(django_filters.FilterSet):
     ORDERINGS = {
         "newest": ["-year", "-adopted_on", "title_en"],
         "oldest": ["year", "adopted_on", "title_en"],
-        "title": ["title_en", "-year"],
+        # Alphabetical: by the title the page shows, in its language's collation.
+        "title": [translated_order("title"), "-year"],
         "symbol": ["symbol", "-year", "title_en"],
     }
 
@@ -377,22 +379,26 @@ class CommitmentFilterSet(django_filters.FilterSet):
             source, link, fields = FACET_SOURCES[facet]
             # A translated name (themes, categories) in the page's language, else the English
             # (the original column: the link tables' managers do not translate lookups).
+            # A body's or organisation's sourced official name in the page's language.
             local = _local_name_column(fields[2]) if facet in TRANSLATED_FACETS else None
+            official = _official_names_column(facet)
             rows = (
                 source.objects.filter(**{f"{link}__in": self._matching(facet)})
                 .order_by()
-                .values(*fields, *([local] if local else []))
+                .values(*fields, *([local] if local else []), *([official] if official else []))
                 .annotate(n=Count(link))
             )
             # (Records adopted by no body have no body option.)
             terms = {
-                row[fields[0]]: _localised(row, fields[2], local)
+                row[fields[0]]: _official(_localised(row, fields[2], local), fields[2], official)
                 for row in rows
                 if row[fields[0]] is not None
             }
             for obj in selected or []:
                 if obj.pk not in terms:
                     terms[obj.pk] = {**_term_row(obj, fields), "n": 0}
+                    if official:
+                        terms[obj.pk][fields[2]] = obj.official_name()[0]
             slugs = {obj.slug for obj in selected or []}
             options = sorted(terms.values(), key=FACET_SORT[facet])
             if facet == "body":
@@ -485,20 +491,37 @@ FACET_SOURCES = {
 }
 # Options in the editors' order (position, then name); the body facet is then sorted by count
 # (a stable sort, so equal counts keep this order).
+# Names compare as the page's language sorts them (catalog/collation.py).
 FACET_SORT = {
-    "theme": lambda row: (row["theme__position"], row["theme__name"]),
-    "category": lambda row: (row["category__position"], row["category__name"]),
-    "organisation": lambda row: (not row["organisation__is_primary"], row["organisation__name"]),
-    "body": lambda row: (row["adopting_body__name"],),
+    "theme": lambda row: (row["theme__position"], python_key(row["theme__name"])),
+    "category": lambda row: (row["category__position"], python_key(row["category__name"])),
+    "organisation": lambda row: (
+        not row["organisation__is_primary"],
+        python_key(row["organisation__name"]),
+    ),
+    "body": lambda row: (python_key(_label(row, FACET_SOURCES["body"][2])),),
 }
 
 
 TRANSLATED_FACETS = {"theme", "category"}
+OFFICIAL_NAME_FACETS = {"organisation": "organisation__names", "body": "adopting_body__names"}
 
 
 def _local_name_column(field):
     language = i18n.active_language()
     return None if language == settings.LANGUAGE_CODE else f"{field}_{language}"
+
+
+def _official_names_column(facet):
+    if facet not in OFFICIAL_NAME_FACETS or i18n.active_language() == settings.LANGUAGE_CODE:
+        return None
+    return OFFICIAL_NAME_FACETS[facet]
+
+
+def _official(row, field, official):
+    if official:
+        row[field] = (row.pop(official) or {}).get(i18n.active_language()) or row[field]
+    return row
 
 
 def _localised(row, field, local):
