@@ -4,8 +4,8 @@ That order is the title a page shows (the language's column, else the English) u
 language's ICU collation, then the newest year (catalog/collation.py, `CommitmentFilterSet`).
 Each index holds exactly that expression, so a page of 20 reads 20 index entries instead of
 sorting every published record (56 ms → 0.3 ms at 20,000 records; the sort grows with the
-catalogue). SQLite keeps no such index: its collations are Python functions registered on each
-connection, which a tool opening the file without them could not use.
+catalogue). SQLite keeps no such index: its sort key is a Python function registered on each
+connection, which a tool opening the file without it could not evaluate.
 """
 
 from django.db import migrations
