@@ -1,4 +1,4 @@
-"""axe-core finds no accessibility violation, of any impact (minor to critical), on any page type."""
+"""axe-core finds no accessibility violation of any impact (minor to critical) on any page."""
 
 import pytest
 
