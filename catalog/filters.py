@@ -359,7 +359,8 @@ class CommitmentFilterSet(django_filters.FilterSet):
         """
         data = self.cleaned_data
         selected_kinds = set(data.get("kind") or [])
-        kind_counts = _grouped(self._matching("kind"), "kind")
+        counted = self._counted()
+        kind_counts = counted["kind"]
         facets = {
             "kind": [
                 _option(value, label, kind_counts.get(value, 0), value in selected_kinds)
@@ -374,20 +375,13 @@ class CommitmentFilterSet(django_filters.FilterSet):
             ("organisation", [organisation] if organisation else []),
             ("body", data.get("body")),
         ):
-            source, link, fields = FACET_SOURCES[facet]
-            # A translated name (themes, categories) in the page's language, else the English
-            # (the original column: the link tables' managers do not translate lookups).
+            _source, _link, fields = FACET_SOURCES[facet]
+            # A translated name (themes, categories) in the page's language, else the English.
             local = _local_name_column(fields[2]) if facet in TRANSLATED_FACETS else None
-            rows = (
-                source.objects.filter(**{f"{link}__in": self._matching(facet)})
-                .order_by()
-                .values(*fields, *([local] if local else []))
-                .annotate(n=Count(link))
-            )
             # (Records adopted by no body have no body option.)
             terms = {
-                row[fields[0]]: _localised(row, fields[2], local)
-                for row in rows
+                row[fields[0]]: _localised(dict(row), fields[2], local)
+                for row in counted[facet]
                 if row[fields[0]] is not None
             }
             for obj in selected or []:
@@ -403,6 +397,31 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 for row in options
             ]
         return facets
+
+    def _counted(self):
+        """The facets' counts and terms, the same in every language: {"kind": {kind: n},
+        facet: rows of the term's fields, every language's name and `n`}. Without a search
+        (whose matches depend on the page's language) they are computed once per catalogue
+        version and filters for all six languages."""
+
+        def count():
+            counted = {"kind": _grouped(self._matching("kind"), "kind")}
+            for facet, (source, link, fields) in FACET_SOURCES.items():
+                names = _every_name_column(fields[2]) if facet in TRANSLATED_FACETS else []
+                # Read as stored: the link tables' managers do not translate lookups.
+                counted[facet] = list(
+                    source.objects.filter(**{f"{link}__in": self._matching(facet)})
+                    .order_by()
+                    .values(*fields, *names)
+                    .annotate(n=Count(link))
+                )
+            return counted
+
+        data = self.cleaned_data
+        if (self.is_bound and not self.is_valid()) or (data.get("search") or "").strip():
+            return count()
+        applied = {name for name in data if name != "ordering" and _has_value(data[name])}
+        return caching.cached("facet-counts", self._narrowing(applied), count, per_language=False)
 
     def active_filters(self):
         """The request's valid filters, one entry per value, each with the query that drops it.
@@ -499,6 +518,10 @@ TRANSLATED_FACETS = {"theme", "category"}
 def _local_name_column(field):
     language = i18n.active_language()
     return None if language == settings.LANGUAGE_CODE else f"{field}_{language}"
+
+
+def _every_name_column(field):
+    return [f"{field}_{code}" for code in i18n.LANGUAGE_CODES if code != settings.LANGUAGE_CODE]
 
 
 def _localised(row, field, local):
