@@ -14,10 +14,14 @@ Two kinds of keys, each keyed by what the value depends on:
 
 No visitor pays for a write. With a shared cache (Redis) a write's new version is first
 *pending*: the re-warming task (`tasks.rewarm`, enqueued by the commit step) computes the
-home figures, facet counts and the first catalogue and API pages under it, in every
-language, then makes it current; until then visitors keep the previous version's answers —
-for at most `STALE_SECONDS` (2 s) after the commit, after which the pending version is current
-whether it is warm or not. A value missing under the current version is computed by one
+changed records' pages and API entries, then the home figures, facet counts and the first
+catalogue and API pages under it, in every language, then makes it current; until then
+visitors keep the previous version's answers — for at most `STALE_SECONDS` (2 s) after the
+commit, after which the pending version is current whether it is warm or not. A changed
+record that is still public gets its new stamp the same way (the previous one is served until
+its pages are warm, at most `STALE_SECONDS`); a record that stopped being public gets it at
+once. Values that do not depend on the language (counts, figures) are computed once for all
+six languages. A value missing under the current version is computed by one
 request at a time (a lock in the cache); the others wait for it rather than compute it too.
 Without a shared cache (each process its own memory, which a worker cannot warm) the new
 version is current at once, as before.
@@ -142,7 +146,16 @@ def catalogue_changed(commitment_ids=(), *, every_record=False):
     if every_record or not commitment_ids:
         new_records_epoch()
     else:
-        touch_records(related_ids(commitment_ids))
+        ids = related_ids(commitment_ids)
+        # A record still public keeps its previous pages until the new ones are warm (shared
+        # cache); one that stopped being public is gone at once.
+        public = (
+            set(Commitment.objects.published().filter(pk__in=ids).values_list("pk", flat=True))
+            if warms_ahead()
+            else set()
+        )
+        touch_records(ids - public)
+        touch_records(public, grace=True)
     if not warms_ahead():
         return _new_current_version()
     token, due = _new_state()
@@ -202,12 +215,63 @@ def new_records_epoch():
     cache.set(EPOCH_KEY, uuid.uuid4().hex[:12], _version_timeout())
 
 
-def touch_records(ids):
-    """New stamps for these records: what was cached for them is not read again."""
-    if ids:
+def touch_records(ids, *, grace=False):
+    """New stamps for these records: what was cached for them is not read again. With
+    `grace`, the new stamp is pending — (previous, new, since) — and the previous one is still
+    served until `settle_records` (the re-warming task, once their pages are warm) or for
+    `STALE_SECONDS` after the first write not yet settled."""
+    if not ids:
+        return
+    keys = [f"{STAMP_PREFIX}{pk}" for pk in ids]
+    found = cache.get_many(keys) if grace else {}
+    now = time.time()
+    values = {}
+    for key in keys:
+        new = uuid.uuid4().hex[:12]
+        previous, since = found.get(key), now
+        if _is_pending_stamp(previous):
+            previous, _new, since = previous
+        values[key] = (previous, new, since) if isinstance(previous, str) else new
+    cache.set_many(values, _version_timeout())
+
+
+def _is_pending_stamp(value):
+    return isinstance(value, tuple) and len(value) == 3
+
+
+@contextlib.contextmanager
+def warming_records(ids):
+    """Read these records' pending stamps as theirs (the re-warming task, in this thread)."""
+    previous = getattr(_local, "warming_records", frozenset())
+    _local.warming_records = previous | frozenset(ids)
+    try:
+        yield
+    finally:
+        _local.warming_records = previous
+
+
+def settle_records(ids):
+    """The pending stamps of these records (their pages now warm) become theirs, unless a
+    newer write replaced them meanwhile (its own task settles those)."""
+    keys = [f"{STAMP_PREFIX}{pk}" for pk in ids]
+    found = cache.get_many(keys)
+    settled = {key: value[1] for key, value in found.items() if _is_pending_stamp(value)}
+    if settled:
+        current = cache.get_many(list(settled))  # not replaced between the two reads
         cache.set_many(
-            {f"{STAMP_PREFIX}{pk}": uuid.uuid4().hex[:12] for pk in ids}, _version_timeout()
+            {key: new for key, new in settled.items() if current.get(key) == found[key]},
+            _version_timeout(),
         )
+
+
+def _stamp(pk, value, now):
+    """The stamp to serve from a record's stamp entry (None: no entry)."""
+    if not _is_pending_stamp(value):
+        return value
+    previous, new, since = value
+    if now - since >= STALE_SECONDS or pk in getattr(_local, "warming_records", ()):
+        return new
+    return previous
 
 
 def record_stamps(ids, found=None):
@@ -218,10 +282,12 @@ def record_stamps(ids, found=None):
     if found is None:
         found = cache.get_many(keys)
     epoch = found.get(EPOCH_KEY) or _made(EPOCH_KEY)
-    return {
-        pk: f"{epoch}.{found.get(f'{STAMP_PREFIX}{pk}') or _made(f'{STAMP_PREFIX}{pk}')}"
-        for pk in ids
-    }
+    now = time.time()
+    stamps = {}
+    for pk in ids:
+        key = f"{STAMP_PREFIX}{pk}"
+        stamps[pk] = f"{epoch}.{_stamp(pk, found.get(key), now) or _made(key)}"
+    return stamps
 
 
 def stamp_keys(ids):
@@ -342,10 +408,13 @@ def fragment(name, parts, render, request=None):
     return html
 
 
-def cached(name, parts, compute, timeout=TIMEOUT):
+def cached(name, parts, compute, timeout=TIMEOUT, *, per_language=True):
     """`compute()`, cached for this catalogue version, the active language and `parts` (e.g.
-    the filters). Computed by one request at a time: the others wait for its value."""
-    key = f"catalogue:{name}:{catalogue_version()}:{_digest((get_language(), parts))}"
+    the filters). Computed by one request at a time: the others wait for its value.
+    `per_language=False`: a value the language does not change (a count, ids, model instances
+    whose translated fields are read when shown), computed once for every language."""
+    language = get_language() if per_language else None
+    key = f"catalogue:{name}:{catalogue_version()}:{_digest((language, parts))}"
     value = cache.get(key)
     if value is None:
         value = compute_once(key, compute, timeout)

@@ -607,7 +607,9 @@ def published_commitment_count(lookup):
     """
     from . import caching  # caching imports the models
 
-    counts = caching.cached("published-counts", lookup, lambda: published_counts(lookup))
+    counts = caching.cached(
+        "published-counts", lookup, lambda: published_counts(lookup), per_language=False
+    )
     return Coalesce(Mapped(models.F("pk"), counts), 0)
 
 

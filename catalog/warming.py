@@ -3,9 +3,11 @@
 The pages are requested through the site's own middleware and views, as a visitor would ask
 for them (anonymous, at `SITE_URL`, in each language), so what they compute — the home
 figures, the facet counts, the API's state and count — and the whole pages and API answers are
-stored exactly where a visitor's request looks for them. The catalogue pages are computed
-under the new, still pending version (`caching.warming`), which is then made current; the
-changed records' pages (kept under their own stamps) come after.
+stored exactly where a visitor's request looks for them. Everything is computed under the
+new, still pending version (`caching.warming`): first the changed records' pages and API
+entries (under their pending stamps, which then become theirs: a few cheap pages, and the
+records a visitor is most likely to open next), then the catalogue pages, after which the
+version is made current.
 """
 
 import io
@@ -57,28 +59,37 @@ def languages():
 
 
 def warm(version, commitment_ids=()):
-    """Warm version `version` and make it current; then the changed records' pages. Stops
+    """Warm the changed records' pages, then version `version`, and make it current. Stops
     early when a newer write has replaced it (that write's task warms). Returns the number
     of pages asked for."""
     handler = BaseHandler()
     handler.load_middleware()
     asked = 0
     with caching.warming(version):
+        asked += _warm_records(handler, commitment_ids)
         for language in languages():
             if not caching.is_pending(version):
                 return asked
             for address in catalogue_pages(language):
                 asked += _ask(handler, address, language)
     caching.make_current(version)
-    slugs = list(
-        Commitment.objects.published()
-        .filter(pk__in=list(commitment_ids)[:MAX_RECORDS])
-        .values_list("slug", flat=True)
-    )
-    if slugs:
+    return asked
+
+
+def _warm_records(handler, commitment_ids):
+    """The pages of the changed records and of those related to them (which show their
+    titles), the changed ones first, under their pending stamps; then the stamps are theirs."""
+    changed = list(dict.fromkeys(commitment_ids))
+    related = sorted(caching.related_ids(changed) - set(changed)) if changed else []
+    ids = [*changed, *related][:MAX_RECORDS]
+    slugs = dict(Commitment.objects.published().filter(pk__in=ids).values_list("pk", "slug"))
+    ordered = [slugs[pk] for pk in ids if pk in slugs]
+    asked = 0
+    with caching.warming_records(ids):
         for language in languages():
-            for address in record_pages(language, slugs):
+            for address in record_pages(language, ordered):
                 asked += _ask(handler, address, language)
+    caching.settle_records(ids)
     return asked
 
 

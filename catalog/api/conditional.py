@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
 from rest_framework.response import Response
 
 from .. import caching
@@ -93,8 +94,19 @@ class ConditionalGetMixin:
     def _not_modified(self, request):
         # Cached under the catalogue version (replaced by every write and when a scheduled
         # record comes due), so a list request no longer aggregates every table.
-        last_modified, fingerprint = caching.cached("api-state", (), catalogue_state)
-        key = "|".join([fingerprint, request.get_full_path(), request.accepted_renderer.format])
+        last_modified, fingerprint = caching.cached(
+            "api-state", (), catalogue_state, per_language=False
+        )
+        # The language is part of the representation (Accept-Language, ?lang=): each has its
+        # own ETag.
+        key = "|".join(
+            [
+                fingerprint,
+                request.get_full_path(),
+                request.accepted_renderer.format,
+                get_language() or "",
+            ]
+        )
         self._etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
         self._last_modified = last_modified
         return self._conditional_response(request)

@@ -91,11 +91,17 @@ class HomeView(TemplateView):
             "organisation": Organisation.objects.filter(is_primary=True).first(),
             "latest": list(listing.newest_first()[:HOME_LIST_LENGTH]),
             "featured": list(listing.filter(is_featured=True).newest_first()[:HOME_LIST_LENGTH]),
-            "figures": published.aggregate(
-                commitments=Count("pk"),
-                bodies=Count("adopting_body", distinct=True),
-                first_year=Min("year"),
-                last_year=Max("year"),
+            # The same in every language: scanned once for all six.
+            "figures": caching.cached(
+                "home-figures",
+                (),
+                lambda: published.aggregate(
+                    commitments=Count("pk"),
+                    bodies=Count("adopting_body", distinct=True),
+                    first_year=Min("year"),
+                    last_year=Max("year"),
+                ),
+                per_language=False,
             ),
             # Filtered here: `.filter(n__gt=0)` would run the count a second time per theme.
             "themes": [

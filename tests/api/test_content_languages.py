@@ -94,3 +94,20 @@ def test_an_unknown_language_is_refused(client, record):
     response = client.get("/api/v1/commitments/?lang=xx")
     assert response.status_code == 400
     assert "lang" in response.json()["errors"]
+
+
+def test_each_language_has_its_own_etag(client, record):
+    """The French answer at the same address is another representation: a client holding
+    the English one's ETag gets the French answer, not a 304."""
+    url = "/api/v1/commitments/mc-dec-1-01/"
+    english = client.get(url, headers={"Accept-Language": "en"})
+    french = client.get(url, headers={"Accept-Language": "fr"})
+
+    assert english["ETag"] != french["ETag"]
+    revalidated = client.get(
+        url, headers={"Accept-Language": "fr", "If-None-Match": english["ETag"]}
+    )
+    assert revalidated.status_code == 200
+    assert revalidated.json()["title"] == "Décision sur la lutte contre le terrorisme"
+    same = client.get(url, headers={"Accept-Language": "fr", "If-None-Match": french["ETag"]})
+    assert same.status_code == 304

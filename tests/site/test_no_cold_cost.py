@@ -16,6 +16,7 @@ import time
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -212,3 +213,93 @@ def test_a_waiter_computes_the_value_itself_when_the_lock_holder_is_gone(redis, 
     cache.add(f"lock:{key}", 1, caching.LOCK_SECONDS)  # a request that died holding it
 
     assert caching.compute_once(key, lambda: "computed") == "computed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edited_records_previous_page_is_served_until_its_new_one_is_warm(
+    client, redis, settings
+):
+    """With the re-warming task still queued, an edited record that is still public keeps
+    its previous page (at most caching.STALE_SECONDS); the task warms the new one and it is
+    served at once, from the cache."""
+    settings.TASKS = DATABASE_TASKS  # the task waits in the queue until run below
+    record = CommitmentFactory(title="Record A")
+    assert client.get(page(record))[HEADER] == "miss"
+
+    correct(record, title="Record A, corrected")
+
+    response = client.get(page(record))
+    assert response[HEADER] == "hit"
+    assert "Record A, corrected" not in response.content.decode()
+    later = timezone.now() + datetime.timedelta(seconds=caching.STALE_SECONDS)
+    with time_machine.travel(later, tick=False):
+        assert "Record A, corrected" in client.get(page(record)).content.decode()
+
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    response, queries = queries_of(client, page(record))
+    assert response[HEADER] == "hit"  # warmed by the task
+    assert queries == 0
+    assert "Record A, corrected" in response.content.decode()
+    entry = client.get(api_entry(record)).json()
+    assert entry["title"] == "Record A, corrected"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawn_records_page_is_gone_at_once(client, redis, settings):
+    """No grace for a record that stopped being public: its page is a 404 on the next
+    request, before any task has run."""
+    settings.TASKS = DATABASE_TASKS
+    record = CommitmentFactory(title="Record A")
+    assert client.get(page(record)).status_code == 200
+    assert client.get(api_entry(record)).status_code == 200
+
+    move(record, Commitment.Status.ARCHIVED)
+
+    assert client.get(page(record)).status_code == 404
+    assert client.get(api_entry(record)).status_code == 404
+
+
+def test_counts_and_figures_are_computed_once_for_every_language(client, redis, db):
+    """The home figures and the published counts do not depend on the language: the second
+    language's home page renders its own text from the figures the first one computed."""
+    CommitmentFactory(title="Record A", year=2004)
+    CommitmentFactory(title="Record B", year=2011)
+    assert client.get("/en/")[HEADER] == "miss"
+
+    with CaptureQueriesContext(connection) as french:
+        response = client.get("/fr/")
+
+    assert response[HEADER] == "miss"
+    aggregates = [
+        query["sql"]
+        for query in french.captured_queries
+        if any(word in query["sql"].upper() for word in ("COUNT(", "MIN(", "MAX("))
+    ]
+    assert aggregates == []
+    page = response.content.decode()
+    assert "engagements publiés" in page
+    assert "2004–2011" in page
+
+
+def test_facet_counts_are_computed_once_for_every_language(client, redis, db):
+    """The catalogue's facet counts do not depend on the language (a search's do): the
+    French catalogue counts nothing again after the English one, and still names each theme
+    in French (or in English where it has no French name)."""
+    from tests.factories import ThemeFactory
+
+    translated = ThemeFactory(name="Counter-terrorism", name_fr="Lutte contre le terrorisme")
+    untranslated = ThemeFactory(name="Cyber security")
+    CommitmentFactory(title="Record A", themes=[translated, untranslated])
+    CommitmentFactory(title="Record B", themes=[translated])
+    assert client.get(CATALOGUE)[HEADER] == "miss"
+
+    with CaptureQueriesContext(connection) as french:
+        response = client.get("/fr/commitments/")
+
+    assert response[HEADER] == "miss"
+    assert [query["sql"] for query in french.captured_queries if "GROUP BY" in query["sql"]] == []
+    facets = response.context["facets"]
+    assert [(option["label"], option["count"]) for option in facets["theme"]] == [
+        ("Cyber security", 1),
+        ("Lutte contre le terrorisme", 2),
+    ]
