@@ -66,11 +66,12 @@ def postgresql(db):
 
 
 @pytest.fixture(scope="module")
-def synthetic_rows(catalogue, django_db_blocker):
+def synthetic_rows(django_db_setup, django_db_blocker, request):
     """3,000 synthetic commitments on PostgreSQL, committed so that ANALYZE sees them as in
     production (removed after the module)."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+    request.getfixturevalue("catalogue")  # after the skip: no seed load for a skipped module
     with django_db_blocker.unblock():
         call_command("seed_synthetic", count=3000, verbosity=0)
         yield
