@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import models
+from .collation import translated_order
 
 FILENAME = "osce-commitments"
 CONTENT_TYPES = {
@@ -216,7 +217,9 @@ def _url_maker(request):
 
 def _namer(model):
     """ids -> names in the vocabulary's order (position, then name)."""
-    terms = list(model.objects.order_by("position", "name").values_list("pk", "name"))
+    terms = list(
+        model.objects.order_by("position", translated_order("name")).values_list("pk", "name")
+    )
     rank = {pk: index for index, (pk, _name) in enumerate(terms)}
     names = dict(terms)
     return lambda ids: [names[pk] for pk in sorted(models.id_list(ids), key=rank.__getitem__)]

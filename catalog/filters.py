@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from osce_portal import i18n
 
 from . import caching, search
+from .collation import python_key, translated_order
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -153,7 +154,8 @@ class CommitmentFilterSet(django_filters.FilterSet):
     ORDERINGS = {
         "newest": ["-year", "-adopted_on", "title_en"],
         "oldest": ["year", "adopted_on", "title_en"],
-        "title": ["title_en", "-year"],
+        # Alphabetical: by the title the page shows, in its language's collation.
+        "title": [translated_order("title"), "-year"],
         "symbol": ["symbol", "-year", "title_en"],
     }
 
@@ -376,17 +378,23 @@ class CommitmentFilterSet(django_filters.FilterSet):
             ("body", data.get("body")),
         ):
             _source, _link, fields = FACET_SOURCES[facet]
-            # A translated name (themes, categories) in the page's language, else the English.
+            # A translated name (themes, categories) in the page's language, else the English;
+            # a body's or organisation's sourced official name in the page's language.
             local = _local_name_column(fields[2]) if facet in TRANSLATED_FACETS else None
+            official = OFFICIAL_NAME_FACETS.get(facet)
             # (Records adopted by no body have no body option.)
             terms = {
-                row[fields[0]]: _localised(dict(row), fields[2], local)
+                row[fields[0]]: _official(
+                    _localised(dict(row), fields[2], local), fields[2], official
+                )
                 for row in counted[facet]
                 if row[fields[0]] is not None
             }
             for obj in selected or []:
                 if obj.pk not in terms:
                     terms[obj.pk] = {**_term_row(obj, fields), "n": 0}
+                    if official:
+                        terms[obj.pk][fields[2]] = obj.official_name()[0]
             slugs = {obj.slug for obj in selected or []}
             options = sorted(terms.values(), key=FACET_SORT[facet])
             if facet == "body":
@@ -408,6 +416,8 @@ class CommitmentFilterSet(django_filters.FilterSet):
             counted = {"kind": _grouped(self._matching("kind"), "kind")}
             for facet, (source, link, fields) in FACET_SOURCES.items():
                 names = _every_name_column(fields[2]) if facet in TRANSLATED_FACETS else []
+                if facet in OFFICIAL_NAME_FACETS:
+                    names.append(OFFICIAL_NAME_FACETS[facet])  # every language's, one column
                 matching = self._matching(facet)
                 # The records' own fields are grouped in the matching records' query itself;
                 # a link table's (read as stored: its manager does not translate lookups)
@@ -509,15 +519,20 @@ FACET_SOURCES = {
 }
 # Options in the editors' order (position, then name); the body facet is then sorted by count
 # (a stable sort, so equal counts keep this order).
+# Names compare as the page's language sorts them (catalog/collation.py).
 FACET_SORT = {
-    "theme": lambda row: (row["theme__position"], row["theme__name"]),
-    "category": lambda row: (row["category__position"], row["category__name"]),
-    "organisation": lambda row: (not row["organisation__is_primary"], row["organisation__name"]),
-    "body": lambda row: (row["adopting_body__name"],),
+    "theme": lambda row: (row["theme__position"], python_key(row["theme__name"])),
+    "category": lambda row: (row["category__position"], python_key(row["category__name"])),
+    "organisation": lambda row: (
+        not row["organisation__is_primary"],
+        python_key(row["organisation__name"]),
+    ),
+    "body": lambda row: (python_key(_label(row, FACET_SOURCES["body"][2])),),
 }
 
 
 TRANSLATED_FACETS = {"theme", "category"}
+OFFICIAL_NAME_FACETS = {"organisation": "organisation__names", "body": "adopting_body__names"}
 
 
 def _local_name_column(field):
@@ -527,6 +542,16 @@ def _local_name_column(field):
 
 def _every_name_column(field):
     return [f"{field}_{code}" for code in i18n.LANGUAGE_CODES if code != settings.LANGUAGE_CODE]
+
+
+def _official(row, field, official):
+    """The row's name in the page's language when `official` (its `names` column) has one."""
+    if official:
+        names = row.pop(official, None) or {}
+        language = i18n.active_language()
+        if language != settings.LANGUAGE_CODE:
+            row[field] = names.get(language) or row[field]
+    return row
 
 
 def _localised(row, field, local):

@@ -21,8 +21,15 @@ package `wrk`), the throughput under concurrency (`wrk -t2 -c8` for DURATION sec
 reports both as ratios to the bare view measured by the same server in the same run. Rows
 with several addresses (the search rows) rotate through them.
 
+With `--languages en,fr,de,ru`, each page is also measured in those languages (its `/fr/…`
+address; the API with `?lang=fr`): the languages' requests alternate in one loop (en, fr, de, ru,
+en, fr, …), so the machine's other load falls on all of them alike, and a second table gives
+each language's median and its ratio to the English one of the same page and server. wrk's
+throughput stays the English page's.
+
 Usage: DATABASE_URL=... python scripts/bench.py [--count 100000] [--requests 50] [--duration 5]
        [--servers "cold,no page cache,cached,editorial"] [--interval 5] [--editorial-duration 15]
+       [--languages en,fr,de,ru]
 """
 
 import argparse
@@ -172,6 +179,35 @@ def median_ms(base, paths, requests, warm_all):
     return statistics.median(timings) * 1000
 
 
+def in_language(path, code):
+    """The address of the same page in language `code`: its prefix, or the API's `?lang=`."""
+    if code == "en":
+        return path
+    if path.startswith("/en/"):
+        return f"/{code}/{path.removeprefix('/en/')}"
+    if path.startswith("/api/"):
+        return f"{path}{'&' if '?' in path else '?'}lang={code}"
+    return path
+
+
+def medians_by_language(base, paths, languages, requests, warm_all):
+    """{language: median ms} of `paths` in each language, the languages' requests alternating
+    in one loop (en, fr, de, ru, en, …) so that noise falls on every language alike."""
+    addresses = {code: [in_language(path, code) for path in paths] for code in languages}
+    for code in languages:
+        for path in addresses[code] if warm_all else addresses[code][:2]:
+            fetch(base + path)
+    timings = {code: [] for code in languages}
+    for number in range(requests):
+        for code in languages:
+            path = addresses[code][number % len(paths)]
+            elapsed, status = fetch(base + path)
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}")
+            timings[code].append(elapsed)
+    return {code: statistics.median(values) * 1000 for code, values in timings.items()}
+
+
 LUA = """
 local paths = {%s}
 local i = 0
@@ -263,9 +299,17 @@ def measure(env, options, label):
     try:
         for name, paths in selected_rows(options):
             print(f"  {label}: {name}", file=sys.stderr, flush=True)
-            median = median_ms(base, paths, options.requests, warm_all=label != "cold")
+            warm_all = label != "cold"
+            if options.languages == ["en"]:
+                median = median_ms(base, paths, options.requests, warm_all)
+                by_language = {"en": median}
+            else:
+                by_language = medians_by_language(
+                    base, paths, options.languages, options.requests, warm_all
+                )
+                median = by_language["en"]
             rps = throughput(base, paths, options.duration, options.connections, options.threads)
-            results[name] = (median, rps)
+            results[name] = (median, rps, by_language)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
@@ -298,6 +342,13 @@ def main():
         "--editorial-duration", type=int, default=15, help="seconds of wrk per editorial run"
     )
     parser.add_argument("--never-asked", type=int, default=30, help="never-asked queries")
+    parser.add_argument(
+        "--languages",
+        type=lambda value: [part.strip() for part in value.split(",") if part.strip()],
+        default=["en"],
+        help="comma-separated language codes to measure each page in, alternating (e.g. "
+        "en,fr,de,ru); English is always included: the others are compared with it",
+    )
     parser.add_argument("--only", help="only the rows whose name contains this (e.g. API)")
     parser.add_argument(
         "--texts",
@@ -307,6 +358,7 @@ def main():
         "rows (search inside texts, record page and reading view)",
     )
     options = parser.parse_args()
+    options.languages = ["en", *[code for code in options.languages if code != "en"]]
     options.port = options.port or free_port()
 
     database = os.environ.get("DATABASE_URL", "")
@@ -370,8 +422,8 @@ def main():
         for name, _paths in selected_rows(options):
             line = f"| {name} |"
             for measured in results.values():
-                bare_median, bare_rps = measured["Bare Django view"]
-                median, rps = measured[name]
+                bare_median, bare_rps, _languages = measured["Bare Django view"]
+                median, rps, _languages = measured[name]
                 line += (
                     f" {median:.1f} | {ratio(median, bare_median)} | "
                     f"{rps:,.0f} | {ratio(bare_rps, rps)} |"
@@ -379,6 +431,9 @@ def main():
                     else f" {median:.1f} | {ratio(median, bare_median)} | – | – |"
                 )
             print(line)
+    if results and len(options.languages) > 1:
+        print()
+        print(language_table(results, options))
     if editorial:
         print()
         print(
@@ -388,6 +443,33 @@ def main():
         )
         print()
         print(editorial)
+
+
+def language_table(results, options):
+    """Each page's median per language and its ratio to the English median (same server)."""
+    others = options.languages[1:]
+    lines = [
+        f"Languages: medians of {options.requests} requests per language, the languages "
+        f"alternating ({', '.join(options.languages)}); × en = the language's median over the "
+        "English one of the same page and server.",
+        "",
+    ]
+    header, rule = "| Server | Page | en (ms) |", "|---|---|---:|"
+    for code in others:
+        header += f" {code} (ms) | × en |"
+        rule += "---:|---:|"
+    lines += [header, rule]
+    for label, measured in results.items():
+        for name, _paths in selected_rows(options):
+            if name == "Bare Django view":
+                continue
+            by_language = measured[name][2]
+            english = by_language["en"]
+            line = f"| {label} | {name} | {english:.1f} |"
+            for code in others:
+                line += f" {by_language[code]:.1f} | {by_language[code] / english:.2f} |"
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def editorial_table(env, options):

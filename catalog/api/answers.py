@@ -34,16 +34,22 @@ from django.utils import translation
 
 from .. import caching
 from .pagination import NOT_FILTERS
+from .serializers import TRANSLATIONS_PARAMETER
 
 # The renderers whose answers are the same for every anonymous client.
 SHARED_FORMATS = ("json", "csv")
 
 
+# Read by every endpoint: the language (in the key as the active language) and, for lists and
+# records, every language at once (in the key as part of the address).
+LANGUAGE_PARAMETERS = {"lang", TRANSLATIONS_PARAMETER}
+
+
 def known_parameters(view):
-    """The query parameters the endpoint reads: its filters, pagination and format."""
+    """The query parameters the endpoint reads: its filters, pagination, format and language."""
     filterset_class = getattr(view, "filterset_class", None)
     filters = set(filterset_class.base_filters) if filterset_class else set()
-    return filters | set(NOT_FILTERS)
+    return filters | set(NOT_FILTERS) | LANGUAGE_PARAMETERS
 
 
 def key_parts(request, view):

@@ -17,6 +17,7 @@ from rest_framework.routers import APIRootView as BaseAPIRootView
 from rest_framework.settings import api_settings
 
 from .. import caching, exports
+from ..collation import translated_order
 from ..filters import CommitmentFilterSet
 from ..models import (
     ActivityCategory,
@@ -203,10 +204,12 @@ class InstitutionViewSet(CatalogueViewSet):
         return (
             Institution.objects.select_related("organisation", "parent")
             .prefetch_related(
-                Prefetch("children", Institution.objects.order_by("position", "name"))
+                Prefetch(
+                    "children", Institution.objects.order_by("position", translated_order("name"))
+                )
             )
             .annotate(published_commitment_count=published_commitment_count("adopting_body"))
-            .order_by("organisation__name", "position", "name")
+            .order_by(translated_order("organisation__name"), "position", translated_order("name"))
         )
 
 
@@ -228,10 +231,10 @@ class OrganisationViewSet(CatalogueViewSet):
     def get_queryset(self):
         return (
             Organisation.objects.prefetch_related(
-                Prefetch("partners", Organisation.objects.order_by("name"))
+                Prefetch("partners", Organisation.objects.order_by(translated_order("name")))
             )
             .annotate(published_commitment_count=published_commitment_count("organisation"))
-            .order_by("-is_primary", "name")
+            .order_by("-is_primary", translated_order("name"))
         )
 
 
@@ -250,7 +253,7 @@ class ThemeViewSet(CatalogueViewSet):
     def get_queryset(self):
         return Theme.objects.annotate(
             published_commitment_count=published_commitment_count("themes")
-        ).order_by("position", "name")
+        ).order_by("position", translated_order("name"))
 
 
 @extend_schema_view(
@@ -271,7 +274,7 @@ class ActivityCategoryViewSet(CatalogueViewSet):
     def get_queryset(self):
         return ActivityCategory.objects.annotate(
             published_commitment_count=published_commitment_count("activity_categories")
-        ).order_by("position", "name")
+        ).order_by("position", translated_order("name"))
 
 
 @extend_schema(exclude=True)

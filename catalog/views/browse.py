@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from ..collation import python_key, translated_order
 from ..filters import CommitmentFilterSet
 from ..models import (
     ActivityCategory,
@@ -164,7 +165,10 @@ def institution_trees(institutions):
     by_organisation = {}
     for institution in institutions:
         by_organisation.setdefault(institution.organisation, []).append(institution)
-    ordered = sorted(by_organisation, key=lambda org: (not org.is_primary, org.name))
+    ordered = sorted(
+        by_organisation,
+        key=lambda org: (not org.is_primary, python_key(org.official_name()[0])),
+    )
     return [OrganisationTree(org, build_forest(by_organisation[org])) for org in ordered]
 
 
@@ -191,7 +195,7 @@ class InstitutionListView(BreadcrumbsMixin, TemplateView):
             list(
                 Institution.objects.select_related("organisation")
                 .annotate(published_count=published_commitment_count("adopting_body"))
-                .order_by("position", "name")
+                .order_by("position", translated_order("name"))
             )
         )
         context["trees"] = institution_trees(institutions)
@@ -216,7 +220,7 @@ class InstitutionDetailView(BreadcrumbsMixin, DetailView):
             list(
                 Institution.objects.filter(organisation=institution.organisation_id)
                 .annotate(published_count=published_commitment_count("adopting_body"))
-                .order_by("position", "name")
+                .order_by("position", translated_order("name"))
             )
         )
         by_pk = {body.pk: body for body in bodies}
@@ -277,7 +281,7 @@ class OrganisationDetailView(BreadcrumbsMixin, DetailView):
             list(
                 Institution.objects.filter(organisation=organisation)
                 .annotate(published_count=published_commitment_count("adopting_body"))
-                .order_by("position", "name")
+                .order_by("position", translated_order("name"))
             )
         )
         context["bodies"] = build_forest(institutions)
@@ -302,7 +306,7 @@ class ThemeListView(BreadcrumbsMixin, ListView):
         # Aggregating drops Meta.ordering, so the order is restated.
         return Theme.objects.annotate(
             published_count=published_commitment_count("themes")
-        ).order_by("position", "name")
+        ).order_by("position", translated_order("name"))
 
     def get_breadcrumbs(self):
         return [(_("Themes"), None)]
@@ -333,7 +337,7 @@ class CategoryListView(BreadcrumbsMixin, ListView):
     def get_queryset(self):
         return ActivityCategory.objects.annotate(
             published_count=published_commitment_count("activity_categories")
-        ).order_by("position", "name")
+        ).order_by("position", translated_order("name"))
 
     def get_breadcrumbs(self):
         return [(_("Online-activity categories"), None)]
@@ -504,20 +508,30 @@ def chronology(commitments, milestones):
     )
 
 
+class OfficialNameChoiceField(forms.ModelChoiceField):
+    """Bodies named as the page names them: the official name in its language, if sourced."""
+
+    def label_from_instance(self, obj):
+        name = obj.official_name()[0]
+        return f"{name} ({obj.acronym})" if obj.acronym else name
+
+
 class CatalogueChoicesForm(forms.Form):
     """A theme and an adopting body to narrow a view, each one at most; the names are the
     catalogue's query parameters (the shared FilterSet applies them)."""
 
     theme = forms.ModelChoiceField(
         label=_("Theme"),
-        queryset=Theme.objects.order_by("position", "name"),
+        queryset=Theme.objects.order_by("position", translated_order("name")),
         to_field_name="slug",
         required=False,
         empty_label=_("All themes"),
     )
-    body = forms.ModelChoiceField(
+    body = OfficialNameChoiceField(
         label=_("Adopting body"),
-        queryset=Institution.objects.order_by("organisation__name", "position", "name"),
+        queryset=Institution.objects.order_by(
+            translated_order("organisation__name"), "position", translated_order("name")
+        ),
         to_field_name="slug",
         required=False,
         empty_label=_("All bodies"),
@@ -529,7 +543,7 @@ class TimelineFilterForm(CatalogueChoicesForm):
 
     category = forms.ModelChoiceField(
         label=_("Online-activity category"),
-        queryset=ActivityCategory.objects.order_by("position", "name"),
+        queryset=ActivityCategory.objects.order_by("position", translated_order("name")),
         to_field_name="slug",
         required=False,
         empty_label=_("All categories"),

@@ -151,6 +151,9 @@ def test_a_missing_record_stays_404_with_a_current_etag(client, commitment):
         ({}, {"Accept": "application/json; indent=4"}),
         ({}, {"Host": "api.example.org"}),  # absolute links name the host
         ({}, {"X-Forwarded-Proto": "https"}),
+        ({"lang": "fr"}, {}),  # kept per language, like the pages
+        ({}, {"Accept-Language": "ru"}),
+        ({"translations": "all"}, {}),
     ],
 )
 def test_each_address_format_and_host_has_its_own_answer(
