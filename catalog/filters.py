@@ -418,12 +418,17 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 names = _every_name_column(fields[2]) if facet in TRANSLATED_FACETS else []
                 if facet in OFFICIAL_NAME_FACETS:
                     names.append(OFFICIAL_NAME_FACETS[facet])  # every language's, one column
-                # Read as stored: the link tables' managers do not translate lookups.
+                matching = self._matching(facet)
+                # The records' own fields are grouped in the matching records' query itself;
+                # a link table's (read as stored: its manager does not translate lookups)
+                # from the links of the matching records.
+                rows = (
+                    matching
+                    if source is Commitment
+                    else source.objects.filter(**{f"{link}__in": matching})
+                )
                 counted[facet] = list(
-                    source.objects.filter(**{f"{link}__in": self._matching(facet)})
-                    .order_by()
-                    .values(*fields, *names)
-                    .annotate(n=Count(link))
+                    rows.order_by().values(*fields, *names).annotate(n=Count(link))
                 )
             return counted
 
@@ -570,13 +575,9 @@ def _label(row, fields):
 
 
 def _grouped(matching, field):
-    """{value of `field`: number of matching commitments} in one GROUP BY."""
-    return dict(
-        Commitment.objects.filter(pk__in=matching)
-        .order_by()
-        .values_list(field)
-        .annotate(n=Count("pk"))
-    )
+    """{value of `field`: number of matching commitments} in one GROUP BY over the matching
+    records' own query (their filters are subqueries: one row per record)."""
+    return dict(matching.order_by().values_list(field).annotate(n=Count("pk")))
 
 
 def _option(value, label, count, selected):

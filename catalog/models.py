@@ -841,6 +841,15 @@ class Commitment(TranslatedContent, TimeStampedModel):
                 condition=Q(is_featured=True),
                 name="commitment_featured_idx",
             ),
+            # The catalogue's filters and facet counts (years, kind; grouped by kind, body or
+            # organisation) read the published records from this index alone, not from the
+            # table's wide rows (PostgreSQL; other databases do without it).
+            models.Index(
+                fields=["year", "kind"],
+                include=["id", "publish_at", "adopting_body", "organisation"],
+                condition=Q(status="published"),
+                name="commitment_facets_idx",
+            ),
         ]
 
     def __str__(self):

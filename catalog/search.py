@@ -31,6 +31,7 @@ import difflib
 import functools
 import json
 import re
+import time
 from dataclasses import dataclass
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -40,6 +41,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
+from django.core.cache import cache
 from django.db import connection
 from django.db.backends.signals import connection_created
 from django.db.models import (
@@ -1220,23 +1222,51 @@ SUGGEST_MIN_CHARS = 4
 SUGGEST_CUTOFF = 0.8
 
 
+# The spelling check's words: (catalogue version, when counted, {word: records}), the same in
+# every language, kept until counted again.
+VOCABULARY_KEY = "search:vocabulary"
+
+
 def vocabulary():
     """{word: the number of published records using it} over the words search matches typos
-    against (titles, keywords, themes and categories), cached for the catalogue version."""
+    against (titles, keywords, themes and categories).
 
-    def build():
-        counts = {}
-        published = Commitment.objects.published().values("pk")
-        rows = SearchDocument.objects.filter(commitment__in=published).values_list(
-            "words", flat=True
-        )
-        for words in rows.iterator(chunk_size=2000):
-            for word in set(TOKEN_RE.findall(words.lower())):
-                if len(word) >= SUGGEST_MIN_CHARS and not word.isdigit():
-                    counts[word] = counts.get(word, 0) + 1
-        return counts
+    Counting them reads every published record's words (seconds at 100,000 records), so no
+    visitor waits for it after a write: the copy counted last is used, and the minute task
+    `tasks.count_search_vocabulary` counts again when the catalogue has changed since. Only
+    the first spelling check of an empty cache counts (once, under a lock). Until the next
+    count a word of a record just published is not offered yet, and a word of a record just
+    withdrawn may be (its search then finds what the typo would have: nothing new)."""
+    kept = cache.get(VOCABULARY_KEY)
+    if not _is_vocabulary(kept):
+        kept = caching.compute_once(VOCABULARY_KEY, _counted_vocabulary, timeout=None)
+    return kept[2]
 
-    return caching.cached("search-vocabulary", (), build)
+
+def count_vocabulary():
+    """Count the spelling check's words again if the catalogue changed since they were last
+    counted (and someone has used them). Returns whether it counted."""
+    kept = cache.get(VOCABULARY_KEY)
+    if not _is_vocabulary(kept) or kept[0] == caching.catalogue_version():
+        return False
+    cache.set(VOCABULARY_KEY, _counted_vocabulary(), timeout=None)
+    return True
+
+
+def _is_vocabulary(value):
+    return isinstance(value, tuple) and len(value) == 3
+
+
+def _counted_vocabulary():
+    version = caching.catalogue_version()  # read first: a write during the count counts again
+    counts = {}
+    published = Commitment.objects.published().values("pk")
+    rows = SearchDocument.objects.filter(commitment__in=published).values_list("words", flat=True)
+    for words in rows.iterator(chunk_size=2000):
+        for word in set(TOKEN_RE.findall(words.lower())):
+            if len(word) >= SUGGEST_MIN_CHARS and not word.isdigit():
+                counts[word] = counts.get(word, 0) + 1
+    return (version, time.time(), counts)
 
 
 def _known(token, words):

@@ -48,6 +48,14 @@ def rebuild_search_index():
 
 
 @task()
+def count_search_vocabulary():
+    """Every minute: count the spelling check's words again when the catalogue has changed
+    since they were last counted (`search.vocabulary`), so no visitor's search waits for it.
+    Returns whether it counted."""
+    return search.count_vocabulary()
+
+
+@task()
 def prune_search_words():
     """Daily: drop the words of the typo table (`SearchWord`) no search entry uses any more.
     Returns how many went."""

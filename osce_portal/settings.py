@@ -509,6 +509,7 @@ RQ_SHOW_ADMIN_LINK = False
 TASK_SCHEDULE = [
     ("* * * * *", "catalog.tasks.publish_due"),
     ("* * * * *", "catalog.editorial.services.apply_due_approvals"),
+    ("* * * * *", "catalog.tasks.count_search_vocabulary"),
     ("*/5 * * * *", "texts.tasks.extract_queued"),
     ("5 * * * *", "participation.tasks.send_alert_digests"),
     ("17 3 * * *", "participation.tasks.erase_suggestion_addresses"),

@@ -496,6 +496,7 @@ def editorial_table(env, options):
             threads=options.threads,
             asked=options.never_asked,
             log=lambda text: print(text, file=sys.stderr, flush=True),
+            pick=write.pick,
         )
     finally:
         writer.stdin.close()

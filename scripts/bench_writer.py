@@ -1,6 +1,8 @@
 """The benchmark's editor (`scripts/bench.py`, editorial scenario): one public write per line
-read on stdin, through the service layer, as a publisher correcting a published record's title
-does. Prints the corrected record's slug once the write has committed.
+read on stdin ("write", or "write <slug>" for that record), through the service layer, as a
+publisher correcting a published record's title does. Prints the corrected record's slug once
+the write has committed. "pick" prints the slug of a record to correct next (the benchmark
+reads its page first, as a visitor had).
 
 The write's follow-up (the re-warming task) is enqueued as for any write: run by the
 benchmark's task worker (`manage.py db_worker`), not here.
@@ -50,8 +52,7 @@ def pick(records, bounds):
     return records.filter(pk__gte=start).order_by("pk").first() or records.order_by("pk").first()
 
 
-def write(user, records, bounds):
-    record = pick(records, bounds)
+def write(user, record):
     title = record.title
     title = title[: -len(SUFFIX)] if title.endswith(SUFFIX) else title + SUFFIX
     services.save_commitment(
@@ -71,9 +72,14 @@ def main():
     bounds = (bounds["low"], bounds["high"])
     print("ready", flush=True)
     for line in sys.stdin:
-        if line.strip() != "write":
+        command, _space, slug = line.strip().partition(" ")
+        if command == "pick":
+            print(pick(records, bounds).slug, flush=True)
+        elif command == "write":
+            record = records.get(slug=slug) if slug else pick(records, bounds)
+            print(write(user, record), flush=True)
+        else:
             break
-        print(write(user, records, bounds), flush=True)
 
 
 if __name__ == "__main__":

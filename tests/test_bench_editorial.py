@@ -47,10 +47,15 @@ def test_the_scenario_runs_for_a_few_seconds(live_server, bench_editorial):
     theme = ThemeFactory()
     CommitmentFactory(slug="mc-dec-7-06", themes=[theme])  # the record page under load
     records = itertools.cycle(CommitmentFactory.create_batch(2, themes=[theme]))
-    written = []
+    picked, written = [], []
 
-    def write():
-        record = next(records)
+    def pick():
+        picked.append(next(records))
+        return picked[-1].slug
+
+    def write(slug):
+        record = picked[-1]
+        assert slug == record.slug
         correct(record, title=f"Corrected {len(written)}")
         written.append(record.slug)
         return record.slug
@@ -63,6 +68,7 @@ def test_the_scenario_runs_for_a_few_seconds(live_server, bench_editorial):
         connections=0,  # no wrk here: the probes and the never-asked queries still run
         asked=4,
         log=lambda _text: None,
+        pick=pick,
     )
 
     assert len(written) >= 4  # at least one write per loaded page
@@ -70,3 +76,4 @@ def test_the_scenario_runs_for_a_few_seconds(live_server, bench_editorial):
         assert f"| {name} |" in table
     assert "4 never-asked searches and filters" in table
     assert f"{len(written)} writes" in table
+    assert "probed right after the writes p50" in table

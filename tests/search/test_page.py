@@ -128,6 +128,7 @@ def test_search_results_query_count_does_not_grow_with_the_results(client):
     themes = [ThemeFactory(name="Glaciers"), ThemeFactory()]
     for _ in range(5):
         CommitmentFactory(title="Decision on glaciers", adopting_body=body, themes=themes)
+    search.vocabulary()  # counted once, not per search nor per catalogue version
     few = _queries(client, "glaciers")
     for _ in range(45):
         CommitmentFactory(title="Decision on glaciers", adopting_body=body, themes=themes)
@@ -136,10 +137,11 @@ def test_search_results_query_count_does_not_grow_with_the_results(client):
     # The candidates and their scores (once, shared by the list and the facets: on SQLite one
     # query, on PostgreSQL two), the records whose official texts match (one), five grouped
     # facet counts, the page's rows, their passages, the hits inside their texts (one) and the
-    # three vocabularies for "also matching", and the words of published records the
-    # spelling check compares the query with ("did you mean", cached per catalogue version),
-    # and the terms publishers added to the thesaurus (read once per catalogue version).
-    assert many == {"sqlite": 15, "postgresql": 16}[connection.vendor]
+    # three vocabularies for "also matching", and the terms publishers added to the thesaurus
+    # (read once per catalogue version). The words the spelling check compares the query with
+    # ("did you mean") are not read: counted by the first search of an empty cache, then by
+    # the minute task.
+    assert many == {"sqlite": 14, "postgresql": 15}[connection.vendor]
 
 
 @pytest.mark.parametrize("query", ["terrorist", "cyber", "mc dec"])

@@ -2,9 +2,11 @@
 misspelt search is offered the catalogue's spelling — over the real seed, on both databases."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog import search, thesaurus
+from catalog import caching, search, tasks, thesaurus
 from catalog.models import Commitment
 from catalog.search import search_commitments
 from tests.factories import CommitmentFactory
@@ -160,3 +162,20 @@ def test_a_faulty_thesaurus_entry_is_named():
         thesaurus.parse('[[term]]\nmeaning = "x"\n[[term]]\nabbreviations = ["Y"]\n')
     with pytest.raises(thesaurus.ThesaurusError, match="unknown keys"):
         thesaurus.parse('[[term]]\nmeaning = "x"\nsynonyms = ["y"]\n')
+
+
+def test_the_spelling_check_never_counts_its_words_in_a_visitors_request(seeded):
+    """After a write the words counted last are used (no visitor reads every record's words
+    again); the minute task counts them again, and then the new word is offered."""
+    assert search.suggestion("Quixoticle") == ""
+    public = CommitmentFactory(title="Quixotical plan", status=Commitment.Status.PUBLISHED)
+    search.refresh([public.pk])
+    caching.new_catalogue_version()  # what the write's commit step does
+
+    with CaptureQueriesContext(connection) as queries:
+        assert search.suggestion("Quixoticle") == ""
+    assert not [query for query in queries.captured_queries if "words" in query["sql"]]
+
+    assert tasks.count_search_vocabulary.enqueue().return_value is True
+    assert search.suggestion("Quixoticle") == "Quixotical"
+    assert tasks.count_search_vocabulary.enqueue().return_value is False  # nothing changed
