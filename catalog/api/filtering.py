@@ -86,8 +86,10 @@ class KnownParametersMixin:
     returned, as if the filter had matched them all. Checked after the throttle.
     """
 
-    def accepted_parameters(self):
-        """{parameter: what it accepts} for this request's action."""
+    def accepted_parameters(self, described=True):
+        """{parameter: what it accepts} for this request's action (`described=False`: the
+        names only, with empty descriptions — what every request checks, without building
+        the queryset or describing each filter's values)."""
         accepted = {
             "format": _("json, or csv for lists (an Accept header does the same)."),
             "lang": _(
@@ -108,16 +110,18 @@ class KnownParametersMixin:
             }
         for backend in self.filter_backends:
             if isinstance(backend, type) and issubclass(backend, DjangoFilterBackend):
-                filterset_class = backend().get_filterset_class(self, self.get_queryset())
+                filterset_class = getattr(self, "filterset_class", None)
+                if filterset_class is None or described:
+                    filterset_class = backend().get_filterset_class(self, self.get_queryset())
                 for name, filter_ in (
                     filterset_class.base_filters if filterset_class else {}
                 ).items():
-                    accepted[name] = allowed_values(filter_)
+                    accepted[name] = allowed_values(filter_) if described else ""
         return accepted
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        accepted = self.accepted_parameters()
+        accepted = self.accepted_parameters(described=False)
         unknown = sorted(set(request.query_params) - set(accepted))
         language = request.query_params.get("lang")
         if language is not None and language not in LANGUAGE_CODES:
@@ -134,6 +138,7 @@ class KnownParametersMixin:
                 {"errors": {TRANSLATIONS_PARAMETER: [_("The only value is “all”.")]}}
             )
         if unknown:
+            accepted = self.accepted_parameters()
             message = _("Unknown parameter. Accepted: %(names)s.") % {"names": ", ".join(accepted)}
             raise ValidationError(
                 {"errors": {name[:50]: [message] for name in unknown}, "allowed": accepted}

@@ -218,3 +218,29 @@ def test_an_answer_with_a_parameter_the_endpoint_does_not_read_is_not_kept(clien
         assert response.status_code == 400
         assert "x" in response.json()["errors"]
     assert not [key for key in list(cache._cache) if "api-answer" in key]  # noqa: SLF001
+
+
+def test_a_kept_answer_builds_no_queryset(client, monkeypatch, db):
+    """Checking the request's parameters names them without building the list's queryset
+    (or describing every filter's values): a kept answer is read and sent, nothing more."""
+    from catalog.api.views import CommitmentViewSet
+
+    CommitmentFactory(title="Kept")
+    built = []
+    get_queryset = CommitmentViewSet.get_queryset
+
+    def counting(view):
+        built.append(view.action)
+        return get_queryset(view)
+
+    monkeypatch.setattr(CommitmentViewSet, "get_queryset", counting)
+    assert client.get("/api/v1/commitments/").status_code == 200
+    built.clear()
+
+    response = client.get("/api/v1/commitments/")
+
+    assert response.status_code == 200
+    assert built == []
+    refused = client.get("/api/v1/commitments/", {"symbl": "MC.DEC/7/06"})
+    assert refused.status_code == 400
+    assert refused.json()["allowed"]["kind"] != ""  # the error still describes the values
