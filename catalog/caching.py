@@ -49,6 +49,8 @@ VERSION_KEY = "catalogue:version"  # (token, due): the current version
 PENDING_KEY = "catalogue:pending"  # (token, due, since): the newest version, maybe not warm yet
 EPOCH_KEY = "records:epoch"  # part of every record's stamp: replaced when all of them change
 STAMP_PREFIX = "records:stamp:"
+WARM_PREFIX = "records:warm:"  # the pending stamp the re-warming task has warmed
+WARM_MARKER_SECONDS = 60
 FRAGMENTS = "fragments"  # the cache alias of rendered fragments (settings.CACHES)
 # Entries are never stale (the version changes instead); the timeout only frees memory.
 TIMEOUT = 60 * 60
@@ -218,21 +220,28 @@ def new_records_epoch():
 def touch_records(ids, *, grace=False):
     """New stamps for these records: what was cached for them is not read again. With
     `grace`, the new stamp is pending — (previous, new, since) — and the previous one is still
-    served until `settle_records` (the re-warming task, once their pages are warm) or for
-    `STALE_SECONDS` after the first write not yet settled."""
+    served until the re-warming task has warmed the record's pages (`settle_records`) or for
+    `STALE_SECONDS` after the first write whose stamp is not served yet."""
     if not ids:
         return
-    keys = [f"{STAMP_PREFIX}{pk}" for pk in ids]
-    found = cache.get_many(keys) if grace else {}
+    keys = {pk: f"{STAMP_PREFIX}{pk}" for pk in ids}
+    found = cache.get_many(list(keys.values())) if grace else {}
+    values = {pk: found.get(key) for pk, key in keys.items()}
+    markers = _warm_markers(values)
     now = time.time()
-    values = {}
-    for key in keys:
-        new = uuid.uuid4().hex[:12]
-        previous, since = found.get(key), now
-        if _is_pending_stamp(previous):
-            previous, _new, since = previous
-        values[key] = (previous, new, since) if isinstance(previous, str) else new
-    cache.set_many(values, _version_timeout())
+    entries = {}
+    for pk, key in keys.items():
+        new, current = uuid.uuid4().hex[:12], values[pk]
+        if _is_pending_stamp(current):
+            previous, pending, since = current
+            if _stamp(pk, current, now, markers.get(pk)) == pending:  # already served
+                previous, since = pending, now
+            entries[key] = (previous, new, since)
+        elif isinstance(current, str):
+            entries[key] = (current, new, now)
+        else:
+            entries[key] = new
+    cache.set_many(entries, _version_timeout())
 
 
 def _is_pending_stamp(value):
@@ -251,25 +260,40 @@ def warming_records(ids):
 
 
 def settle_records(ids):
-    """The pending stamps of these records (their pages now warm) become theirs, unless a
-    newer write replaced them meanwhile (its own task settles those)."""
-    keys = [f"{STAMP_PREFIX}{pk}" for pk in ids]
-    found = cache.get_many(keys)
-    settled = {key: value[1] for key, value in found.items() if _is_pending_stamp(value)}
-    if settled:
-        current = cache.get_many(list(settled))  # not replaced between the two reads
-        cache.set_many(
-            {key: new for key, new in settled.items() if current.get(key) == found[key]},
-            _version_timeout(),
-        )
+    """Say that these records' pending stamps are warm, so they are served from now on. A
+    marker beside the stamp, never the stamp itself: a newer write that replaced the stamp
+    meanwhile keeps its own pending one (its task marks that)."""
+    found = cache.get_many([f"{STAMP_PREFIX}{pk}" for pk in ids])
+    markers = {
+        f"{WARM_PREFIX}{key.removeprefix(STAMP_PREFIX)}": value[1]
+        for key, value in found.items()
+        if _is_pending_stamp(value)
+    }
+    if markers:
+        # Needed only while the stamp is pending: after STALE_SECONDS it is served anyway.
+        cache.set_many(markers, WARM_MARKER_SECONDS)
 
 
-def _stamp(pk, value, now):
+def _warm_markers(values):
+    """{id: the pending stamp its task has warmed} for the pending ones among `values`
+    ({id: stamp entry}): a second read of the cache, only right after a write."""
+    pending = [pk for pk, value in values.items() if _is_pending_stamp(value)]
+    if not pending:
+        return {}
+    found = cache.get_many([f"{WARM_PREFIX}{pk}" for pk in pending])
+    return {pk: found.get(f"{WARM_PREFIX}{pk}") for pk in pending}
+
+
+def _stamp(pk, value, now, marker=None):
     """The stamp to serve from a record's stamp entry (None: no entry)."""
     if not _is_pending_stamp(value):
         return value
     previous, new, since = value
-    if now - since >= STALE_SECONDS or pk in getattr(_local, "warming_records", ()):
+    if (
+        marker == new
+        or now - since >= STALE_SECONDS
+        or pk in getattr(_local, "warming_records", ())
+    ):
         return new
     return previous
 
@@ -282,11 +306,13 @@ def record_stamps(ids, found=None):
     if found is None:
         found = cache.get_many(keys)
     epoch = found.get(EPOCH_KEY) or _made(EPOCH_KEY)
+    values = {pk: found.get(f"{STAMP_PREFIX}{pk}") for pk in ids}
+    markers = _warm_markers(values)
     now = time.time()
     stamps = {}
     for pk in ids:
-        key = f"{STAMP_PREFIX}{pk}"
-        stamps[pk] = f"{epoch}.{_stamp(pk, found.get(key), now) or _made(key)}"
+        stamp = _stamp(pk, values[pk], now, markers.get(pk)) or _made(f"{STAMP_PREFIX}{pk}")
+        stamps[pk] = f"{epoch}.{stamp}"
     return stamps
 
 

@@ -303,3 +303,27 @@ def test_facet_counts_are_computed_once_for_every_language(client, redis, db):
         ("Cyber security", 1),
         ("Lutte contre le terrorisme", 2),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_newer_edit_is_not_hidden_by_the_older_edits_warm_up(client, redis, settings):
+    """Two edits of one record, the first one's task running after the second write: the
+    first task's warm-up does not make the second edit's stamp served early or lost; the
+    second task's does."""
+    settings.TASKS = DATABASE_TASKS
+    record = CommitmentFactory(title="Record A")
+    client.get(page(record))
+    correct(record, title="Record A, first")
+    first_stamp = cache.get(f"{caching.STAMP_PREFIX}{record.pk}")
+    correct(record, title="Record A, second")
+
+    # The first task, late: it marks the first edit's stamp warm, which is no longer pending.
+    cache.set(f"{caching.WARM_PREFIX}{record.pk}", first_stamp[1])
+    content = client.get(page(record)).content.decode()
+    assert "Record A, second" not in content
+    assert "Record A, first" not in content  # the page visitors had, until the second is warm
+
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    response, queries = queries_of(client, page(record))
+    assert queries == 0
+    assert "Record A, second" in response.content.decode()
