@@ -16,8 +16,10 @@ workers never share one, and from the variables a developer sets for their own c
   folders (media, static files, backups) point there for the whole run (tests/conftest.py).
 """
 
+import importlib.util
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
@@ -95,3 +97,14 @@ def redis_cache(prefix=None):
     except Exception:
         skip_or_fail(f"Redis is not reachable at {TEST_REDIS_URL} (OSCE_TEST_REDIS_URL)")
     return cache
+
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+def load_script(name):
+    """A script of scripts/ (`bench`, `bench_mix`, …) loaded as a module, for its functions."""
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -2,22 +2,13 @@
 its own address, the languages alternating request by request, and the table of ratios to
 English."""
 
-import importlib.util
 import types
-from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "bench.py"
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("bench", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.resources import load_script
 
 
 def test_each_page_has_its_address_in_every_language():
-    bench = load_script()
+    bench = load_script("bench")
     assert bench.in_language("/en/commitments/?search=x", "fr") == "/fr/commitments/?search=x"
     assert bench.in_language("/api/v1/commitments/", "ru") == "/api/v1/commitments/?lang=ru"
     assert bench.in_language("/api/v1/commitments/?search=x", "de") == (
@@ -28,7 +19,7 @@ def test_each_page_has_its_address_in_every_language():
 
 
 def test_the_languages_alternate_and_each_gets_its_median(monkeypatch):
-    bench = load_script()
+    bench = load_script("bench")
     asked = []
 
     def fetch(url):

@@ -1,22 +1,11 @@
 """The load mix of docs/benchmark.md (scripts/bench_mix.py) runs against the test server for
 a moment: every page of its mix answers without a 5xx, so the script cannot rot."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 from django.db import connection
 
 from tests.factories import CommitmentFactory
-
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "bench_mix.py"
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("bench_mix", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.resources import load_script
 
 
 @pytest.mark.postgres
@@ -27,7 +16,7 @@ def load_script():
 )
 def test_the_load_mix_runs_without_errors(live_server):
     CommitmentFactory.create_batch(3)
-    bench_mix = load_script()
+    bench_mix = load_script("bench_mix")
     _p99, failed, home, heavy = bench_mix.run(live_server.url, 1.5, with_heavy=True)
     assert failed == []
     assert home > 0 and heavy > 0
@@ -37,7 +26,7 @@ def test_the_load_mix_runs_without_errors(live_server):
 def test_the_mix_asks_for_real_pages(live_server):
     """Its addresses are the site's (a renamed page would otherwise only give 404s)."""
     CommitmentFactory.create_batch(3)
-    bench_mix = load_script()
+    bench_mix = load_script("bench_mix")
     answers = []
     for path in (
         "/en/",
