@@ -31,7 +31,6 @@ import difflib
 import functools
 import json
 import re
-import time
 from dataclasses import dataclass
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -1222,8 +1221,8 @@ SUGGEST_MIN_CHARS = 4
 SUGGEST_CUTOFF = 0.8
 
 
-# The spelling check's words: (catalogue version, when counted, {word: records}), the same in
-# every language, kept until counted again.
+# The spelling check's words: (catalogue version counted, {word: records}), the same in every
+# language, kept until counted again.
 VOCABULARY_KEY = "search:vocabulary"
 
 
@@ -1240,7 +1239,7 @@ def vocabulary():
     kept = cache.get(VOCABULARY_KEY)
     if not _is_vocabulary(kept):
         kept = caching.compute_once(VOCABULARY_KEY, _counted_vocabulary, timeout=None)
-    return kept[2]
+    return kept[1]
 
 
 def count_vocabulary():
@@ -1254,7 +1253,7 @@ def count_vocabulary():
 
 
 def _is_vocabulary(value):
-    return isinstance(value, tuple) and len(value) == 3
+    return isinstance(value, tuple) and len(value) == 2
 
 
 def _counted_vocabulary():
@@ -1266,7 +1265,7 @@ def _counted_vocabulary():
         for word in set(TOKEN_RE.findall(words.lower())):
             if len(word) >= SUGGEST_MIN_CHARS and not word.isdigit():
                 counts[word] = counts.get(word, 0) + 1
-    return (version, time.time(), counts)
+    return (version, counts)
 
 
 def _known(token, words):

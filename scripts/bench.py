@@ -34,7 +34,6 @@ Usage: DATABASE_URL=... python scripts/bench.py [--count 100000] [--requests 50]
 
 import argparse
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -220,6 +219,8 @@ end
 
 def throughput(base, paths, duration, connections, threads):
     """Requests per second from wrk, or None without wrk. Non-2xx answers fail the run."""
+    import bench_editorial  # beside this script: wrk's command line and output
+
     wrk = shutil.which("wrk")
     if not wrk:
         return None
@@ -227,17 +228,9 @@ def throughput(base, paths, duration, connections, threads):
         script.write(LUA % ", ".join(f'"{path}"' for path in paths))
     try:
         output = subprocess.run(
-            [
-                wrk,
-                f"-t{threads}",
-                f"-c{connections}",
-                f"-d{duration}s",
-                "--timeout",
-                "60s",
-                "-s",
-                script.name,
-                base,
-            ],
+            bench_editorial.wrk_command(
+                wrk, duration, connections, threads, "-s", script.name, base
+            ),
             capture_output=True,
             text=True,
             timeout=duration + 120,
@@ -247,8 +240,7 @@ def throughput(base, paths, duration, connections, threads):
         os.unlink(script.name)
     if "Non-2xx" in output:
         raise SystemExit(f"wrk saw error answers for {paths[0]}:\n{output}")
-    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    return float(match.group(1)) if match else None
+    return bench_editorial.parse_wrk(output)["rps"]
 
 
 def serve(env, port, workers):

@@ -91,22 +91,26 @@ def parse_wrk(output):
     return result
 
 
+def wrk_command(wrk, duration, connections, threads, *arguments):
+    """wrk's command line as every benchmark runs it (a request may take a minute)."""
+    return [
+        wrk,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "60s",
+        *arguments,
+    ]
+
+
 def start_load(base, path, duration, connections, threads):
     """wrk on `path` for `duration` seconds in the background, or None without wrk."""
     wrk = shutil.which("wrk")
     if not wrk or connections < 1:
         return None
     return subprocess.Popen(
-        [
-            wrk,
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{duration}s",
-            "--timeout",
-            "60s",
-            "--latency",
-            base + path,
-        ],
+        wrk_command(wrk, duration, connections, threads, "--latency", base + path),
         stdout=subprocess.PIPE,
         text=True,
     )
