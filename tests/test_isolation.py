@@ -20,7 +20,7 @@ import time
 import pytest
 from django.conf import settings
 
-from tests import resources
+from tests import databases, resources
 
 pytestmark = pytest.mark.slow
 
@@ -94,11 +94,18 @@ def redis_contents(port, db):
     return {key: (client.type(key), client.dump(key)) for key in client.scan_iter()}
 
 
+# The migrated test database the run keeps for the next ones (tests/databases.py): a cache in
+# the git-ignored .cache/, as bytecode is, not a file a test wrote.
+TEST_DATABASE_CACHE = databases.CACHE_DIR.relative_to(settings.BASE_DIR)
+
+
 def project_files(root):
     return {
         path.relative_to(root): path.stat().st_mtime_ns
         for path in root.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and not path.relative_to(root).is_relative_to(TEST_DATABASE_CACHE)
     }
 
 
