@@ -124,6 +124,13 @@ class SlugIdentityField(serializers.HyperlinkedIdentityField):
         template = api_url_template(self.context, view_name, request, format)
         return template.replace(SLUG_PLACEHOLDER, getattr(obj, self.lookup_field))
 
+    def to_representation(self, value):
+        # A plain string, not DRF's Hyperlink: that keeps the whole record (with everything
+        # prefetched on it) and was pickled with every kept representation — 30 KB a record,
+        # most of an uncached API list's time spent unpickling them.
+        url = super().to_representation(value)
+        return None if url is None else str(url)
+
 
 def api_url_template(context, view_name, request, format):
     """The API address of a record of `view_name`, with SLUG_PLACEHOLDER for its slug."""

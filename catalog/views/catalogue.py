@@ -86,7 +86,9 @@ class HomeView(TemplateView):
         over every published record: all of it follows from the catalogue alone, so it is
         cached under its version (the figures scan every record)."""
         published = Commitment.objects.published()
-        listing = Commitment.objects.for_listing()
+        # Only what a row shows: the summary is kept (and unpickled by every request for the
+        # home page) with the records in it — whole records made it ten times larger.
+        listing = Commitment.objects.for_rows()
         return {
             "organisation": Organisation.objects.filter(is_primary=True).first(),
             "latest": list(listing.newest_first()[:HOME_LIST_LENGTH]),

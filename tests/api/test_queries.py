@@ -1,5 +1,7 @@
 """Every list endpoint runs a fixed number of queries, whatever the page size or row count."""
 
+import pickle
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -174,3 +176,30 @@ def test_a_rendered_list_of_cached_records_reads_only_the_page_of_ids(
         row["id"] for row in first["results"]
     )
     assert again["results"] == sorted(first["results"], key=lambda row: row["title"])
+
+
+def test_kept_representations_hold_plain_data_not_records(client, catalogue_of_10, settings):
+    """What the cache keeps for a record is the serializer's output as plain data: strings,
+    numbers, lists and dicts. (DRF's hyperlinks carry the whole record with everything
+    prefetched on it: kept with them, a record's entry was ~15 times larger and most of an
+    uncached API list's time went into unpickling them.)"""
+    settings.PAGE_CACHE_ENABLED = False
+    cache.clear()
+    rows = client.get("/api/v1/commitments/", {"page_size": 100}).json()["results"]
+    kept = [  # the tests' cache is the local-memory one: its entries are pickled
+        pickle.loads(value)[2]
+        for key, value in cache._cache.items()
+        if ":record:api-commitment:" in key
+    ]
+    assert len(kept) == 10
+
+    def kinds(value):
+        if isinstance(value, dict):
+            return {type(value)} | set().union(*(kinds(item) for item in value.values()))
+        if isinstance(value, list):
+            return {type(value)} | set().union(*(kinds(item) for item in value))
+        return {type(value)}
+
+    assert set().union(*(kinds(row) for row in kept)) <= {dict, list, str, int, bool, type(None)}
+    assert {row["url"] for row in kept} == {row["url"] for row in rows}
+    assert all(type(theme["url"]) is str for row in kept for theme in row["themes"])

@@ -206,24 +206,29 @@ class Deployment:
         return json.loads(result.stdout)
 
 
-def database_url(folder, purpose="deploy"):
-    """The suite's kind of database: a scratch PostgreSQL database or an SQLite file."""
+def database_url(folder, purpose="deploy", copy_of=None):
+    """The suite's kind of database: a scratch PostgreSQL database or an SQLite file; with
+    `copy_of` (the URL of another one, which nothing may be connected to), a copy of it."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
 
         base, _, name = url.rpartition("/")
         scratch = resources.scratch_database_name(name, purpose)
+        template = f' TEMPLATE "{copy_of.rpartition("/")[2]}"' if copy_of else ""
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-            connection.execute(f'CREATE DATABASE "{scratch}"')
+            connection.execute(f'CREATE DATABASE "{scratch}"{template}')
 
         def drop():
             with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
 
         return f"{base}/{scratch}", drop
-    return f"sqlite:///{folder}/{purpose}.sqlite3", lambda: None
+    path = folder / f"{purpose}.sqlite3"
+    if copy_of:
+        shutil.copyfile(copy_of.removeprefix("sqlite:///"), path)
+    return f"sqlite:///{path}", lambda: None
 
 
 # Bounded, with room for a loaded 2-core machine (gunicorn's workers import the whole project).

@@ -1,7 +1,12 @@
 """`make backup` and `make restore` round-trip the whole database, on the suite's database
 kind (SQLite file or a scratch PostgreSQL database): every model — catalogue, editorial log,
 revisions, users and groups — comes back identical by row count and content checksum, and
-search works on the restored records."""
+search works on the restored records.
+
+The scratch databases start as copies of one migrated once for the module (a file copy, or a
+PostgreSQL template); each step that runs in the project's own process is one `manage.py`
+run (`shell -c` with several steps in it), and `make backup` / `make restore` run as a
+production operator runs them."""
 
 import json
 import os
@@ -14,7 +19,8 @@ from django.conf import settings
 
 from .conftest import database_url
 
-pytestmark = pytest.mark.deploy
+# One migrated database (module-scoped) serves both tests: one worker runs them.
+pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy-backup")]
 
 ROOT = settings.BASE_DIR
 SEED_COMMITMENTS = sum(
@@ -37,6 +43,8 @@ print(json.dumps(result))
 """
 
 EDITORIAL_HISTORY = r"""
+from django.core.management import call_command
+call_command("load_seed", verbosity=0)
 import reversion
 from django.contrib.auth.models import Group, User
 from catalog.editorial import services
@@ -86,8 +94,10 @@ def manage(env, *args):
     return result.stdout
 
 
-def shell(env, code):
-    return manage(env, "shell", "-c", "import json\n" + code).strip().splitlines()[-1]
+def shell(env, code, lines=1):
+    """The last line (or `lines` lines) `code` printed, run in `manage.py shell`."""
+    output = manage(env, "shell", "-c", "import json\n" + code).strip().splitlines()
+    return output[-1] if lines == 1 else output[-lines:]
 
 
 def make(env, target):
@@ -98,13 +108,7 @@ def make(env, target):
     return result.stdout + result.stderr
 
 
-@pytest.fixture
-def scratch(tmp_path):
-    if not shutil.which("make") or not (ROOT / ".venv" / "bin" / "python").exists():
-        pytest.skip("needs make and the project's .venv (make test creates it)")
-    url, drop = database_url(tmp_path, purpose="backup")
-    if url.startswith("postgres") and not shutil.which("pg_dump"):
-        pytest.skip("PostgreSQL backups need pg_dump and pg_restore (postgresql-client)")
+def base_env(url, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         {
@@ -113,16 +117,34 @@ def scratch(tmp_path):
             "DJANGO_BACKUP_DIR": str(tmp_path / "backups"),
         }
     )
-    yield env
+    return env
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """The URL of a database `manage.py migrate` built, once for the module."""
+    if not shutil.which("make") or not (ROOT / ".venv" / "bin" / "python").exists():
+        pytest.skip("needs make and the project's .venv (make test creates it)")
+    if os.environ.get("DATABASE_URL", "").startswith("postgres") and not shutil.which("pg_dump"):
+        pytest.skip("PostgreSQL backups need pg_dump and pg_restore (postgresql-client)")
+    folder = tmp_path_factory.mktemp("backup-base")
+    url, drop = database_url(folder, purpose="backup_base")
+    manage(base_env(url, folder), "migrate", "--noinput", "-v0")
+    yield url
+    drop()
+
+
+@pytest.fixture
+def scratch(tmp_path, migrated):
+    """The environment of `manage.py` and `make` on a fresh copy of the migrated database."""
+    url, drop = database_url(tmp_path, purpose="backup", copy_of=migrated)
+    yield base_env(url, tmp_path)
     drop()
 
 
 def test_backup_and_restore_round_trip_every_model(scratch):
     env = scratch
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "load_seed", "-v0")
-    shell(env, EDITORIAL_HISTORY + "print('ok')")
-    before = json.loads(shell(env, CHECKSUMS))
+    before = json.loads(shell(env, EDITORIAL_HISTORY + CHECKSUMS))
     assert before["catalog.Commitment"][0] == SEED_COMMITMENTS
     assert before["catalog.StatusChange"][0] >= 1
     assert before["reversion.Version"][0] >= 1
@@ -133,18 +155,17 @@ def test_backup_and_restore_round_trip_every_model(scratch):
     backups = os.listdir(env["DJANGO_BACKUP_DIR"])
     assert any(name.endswith(".gz") for name in backups), backups
 
-    shell(env, DAMAGE + "print('ok')")
-    damaged = json.loads(shell(env, CHECKSUMS))
+    damaged = json.loads(shell(env, DAMAGE + CHECKSUMS))
     assert damaged["catalog.Commitment"][0] == SEED_COMMITMENTS - 1
     assert damaged != before
 
     output = make(env, "restore")
     assert f"Search index rebuilt for {SEED_COMMITMENTS} commitments." in output
 
-    after = json.loads(shell(env, CHECKSUMS))
+    after, found = (json.loads(line) for line in shell(env, CHECKSUMS + SEARCH, lines=2))
     differing = {label for label in before if before[label] != after.get(label)}
     assert differing == set(), {label: (before[label], after.get(label)) for label in differing}
-    assert json.loads(shell(env, SEARCH))[0] == "mc-dec-7-06"
+    assert found[0] == "mc-dec-7-06"
 
 
 def test_backup_and_restore_never_write_settings_and_keep_debug_off(scratch):
@@ -161,7 +182,6 @@ def test_backup_and_restore_never_write_settings_and_keep_debug_off(scratch):
         (rule,) = [line for line in rules.splitlines() if line.startswith(f"{target}:")]
         assert ".env" not in rule.split(":", 1)[1].split()
 
-    manage(env, "migrate", "--noinput", "-v0")
     debug = "from django.conf import settings; print(settings.DEBUG)"
     assert shell(env, debug) == "False"
     make(env, "backup")

@@ -258,3 +258,38 @@ def test_a_write_during_the_outage_is_not_hidden_by_pages_cached_before_it(
     assert status == 200
     assert "Corrected during the partition" in body
     assert Commitment.objects.get(pk=record.pk).title == "Corrected during the partition"
+
+
+def test_one_redis_client_serves_every_operation_and_survives_a_restart(redis_server, monkeypatch):
+    """Django builds a redis-py client per operation (more CPU than a local round trip, several
+    times per page); the portal's cache keeps one per connection pool. Counted with the real
+    constructor wrapped: after the first operation, none builds another — not even across a
+    restart of Redis, where the kept client reconnects through its pool."""
+    built = []
+    real_init = redis.Redis.__init__
+
+    def counting_init(self, *args, **kwargs):
+        if "connection_pool" in kwargs:  # the cache's (the test's own probe names a port)
+            built.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counting_init)
+    cache.set("first", 1)
+    assert len(built) == 1
+
+    for n in range(5):
+        cache.set(f"key-{n}", n)
+        assert cache.get(f"key-{n}") == n
+        assert cache.add(f"key-{n}", "other") is False
+    assert cache.get_many(["key-0", "key-4", "missing"]) == {"key-0": 0, "key-4": 4}
+    cache.delete_many(["key-0", "key-1"])
+    assert cache.get("key-0") is None
+    assert len(built) == 1
+
+    redis_server.stop()
+    assert cache.get("key-2") is None  # unreachable: answered as an empty cache
+    redis_server.start()
+    time.sleep(RETRY_AFTER + 0.05)  # the circuit's pause (a real wait: it reads the clock)
+    cache.set("after", "restart")
+    assert cache.get("after") == "restart"
+    assert len(built) == 1
