@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -94,11 +95,19 @@ def redis_contents(port, db):
     return {key: (client.type(key), client.dump(key)) for key in client.scan_iter()}
 
 
+# What the run keeps for the next ones in the git-ignored .cache/, as bytecode is: the migrated
+# test database (tests/databases.py) and Hypothesis's tables (tests/conftest.py). The suite's
+# own end-of-run check leaves .cache/ out too (tests/conftest.py IGNORED_FOLDERS).
+TOOLS_CACHE = Path(".cache")
+
+
 def project_files(root):
     return {
         path.relative_to(root): path.stat().st_mtime_ns
         for path in root.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and not path.relative_to(root).is_relative_to(TOOLS_CACHE)
     }
 
 
