@@ -3,10 +3,11 @@ kind (SQLite file or a scratch PostgreSQL database): every model — catalogue, 
 revisions, users and groups — comes back identical by row count and content checksum, and
 search works on the restored records.
 
-The scratch databases start as copies of one migrated once for the module (a file copy, or a
-PostgreSQL template); each step that runs in the project's own process is one `manage.py`
-run (`shell -c` with several steps in it), and `make backup` / `make restore` run as a
-production operator runs them."""
+The scratch databases start as copies of the seed catalogue `migrate` and `load_seed` built
+once (conftest.py's seeded_database, which the deployment tests copy too: a file copy, or a
+PostgreSQL template); each step that runs in the project's own process is one `manage.py` run
+(`shell -c` with several steps in it), and `make backup` / `make restore` run as a production
+operator runs them."""
 
 import json
 import os
@@ -19,8 +20,8 @@ from django.conf import settings
 
 from .conftest import database_url
 
-# One migrated database (module-scoped) serves both tests: one worker runs them.
-pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy-backup")]
+# The seeded database is built once per process: one worker runs every test that copies it.
+pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy")]
 
 ROOT = settings.BASE_DIR
 SEED_COMMITMENTS = sum(
@@ -43,8 +44,6 @@ print(json.dumps(result))
 """
 
 EDITORIAL_HISTORY = r"""
-from django.core.management import call_command
-call_command("load_seed", verbosity=0)
 import reversion
 from django.contrib.auth.models import Group, User
 from catalog.editorial import services
@@ -120,24 +119,14 @@ def base_env(url, tmp_path):
     return env
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    """The URL of a database `manage.py migrate` built, once for the module."""
+@pytest.fixture
+def scratch(tmp_path, seeded_database):
+    """The environment of `manage.py` and `make` on a fresh copy of the seeded database."""
     if not shutil.which("make") or not (ROOT / ".venv" / "bin" / "python").exists():
         pytest.skip("needs make and the project's .venv (make test creates it)")
     if os.environ.get("DATABASE_URL", "").startswith("postgres") and not shutil.which("pg_dump"):
         pytest.skip("PostgreSQL backups need pg_dump and pg_restore (postgresql-client)")
-    folder = tmp_path_factory.mktemp("backup-base")
-    url, drop = database_url(folder, purpose="backup_base")
-    manage(base_env(url, folder), "migrate", "--noinput", "-v0")
-    yield url
-    drop()
-
-
-@pytest.fixture
-def scratch(tmp_path, migrated):
-    """The environment of `manage.py` and `make` on a fresh copy of the migrated database."""
-    url, drop = database_url(tmp_path, purpose="backup", copy_of=migrated)
+    url, drop = database_url(tmp_path, purpose="backup", copy_of=seeded_database)
     yield base_env(url, tmp_path)
     drop()
 
