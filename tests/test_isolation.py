@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests import resources
+from tests import databases, resources
 
 pytestmark = pytest.mark.slow
 
@@ -118,6 +118,14 @@ def test_a_test_run_leaves_the_developers_redis_database_and_sqlite_file_untouch
 
     project = tmp_path / "project"
     shutil.copytree(settings.BASE_DIR, project, ignore=COPIED_WITHOUT)
+    # The migrated test databases kept by this run (tests/databases.py): the inner run starts
+    # from one as each worker does instead of running every migration again.
+    if databases.CACHE_DIR.is_dir():
+        shutil.copytree(
+            databases.CACHE_DIR,
+            project / databases.CACHE_DIR.relative_to(settings.BASE_DIR),
+            ignore=lambda _folder, names: [n for n in names if not n.endswith(".sqlite3")],
+        )
     (project / "tests" / "test_probe_isolation.py").write_text(PROBE)
 
     developer_redis = f"redis://127.0.0.1:{redis_server}/0"
