@@ -67,9 +67,14 @@ test-tools:
 # compiled .mo files are built here (GNU gettext's msgfmt) and never committed.
 # `make messages` brings every catalog up to date with the source (new strings arrive
 # untranslated: translate them, tests/test_translations.py fails until they are).
+# Run only when a .mo file is missing or older than its .po (a Django start-up saved per run).
 MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=scripts --ignore=staticfiles --ignore=docs --ignore=deploy
 compilemessages: $(VENV)/.installed
-	DJANGO_DEBUG=on DATABASE_URL=sqlite://:memory: $(PY) manage.py compilemessages $(MESSAGES_IGNORE) -v0
+	@for po in locale/*/LC_MESSAGES/*.po; do [ "$${po%.po}.mo" -nt "$$po" ] || stale=1; done; \
+	if [ -n "$$stale" ]; then \
+		echo "Compiling the interface translations (manage.py compilemessages)"; \
+		DJANGO_DEBUG=on DATABASE_URL=sqlite://:memory: $(PY) manage.py compilemessages $(MESSAGES_IGNORE) -v0; \
+	fi
 
 messages: $(VENV)/.installed
 	DJANGO_DEBUG=on DATABASE_URL=sqlite://:memory: $(PY) manage.py makemessages $(MESSAGES_IGNORE) \

@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,18 @@ SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "catalogue.json"
 # empty, is never the cache. Should that ever fail, refuse to run. Tests that need Redis use
 # OSCE_TEST_REDIS_URL (tests/resources.py).
 # Hypothesis (under schemathesis) keeps its examples and caches in ./.hypothesis by default.
-_hypothesis_home = tempfile.mkdtemp(prefix="osce-portal-hypothesis-")
+# Its examples stay in a folder of this process's own, removed at exit (no run replays another's);
+# the tables it derives from Unicode and the constants it reads from source files, each stored
+# under what it was computed from (the Unicode version and codec, a hash of the source), are
+# shared by every process and run through .cache/hypothesis: each worker computed them again,
+# about a second of CPU.
+_hypothesis_cache = settings.BASE_DIR / ".cache" / "hypothesis"
+_hypothesis_cache.mkdir(parents=True, exist_ok=True)
+_hypothesis_home = tempfile.mkdtemp(prefix="home-", dir=_hypothesis_cache)
 atexit.register(shutil.rmtree, _hypothesis_home, ignore_errors=True)
+for _shared in ("unicode_data", "constants"):
+    (_hypothesis_cache / _shared).mkdir(exist_ok=True)
+    os.symlink(_hypothesis_cache / _shared, Path(_hypothesis_home, _shared))
 hypothesis_configuration.set_hypothesis_home_dir(_hypothesis_home)
 
 if settings.REDIS_URL or os.environ.get("REDIS_URL"):
@@ -44,6 +55,52 @@ if settings.REDIS_URL or os.environ.get("REDIS_URL"):
 if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = settings.DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(  # noqa: PLR0913, PLR0917 - pytest-django's own fixture, with these arguments
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's `django_db_setup`, but each process starts from a copy of the migrated
+    test database, migrated once per set of migrations (tests/databases.py)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from tests import databases
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    workerinput = getattr(request.config, "workerinput", {})
+    with django_db_blocker.unblock():
+        db_cfg = databases.setup_databases(
+            setup_databases,
+            aliases,
+            run_id=workerinput.get("testrunuid") or uuid.uuid4().hex,
+            reuse=django_db_keepdb,
+            rebuild=django_db_createdb,
+            use_migrations=django_db_use_migrations,
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            serialized_aliases=serialized_aliases,
+        )
+
+    yield
+
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            try:
+                teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+            except Exception as exc:
+                request.node.warn(
+                    pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}")
+                )
 
 
 def load_seed_fixture():

@@ -206,24 +206,29 @@ class Deployment:
         return json.loads(result.stdout)
 
 
-def database_url(folder, purpose="deploy"):
-    """The suite's kind of database: a scratch PostgreSQL database or an SQLite file."""
+def database_url(folder, purpose="deploy", copy_of=None):
+    """The suite's kind of database: a scratch PostgreSQL database or an SQLite file; with
+    `copy_of` (the URL of another one, which nothing may be connected to), a copy of it."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
 
         base, _, name = url.rpartition("/")
         scratch = resources.scratch_database_name(name, purpose)
+        template = f' TEMPLATE "{copy_of.rpartition("/")[2]}"' if copy_of else ""
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-            connection.execute(f'CREATE DATABASE "{scratch}"')
+            connection.execute(f'CREATE DATABASE "{scratch}"{template}')
 
         def drop():
             with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
 
         return f"{base}/{scratch}", drop
-    return f"sqlite:///{folder}/{purpose}.sqlite3", lambda: None
+    path = folder / f"{purpose}.sqlite3"
+    if copy_of:
+        shutil.copyfile(copy_of.removeprefix("sqlite:///"), path)
+    return f"sqlite:///{path}", lambda: None
 
 
 # Bounded, with room for a loaded 2-core machine (gunicorn's workers import the whole project).
@@ -246,13 +251,43 @@ def wait_until_up(deployment, processes):
     pytest.fail(f"the deployment did not become ready within {READY_WITHIN} s")
 
 
+def production_env(database):
+    """The environment of the project's commands as production runs them (debug off)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        {
+            "DJANGO_DEBUG": "off",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "localhost",
+            "DATABASE_URL": database,
+        }
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory):
+    """The URL of a database built as a deployment builds its own (`manage.py migrate`, then
+    `manage.py load_seed`), once per process: the deployment and the backup tests each start
+    from a copy of it (`database_url(copy_of=...)`: a file copy or a PostgreSQL template)."""
+    folder = tmp_path_factory.mktemp("deploy-base")
+    url, drop = database_url(folder, purpose="deploy_base")
+    env = production_env(url)
+    manage = [sys.executable, "manage.py"]
+    run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env)
+    run([*manage, "load_seed", "--if-empty", "-v0"], cwd=ROOT, env=env)
+    yield url
+    drop()
+
+
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory):
+def deployment(tmp_path_factory, request):
     require_tools()
+    seeded = request.getfixturevalue("seeded_database")
     folder = tmp_path_factory.mktemp("deploy")
     ca_cert, cert, key = make_certificates(folder)
     http_port, https_port, app_port = free_ports(3)
-    url, drop_database = database_url(folder)
+    url, drop_database = database_url(folder, copy_of=seeded)
     static_root = folder / "static"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update(
@@ -270,8 +305,7 @@ def deployment(tmp_path_factory):
     )
     manage = [sys.executable, "manage.py"]
     run([*manage, "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=env)
-    run([*manage, "migrate", "--noinput"], cwd=ROOT, env=env)
-    run([*manage, "load_seed", "--if-empty"], cwd=ROOT, env=env)
+    # The database is a copy of one `migrate` and `load_seed` built (seeded_database).
     run([*manage, "collectstatic", "--noinput"], cwd=ROOT, env=env)
     config = nginx_config(
         folder,

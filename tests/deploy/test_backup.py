@@ -1,7 +1,13 @@
 """`make backup` and `make restore` round-trip the whole database, on the suite's database
 kind (SQLite file or a scratch PostgreSQL database): every model — catalogue, editorial log,
 revisions, users and groups — comes back identical by row count and content checksum, and
-search works on the restored records."""
+search works on the restored records.
+
+The scratch databases start as copies of the seed catalogue `migrate` and `load_seed` built
+once (conftest.py's seeded_database, which the deployment tests copy too: a file copy, or a
+PostgreSQL template); each step that runs in the project's own process is one `manage.py` run
+(`shell -c` with several steps in it), and `make backup` / `make restore` run as a production
+operator runs them."""
 
 import json
 import os
@@ -14,7 +20,8 @@ from django.conf import settings
 
 from .conftest import database_url
 
-pytestmark = pytest.mark.deploy
+# The seeded database is built once per process: one worker runs every test that copies it.
+pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy")]
 
 ROOT = settings.BASE_DIR
 SEED_COMMITMENTS = sum(
@@ -86,8 +93,10 @@ def manage(env, *args):
     return result.stdout
 
 
-def shell(env, code):
-    return manage(env, "shell", "-c", "import json\n" + code).strip().splitlines()[-1]
+def shell(env, code, lines=1):
+    """The last line (or `lines` lines) `code` printed, run in `manage.py shell`."""
+    output = manage(env, "shell", "-c", "import json\n" + code).strip().splitlines()
+    return output[-1] if lines == 1 else output[-lines:]
 
 
 def make(env, target):
@@ -98,13 +107,7 @@ def make(env, target):
     return result.stdout + result.stderr
 
 
-@pytest.fixture
-def scratch(tmp_path):
-    if not shutil.which("make") or not (ROOT / ".venv" / "bin" / "python").exists():
-        pytest.skip("needs make and the project's .venv (make test creates it)")
-    url, drop = database_url(tmp_path, purpose="backup")
-    if url.startswith("postgres") and not shutil.which("pg_dump"):
-        pytest.skip("PostgreSQL backups need pg_dump and pg_restore (postgresql-client)")
+def base_env(url, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         {
@@ -113,16 +116,24 @@ def scratch(tmp_path):
             "DJANGO_BACKUP_DIR": str(tmp_path / "backups"),
         }
     )
-    yield env
+    return env
+
+
+@pytest.fixture
+def scratch(tmp_path, seeded_database):
+    """The environment of `manage.py` and `make` on a fresh copy of the seeded database."""
+    if not shutil.which("make") or not (ROOT / ".venv" / "bin" / "python").exists():
+        pytest.skip("needs make and the project's .venv (make test creates it)")
+    if os.environ.get("DATABASE_URL", "").startswith("postgres") and not shutil.which("pg_dump"):
+        pytest.skip("PostgreSQL backups need pg_dump and pg_restore (postgresql-client)")
+    url, drop = database_url(tmp_path, purpose="backup", copy_of=seeded_database)
+    yield base_env(url, tmp_path)
     drop()
 
 
 def test_backup_and_restore_round_trip_every_model(scratch):
     env = scratch
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "load_seed", "-v0")
-    shell(env, EDITORIAL_HISTORY + "print('ok')")
-    before = json.loads(shell(env, CHECKSUMS))
+    before = json.loads(shell(env, EDITORIAL_HISTORY + CHECKSUMS))
     assert before["catalog.Commitment"][0] == SEED_COMMITMENTS
     assert before["catalog.StatusChange"][0] >= 1
     assert before["reversion.Version"][0] >= 1
@@ -133,18 +144,17 @@ def test_backup_and_restore_round_trip_every_model(scratch):
     backups = os.listdir(env["DJANGO_BACKUP_DIR"])
     assert any(name.endswith(".gz") for name in backups), backups
 
-    shell(env, DAMAGE + "print('ok')")
-    damaged = json.loads(shell(env, CHECKSUMS))
+    damaged = json.loads(shell(env, DAMAGE + CHECKSUMS))
     assert damaged["catalog.Commitment"][0] == SEED_COMMITMENTS - 1
     assert damaged != before
 
     output = make(env, "restore")
     assert f"Search index rebuilt for {SEED_COMMITMENTS} commitments." in output
 
-    after = json.loads(shell(env, CHECKSUMS))
+    after, found = (json.loads(line) for line in shell(env, CHECKSUMS + SEARCH, lines=2))
     differing = {label for label in before if before[label] != after.get(label)}
     assert differing == set(), {label: (before[label], after.get(label)) for label in differing}
-    assert json.loads(shell(env, SEARCH))[0] == "mc-dec-7-06"
+    assert found[0] == "mc-dec-7-06"
 
 
 def test_backup_and_restore_never_write_settings_and_keep_debug_off(scratch):
@@ -161,7 +171,6 @@ def test_backup_and_restore_never_write_settings_and_keep_debug_off(scratch):
         (rule,) = [line for line in rules.splitlines() if line.startswith(f"{target}:")]
         assert ".env" not in rule.split(":", 1)[1].split()
 
-    manage(env, "migrate", "--noinput", "-v0")
     debug = "from django.conf import settings; print(settings.DEBUG)"
     assert shell(env, debug) == "False"
     make(env, "backup")

@@ -14,8 +14,9 @@ import pytest
 
 from .conftest import THROTTLE_PER_MINUTE
 
-# One deployment (a module-scoped fixture) serves every test here: one worker runs them all.
-pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy-observatory")]
+# One deployment (a module-scoped fixture) serves every test here, on a copy of the seeded
+# database the backup tests copy too: one worker runs them all.
+pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy")]
 
 PUBLIC = [
     "/en/",

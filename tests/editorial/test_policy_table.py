@@ -4,13 +4,22 @@ For each case the request goes through the real admin URL (a crafted POST: the f
 what a publisher's page would hold, sent with the role's session), and the outcome must be
 what `catalog.editorial.policy` says — applied (ALLOW), stored as pending changes (PENDING) or
 refused (DENY) — and nothing else in the database may change.
+
+The users, records and change forms every case starts from are built once for the module
+(`stage`); each case still sends its own request and runs in its own transaction.
 """
+
+import copy
+from dataclasses import dataclass
 
 import pytest
 import reversion
 import tablib
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
+from django.utils import translation
 from reversion.models import Revision, Version
 
 from catalog.editorial import pending, policy
@@ -20,6 +29,7 @@ from tests.conftest import make_staff
 from tests.editorial.conftest import change_url, form_data
 from tests.editorial.helpers import commitment_snapshot, database_snapshot
 from tests.factories import CommitmentFactory, InstitutionFactory
+from tests.task_backends import IMMEDIATE_TASKS
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +45,9 @@ LIST_ACTIONS = {
 
 
 class Stand:
-    """A user of each role; `decide` asks the policy about that user."""
+    """A user of each role, signed in once for the module; `decide` asks the policy about that
+    user. Each test gets a fresh client on the role's session (no cookie a response set in an
+    earlier test comes with it)."""
 
     def __init__(self, django_user_model, role):
         self.user = None
@@ -43,14 +55,71 @@ class Stand:
             self.user = make_staff(django_user_model, role.lower(), role)
         elif role == "staff without group":
             self.user = django_user_model.objects.create_user("staffer", is_staff=True)
-        self.client = Client()
+        self.session_key = None
         if self.user is not None:
-            self.client.force_login(self.user)
+            client = Client()
+            client.force_login(self.user)
+            self.session_key = client.session.session_key
+
+    @property
+    def client(self):
+        client = Client()
+        if self.session_key is not None:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.session_key
+        return client
 
     def decide(self, action, status):
         from django.contrib.auth.models import AnonymousUser
 
         return policy.decide(self.user or AnonymousUser(), action, status)
+
+
+@dataclass
+class Stage:
+    stands: dict  # role -> Stand
+    bystander_pk: int
+    record_pks: dict  # status -> pk of its record
+    forms: dict  # status -> the POST data of the record's change form, as a publisher sees it
+    snapshot: dict  # database_snapshot() of all this, what each test starts from
+
+
+@pytest.fixture(scope="module")
+def stage(django_db_setup, django_db_blocker):
+    """What every case starts from, built once for the module inside a transaction rolled back
+    at its end (like Django's `setUpTestData`): each test runs in its own nested transaction,
+    so what its request wrote is undone before the next one. One record per status (the one
+    a case acts on) and its change form as a publisher's page holds it (one GET per status,
+    not one per case), a bystander, and a signed-in user of each role."""
+    from django.contrib.auth import get_user_model
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(TASKS=IMMEDIATE_TASKS),
+        transaction.atomic(),
+    ):
+        user_model = get_user_model()
+        stands = {role: Stand(user_model, role) for role in ROLES}
+        bystander = CommitmentFactory(title="Bystander")
+        records = {
+            status: CommitmentFactory(
+                status=status, title="Title", adopting_body=InstitutionFactory()
+            )
+            for status in STATUSES
+        }
+        viewer = Client()
+        viewer.force_login(make_staff(user_model, "viewer", "Publisher"))
+        forms = {
+            status: form_data(viewer.get(change_url(record))) for status, record in records.items()
+        }
+        translation.activate(settings.LANGUAGE_CODE)
+        yield Stage(
+            stands,
+            bystander.pk,
+            {status: record.pk for status, record in records.items()},
+            forms,
+            database_snapshot(),
+        )
+        transaction.set_rollback(True)
 
 
 def expected_transition(stand, from_status, to_status):
@@ -78,19 +147,6 @@ def path_cases():
 
 
 CASES = [(role, *case) for role in ROLES for case in path_cases()]
-
-
-def publisher_form(record):
-    viewer = Client()
-    viewer.force_login(make_staff_once("viewer", "Publisher"))
-    return form_data(viewer.get(change_url(record)))
-
-
-def make_staff_once(username, group):
-    from django.contrib.auth import get_user_model
-
-    existing = get_user_model().objects.filter(username=username).first()
-    return existing or make_staff(get_user_model(), username, group)
 
 
 def import_rows(client, record, with_status):
@@ -124,32 +180,34 @@ def import_rows(client, record, with_status):
 
 
 @pytest.mark.parametrize(("role", "path", "status", "detail"), CASES)
-def test_outcome_is_what_the_policy_allows(django_user_model, role, path, status, detail):
-    stand = Stand(django_user_model, role)
-    bystander = CommitmentFactory(title="Bystander")
-    record = CommitmentFactory(status=status, title="Title", adopting_body=InstitutionFactory())
+def test_outcome_is_what_the_policy_allows(stage, role, path, status, detail):
+    stand = stage.stands[role]
+    client = stand.client
+    bystander = Commitment.objects.get(pk=stage.bystander_pk)
+    record = Commitment.objects.get(pk=stage.record_pks[status])
+    assert (record.status, record.title, bystander.title) == (status, "Title", "Bystander")
     check = None  # a function of the live record telling whether the write was applied
 
     if path == "change form":
-        data = publisher_form(record)
+        data = copy.deepcopy(stage.forms[status])
         data["title"] = "Changed title"
-        before = database_snapshot()
-        stand.client.post(change_url(record), data)
+        before = stage.snapshot  # nothing was written since the module took it
+        client.post(change_url(record), data)
         expected = stand.decide(Action.EDIT, status)
         check = lambda live: live.title == "Changed title"  # noqa: E731
         pending_title = "Changed title"
     elif path == "change form status":
-        data = publisher_form(record)
+        data = copy.deepcopy(stage.forms[status])
         data.update(status=detail, transition_comment="Because")
-        before = database_snapshot()
-        stand.client.post(change_url(record), data)
+        before = stage.snapshot  # nothing was written since the module took it
+        client.post(change_url(record), data)
         expected = expected_transition(stand, status, detail)
         check = lambda live: live.status == detail  # noqa: E731
     elif path == "add form":
-        data = publisher_form(record)
+        data = copy.deepcopy(stage.forms[status])
         data.update(slug="added", title="Added", status=status, loaded_version="", symbol="")
-        before = database_snapshot()
-        stand.client.post("/admin/catalog/commitment/add/", data)
+        before = stage.snapshot  # nothing was written since the module took it
+        client.post("/admin/catalog/commitment/add/", data)
         added = Commitment.objects.filter(slug="added").first()
         if stand.decide(Action.CREATE, status) == ALLOW:
             assert added is not None and added.status == status
@@ -159,8 +217,8 @@ def test_outcome_is_what_the_policy_allows(django_user_model, role, path, status
             assert database_snapshot() == before
         return
     elif path == "list action":
-        before = database_snapshot()
-        stand.client.post(
+        before = stage.snapshot  # nothing was written since the module took it
+        client.post(
             "/admin/catalog/commitment/",
             {
                 "action": detail,
@@ -174,8 +232,8 @@ def test_outcome_is_what_the_policy_allows(django_user_model, role, path, status
         check = lambda live: live.status == target  # noqa: E731
     elif path.startswith("import"):
         with_status = path == "import with status column"
-        before = database_snapshot()
-        import_rows(stand.client, record, with_status)
+        before = stage.snapshot  # nothing was written since the module took it
+        import_rows(client, record, with_status)
         expected = stand.decide(Action.IMPORT, status)
         if with_status:
             may_take_status = stand.decide(Action.PUBLISH, "in_review") == ALLOW
@@ -193,9 +251,7 @@ def test_outcome_is_what_the_policy_allows(django_user_model, role, path, status
         version = Version.objects.get_for_object(record).get()
         Commitment.objects.filter(pk=record.pk).update(title="New title")
         before = database_snapshot()
-        stand.client.post(
-            f"/admin/catalog/commitment/{record.pk}/history/{version.pk}/", {"comment": ""}
-        )
+        client.post(f"/admin/catalog/commitment/{record.pk}/history/{version.pk}/", {"comment": ""})
         expected = stand.decide(Action.REVERT, status)
         check = lambda live: live.title == "Title"  # noqa: E731
         pending_title = "Title"
@@ -207,7 +263,7 @@ def test_outcome_is_what_the_policy_allows(django_user_model, role, path, status
         version = Version.objects.get_deleted(Commitment).get()
         before = database_snapshot()
         revisions = Revision.objects.count()
-        stand.client.post(f"/admin/catalog/commitment/recover/{version.pk}/", {"comment": ""})
+        client.post(f"/admin/catalog/commitment/recover/{version.pk}/", {"comment": ""})
         if stand.decide(Action.RECOVER, status) == ALLOW:
             assert Commitment.objects.get(pk=pk).status == status
             assert database_snapshot(skip_commitments=[pk]) == before
@@ -217,8 +273,8 @@ def test_outcome_is_what_the_policy_allows(django_user_model, role, path, status
             assert Revision.objects.count() == revisions
         return
     elif path == "delete":
-        before = database_snapshot()
-        stand.client.post(f"/admin/catalog/commitment/{record.pk}/delete/", {"post": "yes"})
+        before = stage.snapshot  # nothing was written since the module took it
+        client.post(f"/admin/catalog/commitment/{record.pk}/delete/", {"post": "yes"})
         gone = not Commitment.objects.filter(pk=record.pk).exists()
         if stand.decide(Action.DELETE, status) == ALLOW:
             assert gone
@@ -234,7 +290,7 @@ def test_outcome_is_what_the_policy_allows(django_user_model, role, path, status
         PendingChange.objects.create(commitment=record, data=data, state=state)
         before = database_snapshot()
         live_before = commitment_snapshot(record.pk)
-        stand.client.post(
+        client.post(
             f"/admin/catalog/commitment/{record.pk}/pending/",
             {"action": detail, "comment": "Because"},
         )
@@ -292,8 +348,8 @@ def test_the_generated_table_covers_every_role_path_and_status():
     assert len(CASES) == 4 * 4 * (1 + 3 + 1 + 5 + 2 + 3 + 3)
 
 
-def test_the_policy_gives_staff_without_group_and_anonymous_nothing(django_user_model):
-    staffer = Stand(django_user_model, "staff without group")
+def test_the_policy_gives_staff_without_group_and_anonymous_nothing(stage):
+    staffer = stage.stands["staff without group"]
     assert policy.role_of(staffer.user) == Role.NONE
     for action in Action:
         for status in STATUSES:
