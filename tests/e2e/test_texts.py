@@ -120,7 +120,7 @@ def test_axe_finds_no_serious_violation_on_text_pages(texts_site, browser):
 
 
 def test_text_pages_are_valid_html(texts_site, tmp_path):
-    from .test_html_validity import VNU_JAR
+    from .test_html_validity import VNU, VNU_JAR
 
     if not VNU_JAR.exists():
         pytest.skip("The Nu HTML Checker is not installed")
@@ -131,7 +131,7 @@ def test_text_pages_are_valid_html(texts_site, tmp_path):
             target.write_bytes(response.read())
         files[str(target)] = name
     result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *files],
+        [*VNU, "--format", "json", "--exit-zero-always", *files],
         capture_output=True,
         text=True,
         timeout=300,
