@@ -68,11 +68,33 @@ _local = threading.local()
 
 
 def catalogue_version():
-    """The current version token (replaced by any write and when a scheduled record is due)."""
+    """The current version token (replaced by any write and when a scheduled record is due);
+    inside `reading()`, the one read first."""
     override = getattr(_local, "warming", None)
     if override is not None:
         return override
-    return current_version(cache.get_many([VERSION_KEY, PENDING_KEY]))
+    scope = getattr(_local, "reading", None)
+    if scope:
+        return scope[0]
+    version = current_version(cache.get_many([VERSION_KEY, PENDING_KEY]))
+    if scope is not None:
+        scope.append(version)
+    return version
+
+
+@contextlib.contextmanager
+def reading(version=None):
+    """A request that only reads (GET, HEAD: the page cache middleware) reads the catalogue
+    version once: everything it computes or looks up belongs to that version, as its
+    fragments already did (`request_version`), and a search page no longer asks the shared
+    cache for it each time the thesaurus, a facet or a ranking needs it (ten times on a
+    search page). `version`: the version already read with something else."""
+    previous = getattr(_local, "reading", None)
+    _local.reading = [] if version is None else [version]
+    try:
+        yield
+    finally:
+        _local.reading = previous
 
 
 def current_version(found):

@@ -158,13 +158,17 @@ class PageCacheMiddleware:
         clean = clean_address(request)
         if clean is not None:
             return HttpResponsePermanentRedirect(clean)
-        if not request_is_cacheable(request):
+        if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
+        if not request_is_cacheable(request):
+            with caching.reading():
+                return self.get_response(request)
         key = page_key(request)
         entry, version = _lookup(key)
         if entry is not None:
             return self._replay(request, entry)
-        response = self.get_response(request)
+        with caching.reading(version):
+            response = self.get_response(request)
         if request.method == "GET" and response_is_cacheable(request, response):
             response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
             _shared_headers(response)

@@ -874,13 +874,37 @@ VOCABULARIES = (
 )
 
 
-def _has_every_word(term, tokens, fields, language=ENGLISH):
-    """Whether each word of the query (or its other spelling) is part of one of the term's
-    `fields` (in English or in `language`, or its official name there), ignoring case."""
+@dataclass(frozen=True)
+class VocabularyTerm:
+    """An institution, theme or category as the "also matching" panel needs it, in plain data:
+    the panel's terms are kept per catalogue version and language, and kept records (with every
+    language's columns) cost each search page more to unpickle than the rest of its matching."""
+
+    slug: str
+    label: str  # str(term) in the page's language
+    url: str
+    texts: tuple  # what a query's words are looked for in, upper-cased
+
+    def get_absolute_url(self):
+        return self.url
+
+    def __str__(self):
+        return self.label
+
+
+def _vocabulary_term(term, fields, language=ENGLISH):
+    """`term` with what its `fields` say (in English or in `language`, or its official name
+    there), upper-cased for matching."""
     texts = [str(getattr(term, field) or "").upper() for field in fields]
     if language != ENGLISH:
         texts += [_in_language(term, field, language).upper() for field in fields]
         texts += [_official_name(term, language).upper(), _vocabulary_name(term, language).upper()]
+    return VocabularyTerm(term.slug, str(term), term.get_absolute_url(), tuple(texts))
+
+
+def _has_every_word(texts, tokens):
+    """Whether each word of the query (or its other spelling) is part of one of `texts`,
+    ignoring case."""
     return all(
         any(variant.upper() in text for variant in _variants(token) for text in texts)
         for token in tokens
@@ -1190,15 +1214,16 @@ def vocabulary_groups(query, limit=8):
     # cached copy, instead of three LIKE queries per search.
     vocabularies = caching.cached(
         "vocabularies",
-        (),
-        lambda: {key: list(queryset.all()) for key, queryset, _fields in VOCABULARIES},
+        (language,),
+        lambda: {
+            key: [_vocabulary_term(term, fields, language) for term in queryset.all()]
+            for key, queryset, fields in VOCABULARIES
+        },
     )
     groups = []
-    for key, _queryset, fields in VOCABULARIES:
+    for key, _queryset, _fields in VOCABULARIES:
         matches = [
-            term
-            for term in vocabularies[key]
-            if _has_every_word(term, parsed.tokens, fields, language)
+            term for term in vocabularies[key] if _has_every_word(term.texts, parsed.tokens)
         ][: limit + 1]
         if matches:
             groups.append(Group(key, matches[:limit], len(matches)))

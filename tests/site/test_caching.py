@@ -91,3 +91,28 @@ def test_a_migrate_run_starts_a_new_catalogue_version():
     before = caching.catalogue_version()
     call_command("migrate", verbosity=0)
     assert caching.catalogue_version() != before
+
+
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_a_page_reads_the_catalogue_version_once(client, settings, monkeypatch, page_cache):
+    """A GET reads the catalogue version from the shared cache once (with its page entry when
+    the page cache is on), however many parts of it — the thesaurus, the facets, the search
+    ranking, each row's fragment — need it; a search page asked for it ten times before."""
+    settings.PAGE_CACHE_ENABLED = page_cache
+    theme = ThemeFactory(name="Cyber security")
+    CommitmentFactory(title="Decision on the internet", themes=[theme])
+    backend = caching.cache._connections[caching.cache._alias]
+    reads = []
+    real_get_many = backend.get_many
+
+    def counting_get_many(keys, *args, **kwargs):
+        if caching.VERSION_KEY in keys:
+            reads.append(keys)
+        return real_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", counting_get_many)
+    response = client.get(reverse("catalog:commitment_list"), {"search": "internet"})
+
+    assert response.status_code == 200
+    assert "Decision on the internet" in response.content.decode()
+    assert len(reads) == 1

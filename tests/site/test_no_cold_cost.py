@@ -315,7 +315,10 @@ def test_kept_facets_name_the_kinds_in_each_language_as_plain_text(client, redis
     for language in ("en", "fr"):
         assert client.get(f"/{language}/commitments/").status_code == 200
     server = redis._cache.get_client()
-    kept = [pickle.loads(server.get(key)) for key in server.keys("*:catalogue:facets:*")]
+    kept = [
+        pickle.loads(server.get(key))
+        for key in server.keys(f"{redis.key_prefix}:*:catalogue:facets:*")
+    ]
 
     labels = [[option["label"] for option in facets["kind"]] for facets in kept]
     assert sorted(labels, key=str) == [["decision", "resolution"], ["décision", "résolution"]]
