@@ -25,6 +25,7 @@ from .models import (
     Institution,
     Organisation,
     Theme,
+    cached_published_counts,
     normalise_symbol,
     validate_symbol,
 )
@@ -414,9 +415,22 @@ class CommitmentFilterSet(django_filters.FilterSet):
         (whose matches depend on the page's language) they are computed once per catalogue
         version and filters for all six languages."""
 
+        data = self.cleaned_data
+        valid = not self.is_bound or self.is_valid()
+        applied = {name for name in data if name != "ordering" and _has_value(data[name])}
+
         def count():
             counted = {"kind": _grouped(self._matching("kind"), "kind")}
             for facet, (source, link, fields) in FACET_SOURCES.items():
+                terms = _facet_terms(facet)
+                if valid and not applied:
+                    # The whole published catalogue: the counts the home page and the lists
+                    # show too, computed once per catalogue version for all of them.
+                    counts = cached_published_counts(FACET_LOOKUPS[facet])
+                    counted[facet] = [
+                        {**terms[pk], "n": n} for pk, n in counts.items() if pk in terms
+                    ]
+                    continue
                 matching = self._matching(facet)
                 # The records' own fields are grouped in the matching records' query itself;
                 # a link table's from the links of the matching records. Grouped by the
@@ -426,7 +440,6 @@ class CommitmentFilterSet(django_filters.FilterSet):
                     if source is Commitment
                     else source.objects.filter(**{f"{link}__in": matching})
                 )
-                terms = _facet_terms(facet)
                 counted[facet] = [
                     {**terms[pk], "n": n}
                     for pk, n in rows.order_by().values_list(fields[0]).annotate(n=Count(link))
@@ -434,10 +447,8 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 ]
             return counted
 
-        data = self.cleaned_data
-        if (self.is_bound and not self.is_valid()) or (data.get("search") or "").strip():
+        if not valid or (data.get("search") or "").strip():
             return count()
-        applied = {name for name in data if name != "ordering" and _has_value(data[name])}
         return caching.cached("facet-counts", self._narrowing(applied), count, per_language=False)
 
     def active_filters(self):
@@ -533,6 +544,13 @@ FACET_SORT = {
 }
 
 
+# The facets' links as `published_counts` names them from the commitment.
+FACET_LOOKUPS = {
+    "theme": "themes",
+    "category": "activity_categories",
+    "organisation": "organisation",
+    "body": "adopting_body",
+}
 TRANSLATED_FACETS = {"theme", "category"}
 OFFICIAL_NAME_FACETS = {"organisation": "organisation__names", "body": "adopting_body__names"}
 

@@ -605,12 +605,17 @@ def published_commitment_count(lookup):
     catalogue version, and the annotation reads each row's count from them: a subquery per
     row scanned every commitment for each theme, seconds at 100,000 records.
     """
+    return Coalesce(Mapped(models.F("pk"), cached_published_counts(lookup)), 0)
+
+
+def cached_published_counts(lookup):
+    """`published_counts(lookup)`, computed once per catalogue version for every language and
+    every page that shows them (the home page's themes, the lists, the catalogue's facets)."""
     from . import caching  # caching imports the models
 
-    counts = caching.cached(
+    return caching.cached(
         "published-counts", lookup, lambda: published_counts(lookup), per_language=False
     )
-    return Coalesce(Mapped(models.F("pk"), counts), 0)
 
 
 def published_counts(lookup):
