@@ -842,11 +842,12 @@ class Commitment(TranslatedContent, TimeStampedModel):
                 name="commitment_featured_idx",
             ),
             # The catalogue's filters and facet counts (years, kind; grouped by kind, body or
-            # organisation) read the published records from this index alone, not from the
-            # table's wide rows (PostgreSQL; other databases do without it).
+            # organisation) and the API's state (count and last change of the published
+            # records, after every write) read the published records from this index alone,
+            # not from the table's wide rows (PostgreSQL; other databases do without it).
             models.Index(
                 fields=["year", "kind"],
-                include=["id", "publish_at", "adopting_body", "organisation"],
+                include=["id", "publish_at", "adopting_body", "organisation", "updated_at"],
                 condition=Q(status="published"),
                 name="commitment_facets_idx",
             ),
