@@ -25,6 +25,7 @@ from .models import (
     Institution,
     Organisation,
     Theme,
+    cached_published_counts,
     normalise_symbol,
     validate_symbol,
 )
@@ -414,30 +415,40 @@ class CommitmentFilterSet(django_filters.FilterSet):
         (whose matches depend on the page's language) they are computed once per catalogue
         version and filters for all six languages."""
 
+        data = self.cleaned_data
+        valid = not self.is_bound or self.is_valid()
+        applied = {name for name in data if name != "ordering" and _has_value(data[name])}
+
         def count():
             counted = {"kind": _grouped(self._matching("kind"), "kind")}
             for facet, (source, link, fields) in FACET_SOURCES.items():
-                names = _every_name_column(fields[2]) if facet in TRANSLATED_FACETS else []
-                if facet in OFFICIAL_NAME_FACETS:
-                    names.append(OFFICIAL_NAME_FACETS[facet])  # every language's, one column
+                terms = _facet_terms(facet)
+                if valid and not applied:
+                    # The whole published catalogue: the counts the home page and the lists
+                    # show too, computed once per catalogue version for all of them.
+                    counts = cached_published_counts(FACET_LOOKUPS[facet])
+                    counted[facet] = [
+                        {**terms[pk], "n": n} for pk, n in counts.items() if pk in terms
+                    ]
+                    continue
                 matching = self._matching(facet)
                 # The records' own fields are grouped in the matching records' query itself;
-                # a link table's (read as stored: its manager does not translate lookups)
-                # from the links of the matching records.
+                # a link table's from the links of the matching records. Grouped by the
+                # term's id alone: the term's fields and names come from `_facet_terms`.
                 rows = (
                     matching
                     if source is Commitment
                     else source.objects.filter(**{f"{link}__in": matching})
                 )
-                counted[facet] = list(
-                    rows.order_by().values(*fields, *names).annotate(n=Count(link))
-                )
+                counted[facet] = [
+                    {**terms[pk], "n": n}
+                    for pk, n in rows.order_by().values_list(fields[0]).annotate(n=Count(link))
+                    if pk in terms  # (records adopted by no body have no body option)
+                ]
             return counted
 
-        data = self.cleaned_data
-        if (self.is_bound and not self.is_valid()) or (data.get("search") or "").strip():
+        if not valid or (data.get("search") or "").strip():
             return count()
-        applied = {name for name in data if name != "ordering" and _has_value(data[name])}
         return caching.cached("facet-counts", self._narrowing(applied), count, per_language=False)
 
     def active_filters(self):
@@ -533,6 +544,13 @@ FACET_SORT = {
 }
 
 
+# The facets' links as `published_counts` names them from the commitment.
+FACET_LOOKUPS = {
+    "theme": "themes",
+    "category": "activity_categories",
+    "organisation": "organisation",
+    "body": "adopting_body",
+}
 TRANSLATED_FACETS = {"theme", "category"}
 OFFICIAL_NAME_FACETS = {"organisation": "organisation__names", "body": "adopting_body__names"}
 
@@ -574,6 +592,33 @@ def _label(row, fields):
     name = row[fields[2]]
     acronym = row.get("adopting_body__acronym")
     return f"{name} ({acronym})" if acronym else name
+
+
+def _facet_terms(facet):
+    """{id: the facet row's term fields and every language's names} for every term of
+    `facet`, read once per catalogue version (the term tables are small) for every count.
+
+    The counts group the matching records by the term's id alone and take the rest from here:
+    grouped by every name column as well, those columns were carried through the join of
+    every matching record (2-4 times slower at 100,000 records)."""
+    source, _link, fields = FACET_SOURCES[facet]
+    relation = fields[0].removesuffix("_id")  # "theme", "category", "adopting_body", …
+    model = source._meta.get_field(relation).related_model
+    names = _every_name_column(fields[2]) if facet in TRANSLATED_FACETS else []
+    if facet in OFFICIAL_NAME_FACETS:
+        names.append(OFFICIAL_NAME_FACETS[facet])  # every language's, one column
+    columns = {column: column.removeprefix(f"{relation}__") for column in (*fields[1:], *names)}
+
+    def load():
+        queryset = model._default_manager.all()
+        if hasattr(queryset, "rewrite"):  # the columns as stored, not the page language's
+            queryset = queryset.rewrite(False)
+        return {
+            row["pk"]: {fields[0]: row["pk"]} | {key: row[name] for key, name in columns.items()}
+            for row in queryset.values("pk", *columns.values())
+        }
+
+    return caching.cached("facet-terms", facet, load, per_language=False)
 
 
 def _grouped(matching, field):

@@ -605,12 +605,17 @@ def published_commitment_count(lookup):
     catalogue version, and the annotation reads each row's count from them: a subquery per
     row scanned every commitment for each theme, seconds at 100,000 records.
     """
+    return Coalesce(Mapped(models.F("pk"), cached_published_counts(lookup)), 0)
+
+
+def cached_published_counts(lookup):
+    """`published_counts(lookup)`, computed once per catalogue version for every language and
+    every page that shows them (the home page's themes, the lists, the catalogue's facets)."""
     from . import caching  # caching imports the models
 
-    counts = caching.cached(
+    return caching.cached(
         "published-counts", lookup, lambda: published_counts(lookup), per_language=False
     )
-    return Coalesce(Mapped(models.F("pk"), counts), 0)
 
 
 def published_counts(lookup):
@@ -842,11 +847,12 @@ class Commitment(TranslatedContent, TimeStampedModel):
                 name="commitment_featured_idx",
             ),
             # The catalogue's filters and facet counts (years, kind; grouped by kind, body or
-            # organisation) read the published records from this index alone, not from the
-            # table's wide rows (PostgreSQL; other databases do without it).
+            # organisation) and the API's state (count and last change of the published
+            # records, after every write) read the published records from this index alone,
+            # not from the table's wide rows (PostgreSQL; other databases do without it).
             models.Index(
                 fields=["year", "kind"],
-                include=["id", "publish_at", "adopting_body", "organisation"],
+                include=["id", "publish_at", "adopting_body", "organisation", "updated_at"],
                 condition=Q(status="published"),
                 name="commitment_facets_idx",
             ),

@@ -1,7 +1,10 @@
 import os
+import runpy
 import secrets
 import subprocess
 import sys
+import types
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -94,39 +97,40 @@ def test_env_example_secret_is_refused_by_name():
     assert "placeholder" in result.stderr
 
 
-def settings_value(expression, env):
-    """Evaluate an expression on the settings module as production would load it."""
+def production_settings(env):
+    """The settings module as production would load it with `env`: its code run afresh in
+    this process (not imported: this process's settings stay as they are) with production's
+    environment in place of this one's, and read as an object, as `django.conf.settings` is."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment["DATABASE_URL"] = NO_DATABASE_FILE
     environment.update({**PRODUCTION_ENV, **env, "DJANGO_SETTINGS_MODULE": "osce_portal.settings"})
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        f"print(repr({expression}))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    with mock.patch.dict(os.environ, environment, clear=True):
+        names = runpy.run_path(str(settings.BASE_DIR / "osce_portal" / "settings.py"))
+    return types.SimpleNamespace(**{name: value for name, value in names.items() if name.isupper()})
 
 
 def test_one_trusted_proxies_setting_drives_throttle_lockout_and_https_detection():
-    expression = (
-        "(s.TRUSTED_PROXIES, s.REST_FRAMEWORK['NUM_PROXIES'], s.SECURE_PROXY_SSL_HEADER, "
-        "s.AXES_CLIENT_IP_CALLABLE)"
-    )
-    assert settings_value(expression, {}) == "(0, 0, None, 'osce_portal.security.client_ip')"
-    assert settings_value(expression, {"DJANGO_TRUSTED_PROXIES": "1"}) == (
+    def proxies(env):  # repr: the exact values and their types, as production reads them
+        s = production_settings(env)
+        return repr(
+            (
+                s.TRUSTED_PROXIES,
+                s.REST_FRAMEWORK["NUM_PROXIES"],
+                s.SECURE_PROXY_SSL_HEADER,
+                s.AXES_CLIENT_IP_CALLABLE,
+            )
+        )
+
+    assert proxies({}) == "(0, 0, None, 'osce_portal.security.client_ip')"
+    assert proxies({"DJANGO_TRUSTED_PROXIES": "1"}) == (
         "(1, 1, ('HTTP_X_FORWARDED_PROTO', 'https'), 'osce_portal.security.client_ip')"
     )
 
 
 def test_sessions_expire_after_the_configured_idle_time():
-    expression = "(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST)"
-    assert settings_value(expression, {}) == "(14400, True)"
-    assert settings_value(expression, {"DJANGO_SESSION_IDLE_SECONDS": "900"}) == "(900, True)"
+    def sessions(env):
+        s = production_settings(env)
+        return repr((s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST))
+
+    assert sessions({}) == "(14400, True)"
+    assert sessions({"DJANGO_SESSION_IDLE_SECONDS": "900"}) == "(900, True)"

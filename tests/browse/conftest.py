@@ -16,22 +16,23 @@ HIDDEN_YEAR = 1999
 
 @pytest.fixture
 def count_queries(client):
-    """Number of queries a GET of `url` runs (the response must be a 200).
+    """Number of queries a GET of `url` runs (the response must be a 200)."""
+    return lambda url: page_queries(client, url)
+
+
+def page_queries(client, url):
+    """Number of queries `client`'s GET of `url` runs (the response must be a 200).
 
     Savepoints opened by ATOMIC_REQUESTS are not queries of the page and are left out.
     """
-
-    def count(url):
-        with CaptureQueriesContext(connection) as context:
-            response = client.get(url)
-        assert response.status_code == 200
-        return sum(
-            1
-            for query in context.captured_queries
-            if not query["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
-        )
-
-    return count
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return sum(
+        1
+        for query in context.captured_queries
+        if not query["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    )
 
 
 @pytest.fixture

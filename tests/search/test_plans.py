@@ -6,11 +6,14 @@ the home page's featured records come from their partial index; a common word's 
 come from an index scan that stops after CANDIDATE_LIMIT + 1 rows.
 """
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog import search
+from catalog.api.conditional import catalogue_state
 from catalog.filters import CommitmentFilterSet
 from catalog.models import Commitment
 
@@ -86,3 +89,25 @@ def test_a_common_word_reads_a_bounded_candidate_set(synthetic):
     results = search.search_commitments(Commitment.objects.for_listing(), "internet")
     count = results.count()
     assert count == search.CANDIDATE_LIMIT + 1 and search.is_capped(count)
+
+
+def test_the_api_state_after_a_write_can_read_the_published_index_alone(synthetic):
+    # The API's ETag state (count and last change of the published records) is computed
+    # again after every write. The published records' covering index holds every column it
+    # reads, so PostgreSQL can answer it from the index alone (at 100k: an index-only scan,
+    # 102 ms -> 28-39 ms; at these 3,000 rows reading the table is cheaper, so the plan
+    # itself is not what is checked here).
+    with CaptureQueriesContext(connection) as captured:
+        catalogue_state()
+    sql = captured.captured_queries[0]["sql"]
+    read = set(re.findall(r'"catalog_commitment"\."(\w+)"', sql))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'commitment_facets_idx'")
+        (definition,) = cursor.fetchone()
+    key, _, included = definition.partition(" INCLUDE ")
+    covered = set(re.findall(r"\w+", key.split(" USING btree ")[1])) | set(
+        re.findall(r"\w+", included.split(" WHERE ")[0])
+    )
+    assert read == {"updated_at", "publish_at", "id", "status"}
+    assert read - {"status"} <= covered  # status: the index's own condition
+    assert "WHERE ((status)::text = 'published'::text)" in definition

@@ -116,3 +116,21 @@ def test_a_page_reads_the_catalogue_version_once(client, settings, monkeypatch, 
     assert response.status_code == 200
     assert "Decision on the internet" in response.content.decode()
     assert len(reads) == 1
+
+
+def test_the_catalogue_counts_its_facets_from_the_home_pages_counts(client):
+    """Without filters, the catalogue's facets are the counts the home page and the lists show
+    (`published_counts`, once per catalogue version for all of them): after the home page has
+    counted the records per theme and per category, the catalogue does not count them again."""
+    theme = ThemeFactory(name="Cyber security", slug="cyber")
+    CommitmentFactory(title="Decision A", themes=[theme])
+    CommitmentFactory(title="Decision B", themes=[theme])
+    assert client.get(reverse("catalog:home")).status_code == 200
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("catalog:commitment_list"))
+
+    grouped = [query["sql"] for query in captured.captured_queries if "GROUP BY" in query["sql"]]
+    assert len(grouped) == 3  # kind, organisation and body: the home page shows none of them
+    assert not any("themes" in sql or "categoryassignment" in sql for sql in grouped)
+    assert facet(response, "theme") == {"cyber": 2}

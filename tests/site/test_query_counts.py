@@ -73,10 +73,15 @@ def test_query_count_is_the_same_for_5_and_50_records(client, grow, url, query):
 
 def test_catalogue_page_query_count_is_pinned(client, grow):
     grow(30)
-    # five facets (one GROUP BY each; the kind facet also gives the count) and the page's rows
-    # (a row shows no themes or categories), and the terms publishers added to the thesaurus
-    # (read once per catalogue version: the rows' abbreviations are expanded with them)
-    assert count_queries(client, reverse("catalog:commitment_list")) == 7
+    # five facets (one GROUP BY each, by the term's id; the kind facet also gives the count)
+    # and the page's rows (a row shows no themes or categories); read once per catalogue
+    # version for every page: the four facets' terms (their names, in every language) and
+    # the terms publishers added to the thesaurus (the rows' abbreviations are expanded with
+    # them)
+    assert count_queries(client, reverse("catalog:commitment_list")) == 11
+    # Another address of the same version: its five facets, its rows and the theme and body
+    # it names (the filter form looks them up).
+    assert count_queries(client, reverse("catalog:commitment_list"), FILTERS) == 8
 
 
 def test_catalogue_query_count_does_not_grow_with_the_number_of_bodies(client, grow):
