@@ -19,6 +19,7 @@ def test_a_started_worker_freezes_what_it_has_loaded():
         assert frozen > 100_000
         made_later = [[n] for n in range(1000)]  # tracked containers, as requests make
         assert all(gc.is_tracked(item) for item in made_later)
-        assert gc.get_freeze_count() == frozen  # not frozen: collected as before
+        # Not frozen: collected as before (the count only falls, as frozen objects die).
+        assert gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
