@@ -513,6 +513,19 @@ def page_of(queryset, start, stop):
         return queryset[start:stop]
     ids = [int(pk) for pk, at in position.mapping.items() if start <= at < stop]
     page = among(queryset, ids)
+    # The candidates' filter (a thousand ids) says nothing the page's twenty do not: without
+    # it PostgreSQL looks the twenty up by primary key instead of reading every published
+    # record to test each against the thousand (18 ms at 100,000 records).
+    on_page = set(ids)
+    page.query.where.children = [
+        child
+        for child in page.query.where.children
+        if not (
+            isinstance(candidates := getattr(child, "lhs", child), InIds)
+            and len(candidates.ids) > len(ids)
+            and on_page.issubset(candidates.ids)
+        )
+    ]
     # The page's rows need their own positions and ranks only: twenty entries each instead
     # of a thousand to send with the query.
     for name, annotation in page.query.annotations.items():

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog import search
+from catalog.expressions import InIds
 from catalog.models import Commitment
 from catalog.pagination import CataloguePaginator
 from tests.factories import CommitmentFactory, InstitutionFactory, ThemeFactory
@@ -144,6 +145,15 @@ def test_search_results_query_count_does_not_grow_with_the_results(client):
     assert many == {"sqlite": 18, "postgresql": 19}[connection.vendor]
 
 
+def _id_filters(queryset):
+    """How many ids each of the query's id-list filters names."""
+    return [
+        len(condition.ids)
+        for child in queryset.query.where.children
+        if isinstance(condition := getattr(child, "lhs", child), InIds)
+    ]
+
+
 @pytest.mark.parametrize("query", ["terrorist", "cyber", "mc dec"])
 def test_each_page_of_a_search_holds_its_share_of_the_ranking_and_reads_only_it(seeded, query):
     results = search.search_commitments(Commitment.objects.for_listing(), query)
@@ -155,8 +165,11 @@ def test_each_page_of_a_search_holds_its_share_of_the_ranking_and_reads_only_it(
         with CaptureQueriesContext(connection) as queries:
             rows = list(paginator.page(number).object_list)
         assert len(queries) == 1
-        # The page's query names its own candidates only: no slicing over all of them.
+        # The page's query names its own candidates only: no slicing over all of them, and
+        # no filter on every candidate's id besides the page's own (PostgreSQL then reads
+        # the page's rows by primary key).
         assert "LIMIT" not in queries[0]["sql"].upper()
+        assert _id_filters(paginator.page(number).object_list) == [len(rows)]
         pages.append([commitment.slug for commitment in rows])
     assert [slug for page in pages for slug in page] == ranking
     assert all(len(page) == 3 for page in pages[:-1])
