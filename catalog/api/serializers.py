@@ -126,7 +126,7 @@ class SlugIdentityField(serializers.HyperlinkedIdentityField):
 
     def to_representation(self, value):
         # A plain string, not DRF's Hyperlink: that keeps the whole record (with everything
-        # prefetched on it) and was pickled with every kept representation — 30 KB a record,
+        # prefetched on it) and was pickled with every kept representation — 37 KB a record,
         # most of an uncached API list's time spent unpickling them.
         url = super().to_representation(value)
         return None if url is None else str(url)
