@@ -85,10 +85,10 @@ def catalogue_version():
 @contextlib.contextmanager
 def reading(version=None):
     """A request that only reads (GET, HEAD: the page cache middleware) reads the catalogue
-    version once: everything it computes or looks up belongs to that version, as its
-    fragments already did (`request_version`), and a search page no longer asks the shared
-    cache for it each time the thesaurus, a facet or a ranking needs it (ten times on a
-    search page). `version`: the version already read with something else."""
+    version once: everything it computes or looks up — the thesaurus, the facets, a ranking,
+    each rendered fragment — belongs to that version, and the shared cache is asked for it
+    once (a search page asked ten times). `version`: the version already read with something
+    else."""
     previous = getattr(_local, "reading", None)
     _local.reading = [] if version is None else [version]
     try:
@@ -431,23 +431,13 @@ def _digest(parts):
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def request_version(request):
-    """The catalogue version, read once per request, so every fragment of a page belongs to
-    the same catalogue (and a page of twenty rows costs one read of the shared cache)."""
-    if request is None:
-        return catalogue_version()
-    version = getattr(request, "_catalogue_version", None)
-    if version is None:
-        version = request._catalogue_version = catalogue_version()
-    return version
-
-
-def fragment(name, parts, render, request=None):
+def fragment(name, parts, render):
     """`render()` (HTML), kept in this worker's fragment cache for this catalogue version,
-    language and `parts`."""
+    language and `parts`. (Every fragment of a page belongs to the same catalogue version:
+    the request's, read once — `reading()`.)"""
     if FRAGMENTS not in settings.CACHES:  # a configuration without it renders every time
         return render()
-    key = f"fragment:{name}:{request_version(request)}:{_digest((get_language(), parts))}"
+    key = f"fragment:{name}:{catalogue_version()}:{_digest((get_language(), parts))}"
     fragments = caches[FRAGMENTS]
     html = fragments.get(key)
     if html is None:

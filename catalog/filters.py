@@ -385,19 +385,15 @@ class CommitmentFilterSet(django_filters.FilterSet):
             # a body's or organisation's sourced official name in the page's language.
             local = _local_name_column(fields[2]) if facet in TRANSLATED_FACETS else None
             official = OFFICIAL_NAME_FACETS.get(facet)
-            # (Records adopted by no body have no body option.)
+            rows = {row[fields[0]]: row for row in counted[facet]}
+            known = _facet_terms(facet)
+            for obj in selected or []:  # a selected term no matching record has
+                if obj.pk in known:
+                    rows.setdefault(obj.pk, {**known[obj.pk], "n": 0})
             terms = {
-                row[fields[0]]: _official(
-                    _localised(dict(row), fields[2], local), fields[2], official
-                )
-                for row in counted[facet]
-                if row[fields[0]] is not None
+                pk: _official(_localised(dict(row), fields[2], local), fields[2], official)
+                for pk, row in rows.items()
             }
-            for obj in selected or []:
-                if obj.pk not in terms:
-                    terms[obj.pk] = {**_term_row(obj, fields), "n": 0}
-                    if official:
-                        terms[obj.pk][fields[2]] = obj.official_name()[0]
             slugs = {obj.slug for obj in selected or []}
             options = sorted(terms.values(), key=FACET_SORT[facet])
             if facet == "body":
@@ -578,13 +574,6 @@ def _localised(row, field, local):
     if local:
         row[field] = row.pop(local) or row[field]
     return row
-
-
-def _term_row(obj, fields):
-    """A selected term as a facet row (it has no matching record)."""
-    return {field: getattr(obj, field.split("__")[-1]) for field in fields[1:]} | {
-        fields[0]: obj.pk
-    }
 
 
 def _label(row, fields):

@@ -16,6 +16,7 @@ workers never share one, and from the variables a developer sets for their own c
   folders (media, static files, backups) point there for the whole run (tests/conftest.py).
 """
 
+import contextlib
 import importlib.util
 import os
 import uuid
@@ -23,6 +24,8 @@ from pathlib import Path
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
+from django.test import override_settings
 
 TEST_REDIS_URL = os.environ.get("OSCE_TEST_REDIS_URL") or "redis://127.0.0.1:6379/10"
 DEPLOY_PORTS = range(20400, 20500)
@@ -108,3 +111,20 @@ def load_script(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@contextlib.contextmanager
+def built_once(django_db_blocker):
+    """Data for a module's or a class's tests, built once (as Django's `setUpTestData`): written
+    inside a transaction outside any test, with the suite's immediate task backend, and rolled
+    back when the block ends; each test runs in its own nested transaction inside it. A
+    request made while building leaves its language active: reset it before the tests."""
+    from tests.task_backends import IMMEDIATE_TASKS
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(TASKS=IMMEDIATE_TASKS),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)

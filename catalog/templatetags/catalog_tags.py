@@ -25,9 +25,7 @@ class FragmentNode(template.Node):
 
     def render(self, context):
         parts = tuple(variable.resolve(context) for variable in self.vary_on)
-        return caching.fragment(
-            self.name, parts, lambda: self.nodelist.render(context), context.get("request")
-        )
+        return caching.fragment(self.name, parts, lambda: self.nodelist.render(context))
 
 
 @register.tag

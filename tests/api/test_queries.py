@@ -5,8 +5,8 @@ import pickle
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -22,7 +22,7 @@ from tests.factories import (
     ThemeFactory,
     batch,
 )
-from tests.task_backends import IMMEDIATE_TASKS
+from tests.resources import built_once
 from tests.writes import correct
 
 ENDPOINTS = ["commitments", "institutions", "organisations", "themes", "categories"]
@@ -96,11 +96,7 @@ def test_query_count_is_pinned(client, catalogue_of_10, endpoint, expected):
 
 @pytest.fixture(scope="class")  # undone when the class below is done
 def counts_with_ten(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(TASKS=IMMEDIATE_TASKS),
-        transaction.atomic(),
-    ):
+    with built_once(django_db_blocker):
         build_catalogue(10)
         client = Client()
         counts = {
@@ -109,7 +105,6 @@ def counts_with_ten(django_db_setup, django_db_blocker):
         translation.activate(django_settings.LANGUAGE_CODE)
         build_catalogue(190)
         yield counts
-        transaction.set_rollback(True)
 
 
 class TestQueryCountDoesNotGrowWithRows:

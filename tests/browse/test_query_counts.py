@@ -3,8 +3,7 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -19,7 +18,7 @@ from tests.factories import (
     ThemeFactory,
     batch,
 )
-from tests.task_backends import IMMEDIATE_TASKS
+from tests.resources import built_once
 
 from .conftest import page_queries
 
@@ -95,11 +94,7 @@ def counts_with_five(django_db_setup, django_db_blocker):
     """The catalogue grown to 5 records, each page's count taken (from an empty cache, as a
     test starts), then grown to 50: once for the class, inside a transaction rolled back
     after it (like Django's `setUpTestData`)."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(TASKS=IMMEDIATE_TASKS),
-        transaction.atomic(),
-    ):
+    with built_once(django_db_blocker):
         catalogue = Catalogue()
         catalogue.grow_to(5)
         counts = {}
@@ -113,7 +108,6 @@ def counts_with_five(django_db_setup, django_db_blocker):
         translation.activate(settings.LANGUAGE_CODE)
         catalogue.grow_to(50)
         yield catalogue, counts
-        transaction.set_rollback(True)
 
 
 class TestPageQueryCountDoesNotGrowWithTheRecords:

@@ -289,20 +289,13 @@ def deployment(tmp_path_factory, request):
     http_port, https_port, app_port = free_ports(3)
     url, drop_database = database_url(folder, copy_of=seeded)
     static_root = folder / "static"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(
-        {
-            "DJANGO_DEBUG": "off",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "localhost",
-            "DJANGO_TRUSTED_PROXIES": "1",
-            "DJANGO_STATIC_ROOT": str(static_root),
-            "DATABASE_URL": url,
-            "API_ANON_THROTTLE_RATE": f"{THROTTLE_PER_MINUTE}/minute",
-            # One worker below: its memory cache is the only one, so its counts are exact.
-            "DJANGO_SILENCED_SYSTEM_CHECKS": "osce_portal.W001",
-        }
-    )
+    env = production_env(url) | {
+        "DJANGO_TRUSTED_PROXIES": "1",
+        "DJANGO_STATIC_ROOT": str(static_root),
+        "API_ANON_THROTTLE_RATE": f"{THROTTLE_PER_MINUTE}/minute",
+        # One worker below: its memory cache is the only one, so its counts are exact.
+        "DJANGO_SILENCED_SYSTEM_CHECKS": "osce_portal.W001",
+    }
     manage = [sys.executable, "manage.py"]
     run([*manage, "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=env)
     # The database is a copy of one `migrate` and `load_seed` built (seeded_database).

@@ -17,8 +17,7 @@ import reversion
 import tablib
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import translation
 from reversion.models import Revision, Version
 
@@ -29,7 +28,7 @@ from tests.conftest import make_staff
 from tests.editorial.conftest import change_url, form_data
 from tests.editorial.helpers import commitment_snapshot, database_snapshot
 from tests.factories import CommitmentFactory, InstitutionFactory
-from tests.task_backends import IMMEDIATE_TASKS
+from tests.resources import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -92,11 +91,7 @@ def stage(django_db_setup, django_db_blocker):
     not one per case), a bystander, and a signed-in user of each role."""
     from django.contrib.auth import get_user_model
 
-    with (
-        django_db_blocker.unblock(),
-        override_settings(TASKS=IMMEDIATE_TASKS),
-        transaction.atomic(),
-    ):
+    with built_once(django_db_blocker):
         user_model = get_user_model()
         stands = {role: Stand(user_model, role) for role in ROLES}
         bystander = CommitmentFactory(title="Bystander")
@@ -119,7 +114,6 @@ def stage(django_db_setup, django_db_blocker):
             forms,
             database_snapshot(),
         )
-        transaction.set_rollback(True)
 
 
 def expected_transition(stand, from_status, to_status):
