@@ -43,10 +43,14 @@ run: $(VENV)/.installed .env compilemessages
 # (pyproject.toml, docs/testing.md). PYTEST_ARGS narrows it: make test PYTEST_ARGS="tests/api -k csv".
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
-# Bytecode is cached (in .cache/pycache, not next to the sources) even where the shell sets
+# What a run keeps for the next ones goes to a temporary folder of this checkout's own, never
+# into the project (tests/resources.py TEST_CACHE computes the same default): the migrated test
+# databases, Hypothesis's tables, and bytecode, cached even where the shell sets
 # PYTHONDONTWRITEBYTECODE: otherwise every worker, and every Python a test starts, compiles the
 # project again, and pytest rewrites every test module's assertions again (~5 s of CPU each).
-PYTEST_ENV := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(CURDIR)/.cache/pycache
+OSCE_TEST_CACHE_DIR ?= $(or $(TMPDIR),/tmp)/osce-portal-tests-$(shell printf %s '$(CURDIR)' | sha256sum | cut -c1-12)
+PYTEST_ENV := env -u PYTHONDONTWRITEBYTECODE OSCE_TEST_CACHE_DIR=$(OSCE_TEST_CACHE_DIR) \
+	PYTHONPYCACHEPREFIX=$(OSCE_TEST_CACHE_DIR)/pycache
 PYTEST := $(PYTEST_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS)
 test: $(VENV)/.installed-dev test-tools compilemessages
 	$(VENV)/bin/ruff check .

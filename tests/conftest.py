@@ -17,7 +17,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 from hypothesis import configuration as hypothesis_configuration
 
-from tests import factories
+from tests import factories, resources
 from tests.snapshots import SeedRows
 from tests.task_backends import IMMEDIATE_TASKS
 
@@ -31,9 +31,9 @@ SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "catalogue.json"
 # Its examples stay in a folder of this process's own, removed at exit (no run replays another's);
 # the tables it derives from Unicode and the constants it reads from source files, each stored
 # under what it was computed from (the Unicode version and codec, a hash of the source), are
-# shared by every process and run through .cache/hypothesis: each worker computed them again,
-# about a second of CPU.
-_hypothesis_cache = settings.BASE_DIR / ".cache" / "hypothesis"
+# shared by every process and run through the run's cache folder (resources.TEST_CACHE, a
+# temporary folder): each worker computed them again, about a second of CPU.
+_hypothesis_cache = resources.TEST_CACHE / "hypothesis"
 _hypothesis_cache.mkdir(parents=True, exist_ok=True)
 _hypothesis_home = tempfile.mkdtemp(prefix="home-", dir=_hypothesis_cache)
 atexit.register(shutil.rmtree, _hypothesis_home, ignore_errors=True)
@@ -198,16 +198,32 @@ def restore_editorial_groups(sender, **kwargs):
     """The groups Editor and Publisher come from data migrations, which a flush (after each
     transactional test, and in the live-site fixtures) does not replay: put them back with the
     migrations' permission lists, so a test's place in the run does not decide whether they
-    exist. (Permissions themselves are recreated by Django's own post_migrate receiver.)"""
-    if sender.label != "catalog" or Group.objects.filter(name="Publisher").exists():
+    exist. (Permissions themselves are recreated by Django's own post_migrate receiver, app by
+    app: this runs on the last app that grants any, `texts`.) Every data migration that grants
+    permissions to the groups is listed here; tests/test_conftest_groups.py checks the restored
+    groups against the migrated ones."""
+    if sender.label != "texts" or Group.objects.filter(name="Publisher").exists():
         return
     from django.contrib.auth.models import Permission
 
-    groups = importlib.import_module("catalog.migrations.0003_editorial_groups")
-    unlock = importlib.import_module("catalog.migrations.0020_publishers_unlock_logins")
+    migration = importlib.import_module
+    groups = migration("catalog.migrations.0003_editorial_groups")
+    unlock = migration("catalog.migrations.0020_publishers_unlock_logins")
+    thesaurus = migration("catalog.migrations.0023_thesaurus_terms")
+    texts = migration("texts.migrations.0002_editorial_permissions")
     for name, app_codenames in (
-        ("Editor", [("catalog", groups.EDITOR)]),
-        ("Publisher", [("catalog", groups.PUBLISHER), ("axes", unlock.CODENAMES)]),
+        (
+            "Editor",
+            [("catalog", [*groups.EDITOR, *thesaurus.EDITOR]), ("texts", texts.CODENAMES)],
+        ),
+        (
+            "Publisher",
+            [
+                ("catalog", [*groups.PUBLISHER, *thesaurus.PUBLISHER]),
+                ("axes", unlock.CODENAMES),
+                ("texts", texts.CODENAMES),
+            ],
+        ),
     ):
         group = Group.objects.create(name=name)
         for app_label, codenames in app_codenames:
@@ -261,7 +277,6 @@ def publisher(db, django_user_model):
 IGNORED_FOLDERS = {
     ".git",
     ".venv",
-    ".cache",
     "node_modules",
     "__pycache__",
     ".pytest_cache",
@@ -330,10 +345,18 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser and deployment tests are the slow end-to-end ones (make test-fast skips them)."""
+    """Browser and deployment tests are the slow end-to-end ones (make test-fast skips them).
+
+    The browser tests run one after another in one worker (`--dist loadgroup`, the group
+    "browser") while the others run the rest: a browser test waits on Chromium and the live
+    server for about 40 % of its time, which another worker's CPU-bound tests fill; spread over
+    every worker, they waited at the same time (`make test` on SQLite, 2 workers, idle machine:
+    pytest 4 min 2 s → 3 min 29 s)."""
     for item in items:
         if item.get_closest_marker("e2e") or item.get_closest_marker("deploy"):
             item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("e2e") and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.hookimpl(tryfirst=True)

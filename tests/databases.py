@@ -8,7 +8,8 @@ keeps a copy of it; the others — other xdist workers of the run, later runs �
 file lock), then start from the copy:
 
 - SQLite (the suite's in-memory database): the migrated database is saved to
-  `.cache/test-databases/<key>.sqlite3` with SQLite's online backup API, and copied back into
+  `<TEST_CACHE>/test-databases/<key>.sqlite3` (tests/resources.py: a temporary folder) with
+  SQLite's online backup API, and copied back into
   each process's in-memory database the same way;
 - PostgreSQL: the migrated database becomes a template, `test_<name>_template_<key>`, and each
   worker's `test_<name>_gw<n>` is made with `CREATE DATABASE … TEMPLATE` (a file-level copy).
@@ -39,8 +40,10 @@ import django
 from django.conf import settings
 from django.db import connections
 
+from tests import resources
+
 FORMAT = "1"  # bump when what is cached, or how, changes
-CACHE_DIR = Path(settings.BASE_DIR) / ".cache" / "test-databases"
+CACHE_DIR = resources.TEST_CACHE / "test-databases"
 UNUSED_FOR = 7 * 24 * 3600  # cached SQLite copies not used for this long are removed
 
 

@@ -14,11 +14,17 @@ workers never share one, and from the variables a developer sets for their own c
   scratch database a test creates carries the worker in its name (`scratch_database_name()`).
 - Files: pytest's temporary folders only (`tmp_path`, `tmp_path_factory`); settings that name
   folders (media, static files, backups) point there for the whole run (tests/conftest.py).
+  What a run keeps for the next ones — the migrated test databases (tests/databases.py),
+  Hypothesis's Unicode tables (tests/conftest.py) and, under `make test`, bytecode — goes to
+  `TEST_CACHE`, a temporary folder of this checkout's own (`OSCE_TEST_CACHE_DIR`, default
+  `$TMPDIR/osce-portal-tests-<hash of the checkout's path>`), never into the project.
 """
 
 import contextlib
+import hashlib
 import importlib.util
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -29,6 +35,16 @@ from django.test import override_settings
 
 TEST_REDIS_URL = os.environ.get("OSCE_TEST_REDIS_URL") or "redis://127.0.0.1:6379/10"
 DEPLOY_PORTS = range(20400, 20500)
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def default_test_cache(project=PROJECT):
+    """The Makefile computes the same folder (OSCE_TEST_CACHE_DIR) for its bytecode cache."""
+    digest = hashlib.sha256(str(project).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir(), f"osce-portal-tests-{digest}")
+
+
+TEST_CACHE = Path(os.environ.get("OSCE_TEST_CACHE_DIR") or default_test_cache())
 
 
 def worker_id():

@@ -16,12 +16,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from tests import databases, resources
+from tests import resources
 
 pytestmark = pytest.mark.slow
 
@@ -95,19 +94,11 @@ def redis_contents(port, db):
     return {key: (client.type(key), client.dump(key)) for key in client.scan_iter()}
 
 
-# What the run keeps for the next ones in the git-ignored .cache/, as bytecode is: the migrated
-# test database (tests/databases.py) and Hypothesis's tables (tests/conftest.py). The suite's
-# own end-of-run check leaves .cache/ out too (tests/conftest.py IGNORED_FOLDERS).
-TOOLS_CACHE = Path(".cache")
-
-
 def project_files(root):
     return {
         path.relative_to(root): path.stat().st_mtime_ns
         for path in root.rglob("*")
-        if path.is_file()
-        and "__pycache__" not in path.parts
-        and not path.relative_to(root).is_relative_to(TOOLS_CACHE)
+        if path.is_file() and "__pycache__" not in path.parts
     }
 
 
@@ -118,14 +109,6 @@ def test_a_test_run_leaves_the_developers_redis_database_and_sqlite_file_untouch
 
     project = tmp_path / "project"
     shutil.copytree(settings.BASE_DIR, project, ignore=COPIED_WITHOUT)
-    # The migrated test databases kept by this run (tests/databases.py): the inner run starts
-    # from one as each worker does instead of running every migration again.
-    if databases.CACHE_DIR.is_dir():
-        shutil.copytree(
-            databases.CACHE_DIR,
-            project / databases.CACHE_DIR.relative_to(settings.BASE_DIR),
-            ignore=lambda _folder, names: [n for n in names if not n.endswith(".sqlite3")],
-        )
     (project / "tests" / "test_probe_isolation.py").write_text(PROBE)
 
     developer_redis = f"redis://127.0.0.1:{redis_server}/0"
@@ -158,6 +141,10 @@ def test_a_test_run_leaves_the_developers_redis_database_and_sqlite_file_untouch
         OSCE_TEST_REDIS_URL=f"redis://127.0.0.1:{redis_server}/1",
         TEST_SMTP_PORT=str(resources.smtp_port() + 50),
         OSCE_REQUIRE_TOOLS="1",  # Redis must answer: no test may be skipped
+        # What runs keep for the next ones (the migrated test databases, Hypothesis's tables)
+        # is this run's temporary folder: the inner run starts from the migrated copy as each
+        # worker does, and nothing of it lands in the project (checked below, .cache included).
+        OSCE_TEST_CACHE_DIR=str(resources.TEST_CACHE),
     )
 
     # REDIS_URL names the developer's database in .env and in the shell.

@@ -100,6 +100,17 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def scan_page(browser):
+    """One browser page for a module's read-only scans, one test per page scanned (a context of
+    its own per scan cost more than the scan: ~0.3 s)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
 @pytest.fixture
 def page_without_js(browser):
     context = browser.new_context(accept_downloads=True, java_script_enabled=False)

@@ -28,13 +28,14 @@ if not LIGHTHOUSE.exists():
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-# A score is a measurement on a shared machine: one more run when the first misses the bar.
+# A score is a measurement on a shared machine: one more run when the first misses the bar, or
+# when Lighthouse itself gives up (it did once in ~30 full runs, exit status 1 under load).
 RUNS = 2
 
 
 def scores(url, folder):
     report = folder / "lighthouse.json"
-    subprocess.run(
+    run = subprocess.run(
         [
             str(LIGHTHOUSE),
             url,
@@ -45,11 +46,13 @@ def scores(url, folder):
             f"--output-path={report}",
             f"--chrome-flags=--headless=new {' '.join(LAUNCH_ARGS)}",
         ],
-        check=True,
         timeout=180,
         env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
         capture_output=True,
+        text=True,
     )
+    if run.returncode != 0:
+        return None, f"Lighthouse failed ({run.returncode}):\n{run.stderr[-3000:]}"
     result = json.loads(report.read_text())
     failed = [
         audit["id"]
@@ -67,8 +70,9 @@ def test_the_api_guide_scores_90_and_100_on_a_phone(seeded_site, tmp_path):
         assert answer.status == 200
     for _run in range(RUNS):
         found, failed = scores(seeded_site + "/api/v1/docs/", tmp_path)
-        if found["performance"] >= 90:
+        if found is not None and found["performance"] >= 90:
             break
+    assert found is not None, failed
     assert failed == []
     assert found["accessibility"] == 100
     assert found["performance"] >= 90, found
