@@ -9,8 +9,8 @@ file lock), then start from the copy:
 
 - SQLite (the suite's in-memory database): the migrated database is saved to
   `<TEST_CACHE>/test-databases/<key>.sqlite3` (tests/resources.py: a temporary folder) with
-  SQLite's online backup API, and copied back into
-  each process's in-memory database the same way;
+  SQLite's online backup API, and copied back into each process's in-memory database the same
+  way;
 - PostgreSQL: the migrated database becomes a template, `test_<name>_template_<key>`, and each
   worker's `test_<name>_gw<n>` is made with `CREATE DATABASE … TEMPLATE` (a file-level copy).
 
