@@ -84,6 +84,8 @@ def request_is_cacheable(request):
 
 
 def response_is_cacheable(request, response):
+    if getattr(request, "_page_not_kept", False):
+        return False
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if len(response.content) > settings.PAGE_CACHE_MAX_ENTRY_BYTES:
@@ -109,6 +111,12 @@ def keep_for_record(request, pk, stamp):
     """Say that the page being rendered shows record `pk` as of `stamp` (read before the
     record was loaded) and nothing else of the catalogue: it is kept under that stamp."""
     request._page_record = (pk, stamp)
+
+
+def dont_keep(request):
+    """Say that the page being rendered lacks something it will have soon (the spelling check
+    before its words are counted): served, but not kept for the rest of the catalogue version."""
+    request._page_not_kept = True
 
 
 def _lookup(key):

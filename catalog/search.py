@@ -1260,33 +1260,51 @@ SUGGEST_CUTOFF = 0.8
 
 
 # The spelling check's words: (catalogue version counted, {word: records}), the same in every
-# language, kept until counted again.
+# language, kept until counted again; and the mark a spelling check leaves when none are kept.
 VOCABULARY_KEY = "search:vocabulary"
+VOCABULARY_WANTED_KEY = "search:vocabulary-wanted"
+
+
+def vocabulary_counted():
+    """Whether the spelling check's words are kept (a check without them offers nothing): asked
+    of the cache without reading them."""
+    return cache.has_key(VOCABULARY_KEY)
 
 
 def vocabulary():
     """{word: the number of published records using it} over the words search matches typos
     against (titles, keywords, themes and categories).
 
-    Counting them reads every published record's words (seconds at 100,000 records), so no
-    visitor waits for it after a write: the copy counted last is used, and the minute task
-    `tasks.count_search_vocabulary` counts again when the catalogue has changed since. Only
-    the first spelling check of an empty cache counts (once, under a lock). Until the next
-    count a word of a record just published is not offered yet, and a word of a record just
-    withdrawn may be (its search then finds what the typo would have: nothing new)."""
+    Counting them reads every published record's words (seconds at 100,000 records, minutes
+    at a million), so no visitor waits for it: the copy counted last is used, and the minute
+    task `tasks.count_search_vocabulary` counts again when the catalogue has changed since.
+    With a shared cache (Redis) nothing is counted in a request even when no copy is kept
+    (a new or emptied cache): the check offers no spelling then and leaves a mark, and the
+    minute task counts. A cache of each process's own, which no task can fill for the web
+    processes, counts in the first spelling check (once, under a lock). Until the next count a
+    word of a record just published is not offered yet, and a word of a record just withdrawn
+    may be (its search then finds what the typo would have: nothing new)."""
     kept = cache.get(VOCABULARY_KEY)
-    if not _is_vocabulary(kept):
-        kept = caching.compute_once(VOCABULARY_KEY, _counted_vocabulary, timeout=None)
+    if _is_vocabulary(kept):
+        return kept[1]
+    if caching.warms_ahead():
+        cache.set(VOCABULARY_WANTED_KEY, True, timeout=None)
+        return {}
+    kept = caching.compute_once(VOCABULARY_KEY, _counted_vocabulary, timeout=None)
     return kept[1]
 
 
 def count_vocabulary():
-    """Count the spelling check's words again if the catalogue changed since they were last
-    counted (and someone has used them). Returns whether it counted."""
+    """Count the spelling check's words if the catalogue changed since they were last counted,
+    or if a spelling check found none kept. Returns whether it counted."""
     kept = cache.get(VOCABULARY_KEY)
-    if not _is_vocabulary(kept) or kept[0] == caching.catalogue_version():
-        return False
+    if _is_vocabulary(kept):
+        if kept[0] == caching.catalogue_version():
+            return False
+    elif not cache.get(VOCABULARY_WANTED_KEY):
+        return False  # nobody has asked for them since the cache was emptied
     cache.set(VOCABULARY_KEY, _counted_vocabulary(), timeout=None)
+    cache.delete(VOCABULARY_WANTED_KEY)
     return True
 
 

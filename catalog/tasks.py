@@ -50,8 +50,8 @@ def rebuild_search_index():
 @task()
 def count_search_vocabulary():
     """Every minute: count the spelling check's words again when the catalogue has changed
-    since they were last counted (`search.vocabulary`), so no visitor's search waits for it.
-    Returns whether it counted."""
+    since they were last counted, or when a spelling check found none kept (an emptied cache)
+    (`search.vocabulary`), so no visitor's search waits for it. Returns whether it counted."""
     return search.count_vocabulary()
 
 

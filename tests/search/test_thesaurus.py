@@ -9,6 +9,7 @@ from django.urls import reverse
 from catalog import caching, search, tasks, thesaurus
 from catalog.models import Commitment
 from catalog.search import search_commitments
+from tests import resources
 from tests.factories import CommitmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,4 +179,32 @@ def test_the_spelling_check_never_counts_its_words_in_a_visitors_request(seeded)
 
     assert tasks.count_search_vocabulary.enqueue().return_value is True
     assert search.suggestion("Quixoticle") == "Quixotical"
+    assert tasks.count_search_vocabulary.enqueue().return_value is False  # nothing changed
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """Redis as the cache, as in production: a task can fill it for the web processes."""
+    shared = resources.redis_cache()
+    settings.CACHES = {"default": resources.redis_cache_settings(shared.key_prefix)}
+    yield shared
+    shared.clear()
+
+
+def test_an_emptied_shared_cache_makes_no_visitor_count_the_spelling_words(client, shared_cache):
+    """A new or emptied Redis holds no counted words: counting them reads every published
+    record's words (minutes at a million records), so a search then offers no spelling and
+    the minute task counts them; the searches after it offer it again."""
+    CommitmentFactory(title="Quixotical plan", status=Commitment.Status.PUBLISHED)
+    assert tasks.count_search_vocabulary.enqueue().return_value is False  # nobody asked yet
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("catalog:commitment_list"), {"search": "Quixoticle"})
+    assert response.status_code == 200
+    assert "suggestion" not in response.context
+    assert not [query for query in queries.captured_queries if "words" in query["sql"]]
+
+    assert tasks.count_search_vocabulary.enqueue().return_value is True
+    response = client.get(reverse("catalog:commitment_list"), {"search": "Quixoticle"})
+    assert response.context["suggestion"] == "Quixotical"
     assert tasks.count_search_vocabulary.enqueue().return_value is False  # nothing changed
