@@ -194,6 +194,17 @@ def immediate_tasks(settings):
     settings.TASKS = IMMEDIATE_TASKS
 
 
+@pytest.fixture
+def shared_cache(settings):
+    """Redis as the default cache, as in production: the test Redis database
+    (OSCE_TEST_REDIS_URL), under this test's own key prefix, emptied afterwards. Yields the
+    Redis client of that prefix."""
+    client = resources.redis_cache()
+    settings.CACHES = {"default": resources.redis_cache_settings(client.key_prefix)}
+    yield client
+    client.clear()
+
+
 def restore_editorial_groups(sender, **kwargs):
     """The groups Editor and Publisher come from data migrations, which a flush (after each
     transactional test, and in the live-site fixtures) does not replay: put them back with the

@@ -50,11 +50,8 @@ def smtp(settings):
 
 
 @pytest.fixture
-def redis_cache(settings):
+def redis_cache(shared_cache):
     """The shared cache on the test Redis (OSCE_TEST_REDIS_URL, under this test's own prefix)."""
-    client = resources.redis_cache()
-    settings.CACHES = {"default": resources.redis_cache_settings(client.key_prefix)}
     from django.core.cache import cache
 
-    yield cache
-    client.clear()
+    return cache

@@ -9,7 +9,6 @@ from django.urls import reverse
 from catalog import caching, search, tasks, thesaurus
 from catalog.models import Commitment
 from catalog.search import search_commitments
-from tests import resources
 from tests.factories import CommitmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,15 +179,6 @@ def test_the_spelling_check_never_counts_its_words_in_a_visitors_request(seeded)
     assert tasks.count_search_vocabulary.enqueue().return_value is True
     assert search.suggestion("Quixoticle") == "Quixotical"
     assert tasks.count_search_vocabulary.enqueue().return_value is False  # nothing changed
-
-
-@pytest.fixture
-def shared_cache(settings):
-    """Redis as the cache, as in production: a task can fill it for the web processes."""
-    shared = resources.redis_cache()
-    settings.CACHES = {"default": resources.redis_cache_settings(shared.key_prefix)}
-    yield shared
-    shared.clear()
 
 
 def test_an_emptied_shared_cache_makes_no_visitor_count_the_spelling_words(client, shared_cache):

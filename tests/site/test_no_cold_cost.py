@@ -27,7 +27,6 @@ from catalog import caching
 from catalog.api.views import CommitmentViewSet
 from catalog.models import Commitment
 from catalog.pagecache import HEADER
-from tests import resources
 from tests.factories import CommitmentFactory, CommitmentRelationFactory
 from tests.task_backends import DATABASE_TASKS
 from tests.writes import correct, move
@@ -137,12 +136,9 @@ def test_a_deletion_gives_every_record_a_new_page(client, two_records):
 
 
 @pytest.fixture
-def redis(settings):
-    shared = resources.redis_cache()
-    settings.CACHES = {"default": resources.redis_cache_settings(shared.key_prefix)}
+def redis(shared_cache, settings):
     settings.SITE_URL = "http://testserver"
-    yield shared
-    shared.clear()
+    return shared_cache
 
 
 def test_after_a_publication_the_next_visitor_gets_warm_pages_that_show_it(client, redis, db):
