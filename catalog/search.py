@@ -1265,22 +1265,16 @@ VOCABULARY_KEY = "search:vocabulary"
 VOCABULARY_WANTED_KEY = "search:vocabulary-wanted"
 
 
-def vocabulary_counted():
-    """Whether the spelling check's words are kept (a check without them offers nothing): asked
-    of the cache without reading them."""
-    return cache.has_key(VOCABULARY_KEY)
-
-
 def vocabulary():
     """{word: the number of published records using it} over the words search matches typos
-    against (titles, keywords, themes and categories).
+    against (titles, keywords, themes and categories), or None while they are being counted.
 
     Counting them reads every published record's words (seconds at 100,000 records, minutes
     at a million), so no visitor waits for it: the copy counted last is used, and the minute
     task `tasks.count_search_vocabulary` counts again when the catalogue has changed since.
     With a shared cache (Redis) nothing is counted in a request even when no copy is kept
-    (a new or emptied cache): the check offers no spelling then and leaves a mark, and the
-    minute task counts. A cache of each process's own, which no task can fill for the web
+    (a new or emptied cache): it gives None then and leaves a mark, and the minute task
+    counts. A cache of each process's own, which no task can fill for the web
     processes, counts in the first spelling check (once, under a lock). Until the next count a
     word of a record just published is not offered yet, and a word of a record just withdrawn
     may be (its search then finds what the typo would have: nothing new)."""
@@ -1289,7 +1283,7 @@ def vocabulary():
         return kept[1]
     if caching.warms_ahead():
         cache.set(VOCABULARY_WANTED_KEY, True, timeout=None)
-        return {}
+        return None
     kept = caching.compute_once(VOCABULARY_KEY, _counted_vocabulary, timeout=None)
     return kept[1]
 
@@ -1335,9 +1329,12 @@ def _known(token, words):
 
 def suggestion(query):
     """`query` with each word the catalogue does not know replaced by the nearest one it does
-    ("Bucharst Plan" gives "Bucharest Plan"), or "" when there is nothing to correct."""
-    parsed = parse(query)
+    ("Bucharst Plan" gives "Bucharest Plan"), "" when there is nothing to correct, or None
+    while the catalogue's words are being counted (`vocabulary`)."""
     words = vocabulary()
+    if words is None:
+        return None
+    parsed = parse(query)
     corrections = {}
     for token in parsed.tokens:
         if len(token) < SUGGEST_MIN_CHARS or token.isdigit() or _known(token, words):

@@ -241,8 +241,8 @@ class CommitmentListView(CleanQueryMixin, FilterView):
         """The search spelt as the catalogue spells it, when a word of it is unknown (even
         if PostgreSQL's typo matching found something) and the spelling finds records."""
         spelt = search.suggestion(query)
-        if not spelt and not search.vocabulary_counted():
-            pagecache.dont_keep(self.request)  # the words are being counted (search.vocabulary)
+        if spelt is None:  # the words are being counted: a page to serve, not to keep
+            pagecache.dont_keep(self.request)
         if not spelt or spelt.lower() == query.lower():
             return {}
         data = self.request.GET.copy()
