@@ -10,9 +10,17 @@ Redis, all of them share one copy; while a write's new version is being warmed, 
 max-age=…, s-maxage=…, stale-while-revalidate=…` and an ETag, so a CDN or nginx can share the
 load and browsers revalidate with `If-None-Match` (304).
 
+The API's anonymous answers are kept here too (one answer cache), keyed by the address, the
+`Accept` header and the language, when the view says so (catalog/api/answers.py: after its
+authentication, content negotiation and throttle, for an answer it rendered itself), with the
+headers the view set (its own ETag, Last-Modified and Cache-Control). A kept answer is served
+before DRF runs, after the request is counted against the anonymous throttle; a request over
+the limit goes on to the view, which answers 429.
+
 Never cached, never served from the cache:
 - a request carrying a session cookie (every logged-in staff member has one), or credentials;
-- the admin, the staff previews, the API (it has its own conditional GET and throttling);
+- the admin, the staff previews, an API answer its view did not mark (errors, the browsable
+  API, the schema and its guides);
 - a response that sets a cookie, says private/no-store/no-cache, is not a 200, streams, or
   asked for a CSRF token (the body would hold a token bound to one visitor).
 
@@ -33,12 +41,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import quote_etag
+from django.utils.http import parse_http_date_safe, quote_etag
 
 from . import caching, extensions
 from .filters import CommitmentFilterSet
 
 HEADER = "X-Page-Cache"
+API_PREFIX = "/api/"
+# An API answer is kept per `Accept` header (it picks the format); a longer one is not looked
+# up nor kept, so the header cannot make the keys unbounded in size. These ask for the
+# default, JSON, as no header does: one entry for all of them (the one the warm-up fills).
+MAX_ACCEPT_LENGTH = 200
+DEFAULT_ACCEPTS = {"", "*/*", "application/json"}
 # Headers that belong to one response only and are never stored.
 PER_RESPONSE_HEADERS = {"set-cookie", "date", HEADER.lower()}
 UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
@@ -75,10 +89,18 @@ def clean_address(request):
     return f"{request.path}?{rest}" if rest else request.path
 
 
+def request_is_anonymous(request):
+    """No session cookie (every logged-in staff member has one) and no credentials."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
 def request_is_cacheable(request):
     if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+    if not request_is_anonymous(request):
         return False
     return not request.path.startswith(_excluded_prefixes())
 
@@ -105,6 +127,31 @@ def page_key(request):
     )
     digest = hashlib.sha256(address.encode()).hexdigest()[:40]
     return f"page:{digest}"
+
+
+def api_key(request):
+    """The key of an anonymous API answer, or None when it is neither looked up nor kept."""
+    if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
+        return None
+    accept = request.headers.get("Accept", "").strip()
+    if not request_is_anonymous(request) or len(accept) > MAX_ACCEPT_LENGTH:
+        return None
+    if accept in DEFAULT_ACCEPTS:
+        accept = ""
+    address = "|".join(
+        [
+            request.build_absolute_uri(),
+            getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+            accept,
+        ]
+    )
+    return f"api-answer:{hashlib.sha256(address.encode()).hexdigest()[:40]}"
+
+
+def keep_api_answer(request):
+    """Say that the API answer being rendered is the same for every anonymous client (the
+    view's decision, catalog/api/answers.py): it is kept."""
+    request._api_answer_shared = True
 
 
 def keep_for_record(request, pk, stamp):
@@ -163,6 +210,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(API_PREFIX):
+            return self._api(request)
         clean = clean_address(request)
         if clean is not None:
             return HttpResponsePermanentRedirect(clean)
@@ -185,16 +234,35 @@ class PageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in PER_RESPONSE_HEADERS
             ]
-            record = getattr(request, "_page_record", None)
-            scope = ("record", *record) if record else ("catalogue", version)
-            if _room_for_one_more(version):
-                cache.set(
-                    key,
-                    (scope, response.status_code, headers, response.content),
-                    settings.PAGE_CACHE_TIMEOUT,
-                )
-            response[HEADER] = "miss"
+            _keep(request, key, version, response, headers)
             return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
+
+    def _api(self, request):
+        """An anonymous API answer: kept, served after the throttle counts it; else the view's
+        answer, kept when the view marked it (its own headers, validators included)."""
+        key = api_key(request)
+        if key is None:
+            with caching.reading():
+                return self.get_response(request)
+        entry, version = _lookup(key)
+        if entry is not None and _throttle_allows(request):
+            return self._replay(request, entry)
+        with caching.reading(version):
+            response = self.get_response(request)
+        if (
+            request.method == "GET"
+            and getattr(request, "_api_answer_shared", False)
+            and response.status_code == 200
+            and not response.streaming
+            and len(response.content) <= settings.PAGE_CACHE_MAX_ENTRY_BYTES
+        ):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in PER_RESPONSE_HEADERS
+            ]
+            _keep(request, key, version, response, headers)
         return response
 
     def _replay(self, request, entry):
@@ -203,4 +271,31 @@ class PageCacheMiddleware:
         for name, value in headers:
             response[name] = value
         response[HEADER] = "hit"
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )
+
+
+def _keep(request, key, version, response, headers):
+    """Keep a response under the catalogue version, or under the stamp of the one record it
+    shows (`keep_for_record`), while there is room under this version."""
+    record = getattr(request, "_page_record", None)
+    scope = ("record", *record) if record else ("catalogue", version)
+    if _room_for_one_more(version):
+        cache.set(
+            key,
+            (scope, response.status_code, headers, response.content),
+            settings.PAGE_CACHE_TIMEOUT,
+        )
+    response[HEADER] = "miss"
+
+
+def _throttle_allows(request):
+    """Count an anonymous API request served from the cache against the anonymous throttle
+    (the one the views that keep answers use: catalog/api/answers.py)."""
+    from .api.throttling import AnonymousClientThrottle
+
+    return AnonymousClientThrottle().allow_request(request, None)

@@ -399,6 +399,8 @@ PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE",
 # per catalogue version.
 PAGE_CACHE_MAX_ENTRY_BYTES = env.int("PAGE_CACHE_MAX_ENTRY_BYTES", default=1_000_000)
 PAGE_CACHE_MAX_ENTRIES = env.int("PAGE_CACHE_MAX_ENTRIES", default=5000)
+# Not public pages (the API's anonymous answers are kept by the same middleware, when the view
+# marks them: catalog/api/answers.py).
 PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/preview/", "/api/", "/static/", "/health/", "/bench/"]
 
 # Who publishes the catalogue and how to reach them (the About page, the API schema).

@@ -1,40 +1,36 @@
-"""Whole anonymous API answers, kept in the shared cache under the catalogue version.
+"""Which anonymous API answers are kept whole, in the page cache's store (catalog/pagecache.py).
 
-The site's page cache (catalog/pagecache.py) leaves the API alone, because the API's
-throttling and conditional GET run in the view. This cache sits inside the view instead: the
-view has already authenticated the request, checked its permission and counted it against the
-anonymous throttle (a 429 is never answered from here); a client whose copy is current gets its
-304 whether the answer is kept or not. What it keeps is the rendered body of a successful GET
-(or HEAD) of a list or a record, with the headers rendering and pagination set (Content-Type,
-Link, X-Total-Count); Cache-Control, Vary and the validators are set per request as for any
-answer.
+One answer cache for the pages and the API: `PageCacheMiddleware` keeps the rendered answer of
+an anonymous GET to the API when the view says it may (`keep()` below), and serves it to the
+next anonymous request for the same address, `Accept` header and language before DRF runs —
+after counting that request against the anonymous throttle (over the limit, the request goes on
+to the view, which answers 429 as usual). The answer is kept with every header the view set
+(Content-Type, Link, X-Total-Count, Vary, Cache-Control and the validators ETag and
+Last-Modified), so a kept answer still answers 304 to a client whose copy is current.
 
-The validators (ETag, Last-Modified) computed for the answer are kept with it: they depend on
-the same catalogue version, so a kept answer is matched against `If-None-Match` and
-`If-Modified-Since` without looking up the catalogue state again.
-
-The key is the catalogue version (`caching.cached`: every write and every scheduled record
-coming due replaces it, so a publish or a withdrawal is visible on the next request) — for one
-commitment's answer, that record's stamp instead (`caching.cached_record`: replaced when it
-or a record related to it changes, so an edit of another record leaves it valid) — the
-absolute address with its query (the host and scheme are those of the absolute URLs in the
-body), the negotiated format and media type (`Accept: application/json; indent=4` is another
-body) and the active language (the labels).
-
-Never kept, never served: answers to signed-in users (staff sessions), the browsable API's
-HTML (it carries a CSRF token and sets a cookie), errors, answers to an address with a query
-parameter the endpoint does not read (`?x=<random>` would make a new key per request; such an
-answer is computed, at most one page of records, and not kept), and everything when
+The view decides, after authentication, content negotiation and the throttle, and only for an
+answer it has rendered itself (a 304 or an error is never kept): a list or a record, in a format
+that is the same for every anonymous client (JSON, CSV: never the browsable API's HTML, which
+carries a CSRF token and sets a cookie), to an address that reads no query parameter the
+endpoint does not know (`?x=<random>` would make a new entry per request; such an answer is
+computed, at most one page of records, and not kept), from a view throttled by the anonymous
+throttle the middleware counts. Never for signed-in users (staff sessions), and nothing when
 `PAGE_CACHE_ENABLED` is off.
+
+A list is kept under the catalogue version (every write and every scheduled record coming due
+replaces it, so a publish or a withdrawal is visible on the next request); one commitment's
+answer under that record's stamp, read before the record is loaded (`caching.record_stamps`:
+replaced when it or a record related to it changes, so an edit of another record leaves it
+valid), as the record's page is.
 """
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.utils import translation
 
-from .. import caching
+from .. import caching, pagecache
+from ..models import Commitment
 from .pagination import NOT_FILTERS
 from .serializers import TRANSLATIONS_PARAMETER
+from .throttling import AnonymousClientThrottle
 
 # The renderers whose answers are the same for every anonymous client.
 SHARED_FORMATS = ("json", "csv")
@@ -52,73 +48,36 @@ def known_parameters(view):
     return filters | set(NOT_FILTERS) | LANGUAGE_PARAMETERS
 
 
-def key_parts(request, view):
-    """What the answer depends on besides the catalogue version, or None when it is not shared."""
+def shared(request, view):
+    """Whether this request's answer is the same for every anonymous client (and may be kept)."""
     if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
-        return None
-    if request.user.is_authenticated:
-        return None
+        return False
+    if request.user.is_authenticated or not pagecache.request_is_anonymous(request):
+        return False
+    if list(view.throttle_classes) != [AnonymousClientThrottle]:
+        return False  # the middleware counts a kept answer against this throttle only
     known = known_parameters(view)
     if any(name not in known for name in request.query_params):
-        return None
+        return False
     renderer = getattr(request, "accepted_renderer", None)
-    if renderer is None or renderer.format not in SHARED_FORMATS:
+    return renderer is not None and renderer.format in SHARED_FORMATS
+
+
+def record_stamp(view):
+    """(id, stamp) of the commitment a record-scoped view is about to load, read before it
+    is loaded (so a write meanwhile makes the kept answer stale, never the reverse), or None."""
+    if not (getattr(view, "record_scoped", False) and view.detail):
         return None
-    return (
-        request.build_absolute_uri(),
-        renderer.format,
-        request.accepted_media_type,
-        translation.get_language(),
-    )
+    slug = view.kwargs[view.lookup_url_kwarg or view.lookup_field]
+    pk = Commitment.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    return None if pk is None else (pk, caching.record_stamps([pk])[pk])
 
 
-class Unkept(Exception):
-    """Raised by `compute()` with an answer that is given but not kept (a 304)."""
-
-    def __init__(self, response):
-        super().__init__()
-        self.response = response
-
-
-def answer(view, request, parts, compute):
-    """`(validators, response)` for `parts`: kept, or from `compute()` (which gives the
-    validators and a DRF Response, rendered here and kept with them).
-
-    An exception raised by `compute()` (404, 400, `Unkept`) propagates and nothing is kept.
-    """
-    if getattr(view, "record_scoped", False) and view.detail:
-        # One record's answer: kept under that record's stamp, so an edit of another record
-        # leaves it valid.
-        def computed():
-            kept = _rendered(view, request, *compute())
-            return view.found.pk, kept
-
-        _stamp, kept = caching.cached_record(
-            "api-answer",
-            view.kwargs[view.lookup_url_kwarg or view.lookup_field],
-            parts,
-            computed,
-            settings.PAGE_CACHE_TIMEOUT,
-        )
-    else:
-        kept = caching.cached(
-            "api-answer",
-            parts,
-            lambda: _rendered(view, request, *compute()),
-            settings.PAGE_CACHE_TIMEOUT,
-        )
-    validators, status, headers, content = kept
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
-    return validators, response
-
-
-def _rendered(view, request, validators, response):
-    # What APIView.finalize_response and the handler do to a Response, done here so the body
-    # can be kept; the headers set so far are the body's own.
-    response.accepted_renderer = request.accepted_renderer
-    response.accepted_media_type = request.accepted_media_type
-    response.renderer_context = view.get_renderer_context()
-    response.render()
-    return validators, response.status_code, list(response.items()), response.content
+def keep(request, found=None, stamp=None):
+    """Say that the answer being computed may be kept for every anonymous client: under the
+    record's stamp when `stamp` (from `record_stamp()`) is of the record `found`, else under
+    the catalogue version."""
+    http_request = request._request  # noqa: SLF001 - DRF's request wraps the middleware's
+    pagecache.keep_api_answer(http_request)
+    if stamp is not None and found is not None and found.pk == stamp[0]:
+        pagecache.keep_for_record(http_request, *stamp)

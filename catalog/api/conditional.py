@@ -43,7 +43,7 @@ class ConditionalGetMixin:
     Validators are computed before the expensive queries, so a 304 costs a handful of cheap
     aggregates. The ETag covers the data's state, the full address (filters, page) and the
     format, so each representation has its own. Anonymous answers are kept whole with their
-    validators (answers.py), after the throttle; a kept one still answers 304 when current.
+    headers by the page cache (answers.py); a kept one still answers 304 when current.
     """
 
     def list(self, request, *args, **kwargs):
@@ -54,28 +54,18 @@ class ConditionalGetMixin:
         return self._answer(request, self.get_object, self.get_response_for)
 
     def _answer(self, request, find, respond):
-        """`respond(find())`, unless the client's copy is current (304) or the anonymous
-        answer is kept (answers.py)."""
-        parts = answers.key_parts(request, self)
-        if parts is None:
-            found = find()
-            return self._not_modified(request) or respond(found)
-
-        def compute():
-            found = self.found = find()
-            not_modified = self._not_modified(request)
-            if not_modified:
-                raise answers.Unkept(not_modified)
-            return (self._etag, self._last_modified), respond(found)
-
-        try:
-            validators, response = answers.answer(self, request, parts, compute)
-        except answers.Unkept as unkept:
-            return unkept.response
-        # A kept answer carries the validators of its catalogue version, which are those of
-        # this request: the 304 costs no further lookup.
-        self._etag, self._last_modified = validators
-        return self._conditional_response(request) or response
+        """`respond(find())`, unless the client's copy is current (304). An anonymous answer
+        the same for every client is marked to be kept whole by the page cache (answers.py),
+        which serves it to the next such request before this view runs."""
+        keep = answers.shared(request, self)
+        stamp = answers.record_stamp(self) if keep else None
+        found = find()
+        not_modified = self._not_modified(request)
+        if not_modified:
+            return not_modified
+        if keep:
+            answers.keep(request, found, stamp)
+        return respond(found)
 
     def get_list_response(self):
         queryset = self.filter_queryset(self.get_queryset())
@@ -118,7 +108,9 @@ class ConditionalGetMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        patch_vary_headers(response, ["Accept"])
+        # The answer depends on the session too (a staff member's is private), whether the
+        # session is read (computed) or not (kept by the page cache): say so on both.
+        patch_vary_headers(response, ["Accept", "Cookie"])
         if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
             if getattr(self, "_etag", None):
                 response["ETag"] = self._etag

@@ -19,3 +19,11 @@ class AnonymousClientThrottle(AnonRateThrottle):
 
     def get_ident(self, request):
         return client_ip(request)
+
+    def get_cache_key(self, request, view):
+        # Also asked by the page cache for a kept answer, before the authentication middleware
+        # has run (its requests carry no session cookie nor credentials: anonymous).
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

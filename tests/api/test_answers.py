@@ -13,8 +13,8 @@ from tests.factories import CommitmentFactory
 from tests.writes import move
 
 LIST_URL = "/api/v1/commitments/"
-# The request's savepoint pair (ATOMIC_REQUESTS): all a kept answer costs the database.
-KEPT_ANSWER_QUERIES = 2
+# A kept answer is served by the page cache before the view (and its transaction): no query.
+KEPT_ANSWER_QUERIES = 0
 
 
 def get(client, url, *args, **kwargs):
@@ -244,3 +244,54 @@ def test_a_kept_answer_builds_no_queryset(client, monkeypatch, db):
     refused = client.get("/api/v1/commitments/", {"symbl": "MC.DEC/7/06"})
     assert refused.status_code == 400
     assert refused.json()["allowed"]["kind"] != ""  # the error still describes the values
+
+
+def test_an_overlong_accept_header_is_answered_but_never_kept(client, commitment):
+    """The `Accept` header is part of the key: one over 200 characters is not looked up nor
+    kept, so it cannot make the cache's keys unbounded."""
+    accept = "application/json, " + ", ".join(f"x/y{index}" for index in range(40))
+    assert len(accept) > 200
+    first = client.get(LIST_URL, headers={"Accept": accept})
+    retitle_unnoticed(commitment, "Seen at once")
+
+    again, queries = get(client, LIST_URL, headers={"Accept": accept})
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert "X-Page-Cache" not in again
+    assert results(again)[0]["title"] == "Seen at once"
+    assert queries > KEPT_ANSWER_QUERIES
+
+
+def test_a_kept_answer_over_the_throttle_gets_the_apis_own_429(client, commitment, settings):
+    """Counted before the kept answer is served; over the limit, the view answers (429 with
+    the API's JSON error and Retry-After), and the client's next minute is not counted twice."""
+    settings.API_ANON_THROTTLE_RATE = "2/minute"
+    assert client.get(LIST_URL)["X-Page-Cache"] == "miss"
+    assert client.get(LIST_URL)["X-Page-Cache"] == "hit"
+
+    refused = client.get(LIST_URL)
+
+    assert refused.status_code == 429
+    assert "X-Page-Cache" not in refused
+    assert refused["Content-Type"] == "application/json"
+    assert "detail" in refused.json()
+    assert int(refused["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize("url", [LIST_URL, f"{LIST_URL}countering-internet-use/"])
+def test_no_accept_any_and_json_are_one_kept_answer(client, commitment, settings, url):
+    """The answers to no `Accept`, `*/*` and `application/json` are the same (JSON), so they
+    are kept once: the warm-up's request (no header) fills the entry curl's `*/*` reads."""
+    settings.PAGE_CACHE_ENABLED = False
+    computed = [
+        client.get(url, headers={"Accept": accept} if accept else {})
+        for accept in ("", "*/*", "application/json")
+    ]
+    assert len({(answer.content, answer["Content-Type"]) for answer in computed}) == 1
+    settings.PAGE_CACHE_ENABLED = True
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+    for accept in ("*/*", "application/json", " application/json "):
+        again, queries = get(client, url, headers={"Accept": accept})
+        assert (again["X-Page-Cache"], queries) == ("hit", KEPT_ANSWER_QUERIES)
+        assert again.content == computed[0].content

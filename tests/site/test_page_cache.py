@@ -146,7 +146,20 @@ def test_a_page_with_a_csrf_token_is_never_cached(client, records):
     assert cached_pages() == []
 
 
-def test_the_api_and_exports_are_left_to_their_own_caching(client, records):
-    for url in ("/api/v1/commitments/", reverse("catalog:commitment_export_csv")):
-        for _ in range(2):
-            assert HEADER not in client.get(url)
+def test_exports_are_left_to_their_own_caching(client, records):
+    for _ in range(2):
+        assert HEADER not in client.get(reverse("catalog:commitment_export_csv"))
+
+
+def test_an_anonymous_api_answer_is_kept_in_the_same_cache(client, records):
+    """One answer cache: the API's anonymous answers are kept by the page cache, with the
+    API's own validators and caching headers (no page ETag nor page Cache-Control)."""
+    first = client.get("/api/v1/commitments/")
+    again = client.get("/api/v1/commitments/")
+
+    assert (first[HEADER], again[HEADER]) == ("miss", "hit")
+    assert again.content == first.content
+    for name in ("ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Type"):
+        assert again[name] == first[name]
+    assert again["Cache-Control"] == f"public, max-age={settings.API_CACHE_MAX_AGE}"
+    assert [key for key in list(cache._cache) if ":api-answer:" in key] != []  # noqa: SLF001
