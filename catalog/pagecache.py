@@ -44,6 +44,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe, quote_etag
 
 from . import caching, extensions
+from .api.throttling import AnonymousClientThrottle
 from .filters import CommitmentFilterSet
 
 HEADER = "X-Page-Cache"
@@ -166,10 +167,11 @@ def dont_keep(request):
     request._page_not_kept = True
 
 
-def _lookup(key):
+def _lookup(key, found=None):
     """(entry still valid or None, the catalogue version): one read of the shared cache for a
-    page of the catalogue, two for a record's page."""
-    found = cache.get_many([key, caching.VERSION_KEY, caching.PENDING_KEY])
+    page of the catalogue, two for a record's page. `found`: that read, already made."""
+    if found is None:
+        found = cache.get_many(_lookup_keys(key))
     version = caching.current_version(found)
     entry = found.get(key)
     if not isinstance(entry, tuple) or len(entry) != 4:
@@ -182,6 +184,10 @@ def _lookup(key):
         if caching.record_stamps([pk])[pk] == stamp:
             return entry, version
     return None, version
+
+
+def _lookup_keys(key):
+    return [key, caching.VERSION_KEY, caching.PENDING_KEY]
 
 
 def _room_for_one_more(version):
@@ -245,9 +251,18 @@ class PageCacheMiddleware:
         if key is None:
             with caching.reading():
                 return self.get_response(request)
-        entry, version = _lookup(key)
-        if entry is not None and _throttle_allows(request):
-            return self._replay(request, entry)
+        # The anonymous throttle's count is read with the entry: one read of the shared cache,
+        # and one write when a kept answer is served.
+        throttle = AnonymousClientThrottle()
+        same_cache = throttle.rate and throttle.cache is cache
+        counted = [throttle.get_cache_key(request, None)] if same_cache else []
+        found = cache.get_many([*_lookup_keys(key), *counted])
+        entry, version = _lookup(key, found)
+        if entry is not None:
+            if counted:
+                throttle.cache = _ReadAlready(cache, {counted[0]: found.get(counted[0], [])})
+            if throttle.allow_request(request, None):
+                return self._replay(request, entry)
         with caching.reading(version):
             response = self.get_response(request)
         if (
@@ -293,9 +308,16 @@ def _keep(request, key, version, response, headers):
     response[HEADER] = "miss"
 
 
-def _throttle_allows(request):
-    """Count an anonymous API request served from the cache against the anonymous throttle
-    (the one the views that keep answers use: catalog/api/answers.py)."""
-    from .api.throttling import AnonymousClientThrottle
+class _ReadAlready:
+    """The cache for a throttle whose count was read with the kept answer: `get` answers from
+    that read, the rest (the new count) goes to the cache."""
 
-    return AnonymousClientThrottle().allow_request(request, None)
+    def __init__(self, cache, read):
+        self._cache = cache
+        self._read = read
+
+    def get(self, key, default=None):
+        return self._read[key] if key in self._read else self._cache.get(key, default)
+
+    def __getattr__(self, name):
+        return getattr(self._cache, name)
