@@ -478,6 +478,7 @@ def editorial_table(env, options):
 
     server_env = {**env, "SITE_URL": f"http://127.0.0.1:{options.port}"}
     server, base = serve(server_env, options.port, options.workers)
+    manage("shell", "-c", FIRST_MINUTE, env=server_env)
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-reload"],
         cwd=ROOT,
