@@ -3,6 +3,11 @@ from rest_framework.throttling import AnonRateThrottle
 
 from osce_portal.security import client_ip
 
+# Set in the WSGI environ of the site's own requests (the warm-up after a write,
+# catalog/warming.py): they are no client's and are never counted. A client cannot set it (its
+# headers arrive as HTTP_* keys).
+OWN_REQUEST = "osce_portal.own_request"
+
 
 class AnonymousClientThrottle(AnonRateThrottle):
     """Per-address limit for anonymous clients; the rate is `API_ANON_THROTTLE_RATE`.
@@ -13,6 +18,11 @@ class AnonymousClientThrottle(AnonRateThrottle):
     make a new client. Counts live in the default cache: Redis when `REDIS_URL` is set, shared
     by every worker.
     """
+
+    def allow_request(self, request, view):
+        if request.META.get(OWN_REQUEST):
+            return True
+        return super().allow_request(request, view)
 
     def get_rate(self):
         return settings.API_ANON_THROTTLE_RATE or None

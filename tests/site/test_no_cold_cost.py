@@ -344,3 +344,21 @@ def test_a_newer_edit_is_not_hidden_by_the_older_edits_warm_up(client, redis, se
     response, queries = queries_of(client, page(record))
     assert queries == 0
     assert "Record A, second" in response.content.decode()
+
+
+def test_the_warm_up_is_not_counted_against_the_api_throttle(client, redis, db, settings):
+    """The warm-up asks for the API list and each changed record's entry in six languages
+    from the site's own address: counted, it used up the limit of a client at that address and
+    was refused (429) itself, leaving the API entries cold."""
+    settings.API_ANON_THROTTLE_RATE = "3/minute"
+    draft = CommitmentFactory(title="Newly published", draft=True)
+    assert client.get(API_LIST).status_code == 200  # the client's first request of its three
+
+    move(draft, Commitment.Status.PUBLISHED)  # the warm-up asks for 12 API answers
+
+    response, queries = queries_of(client, API_LIST)
+    assert (response.status_code, response[HEADER], queries) == (200, "hit", 0)
+    assert "Newly published" in [row["title"] for row in response.json()["results"]]
+    entry = client.get(f"{API_LIST}{draft.slug}/")
+    assert (entry.status_code, entry[HEADER]) == (200, "hit")
+    assert client.get(API_LIST).status_code == 429  # the client's own fourth request
