@@ -235,12 +235,7 @@ class PageCacheMiddleware:
         if request.method == "GET" and response_is_cacheable(request, response):
             response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
             _shared_headers(response)
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in PER_RESPONSE_HEADERS
-            ]
-            _keep(request, key, version, response, headers)
+            _keep(request, key, version, response)
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 
@@ -270,14 +265,10 @@ class PageCacheMiddleware:
             and getattr(request, "_api_answer_shared", False)
             and response.status_code == 200
             and not response.streaming
+            and not response.cookies
             and len(response.content) <= settings.PAGE_CACHE_MAX_ENTRY_BYTES
         ):
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in PER_RESPONSE_HEADERS
-            ]
-            _keep(request, key, version, response, headers)
+            _keep(request, key, version, response)
         return response
 
     def _replay(self, request, entry):
@@ -294,9 +285,15 @@ class PageCacheMiddleware:
         )
 
 
-def _keep(request, key, version, response, headers):
-    """Keep a response under the catalogue version, or under the stamp of the one record it
-    shows (`keep_for_record`), while there is room under this version."""
+def _keep(request, key, version, response):
+    """Keep a response (its headers but those of one response only) under the catalogue
+    version, or under the stamp of the one record it shows (`keep_for_record`), while there
+    is room under this version."""
+    headers = [
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in PER_RESPONSE_HEADERS
+    ]
     record = getattr(request, "_page_record", None)
     scope = ("record", *record) if record else ("catalogue", version)
     if _room_for_one_more(version):
