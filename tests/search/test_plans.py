@@ -3,7 +3,8 @@
 Each test reads the real plan from EXPLAIN: a filtered list is read through an index, never a
 sequential scan of the commitments; the facets are grouped joins, never a subplan run per row;
 the home page's featured records come from their partial index; a common word's candidates
-come from an index scan that stops after CANDIDATE_LIMIT + 1 rows.
+come from an index scan that stops after CANDIDATE_LIMIT + 1 rows; a word and a symbol are
+found through the search table's indexes, the symbol first among thousands.
 """
 
 import re
@@ -111,3 +112,20 @@ def test_the_api_state_after_a_write_can_read_the_published_index_alone(syntheti
     assert read == {"updated_at", "publish_at", "id", "status"}
     assert read - {"status"} <= covered  # status: the index's own condition
     assert "WHERE ((status)::text = 'published'::text)" in definition
+
+
+def test_search_query_uses_the_gin_index_at_scale(synthetic):
+    plan = search.text_matches(Commitment.objects.for_listing(), "Bucharest")[:1001].explain()
+    assert "search_vector_gin" in plan
+    assert "Seq Scan on catalog_searchdocument" not in plan
+
+
+def test_symbol_query_uses_indexes_at_scale(synthetic):
+    plan = search.search_commitments(Commitment.objects.for_listing(), "mc dec 7/06").explain()
+    assert "Seq Scan on catalog_searchdocument" not in plan
+
+
+def test_symbol_is_still_found_first_among_thousands(synthetic):
+    for query in ("MC.DEC/7/06", "mc dec 7/06", "7/06", "PC.DEC/1039"):
+        first = search.search_commitments(Commitment.objects.for_listing(), query).first()
+        assert first.symbol in {"MC.DEC/7/06", "PC.DEC/1039"}
