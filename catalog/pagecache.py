@@ -90,20 +90,19 @@ def clean_address(request):
     return f"{request.path}?{rest}" if rest else request.path
 
 
-def request_is_anonymous(request):
-    """No session cookie (every logged-in staff member has one) and no credentials."""
+def anonymous_read(request):
+    """A GET or HEAD with no session cookie (every logged-in staff member has one) and no
+    credentials, while the page cache is on: its answer may be shared (pages, API answers)."""
     return (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        settings.PAGE_CACHE_ENABLED
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
     )
 
 
 def request_is_cacheable(request):
-    if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
-        return False
-    if not request_is_anonymous(request):
-        return False
-    return not request.path.startswith(_excluded_prefixes())
+    return anonymous_read(request) and not request.path.startswith(_excluded_prefixes())
 
 
 def response_is_cacheable(request, response):
@@ -119,34 +118,23 @@ def response_is_cacheable(request, response):
     return not any(directive in control for directive in UNCACHEABLE_DIRECTIVES)
 
 
+def _key(prefix, request, *parts):
+    """`prefix` and a digest of the absolute address, the language and `parts`."""
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    address = "|".join([request.build_absolute_uri(), language, *parts])
+    return f"{prefix}:{hashlib.sha256(address.encode()).hexdigest()[:40]}"
+
+
 def page_key(request):
-    address = "|".join(
-        [
-            request.build_absolute_uri(),
-            getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
-        ]
-    )
-    digest = hashlib.sha256(address.encode()).hexdigest()[:40]
-    return f"page:{digest}"
+    return _key("page", request)
 
 
 def api_key(request):
     """The key of an anonymous API answer, or None when it is neither looked up nor kept."""
-    if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
-        return None
     accept = request.headers.get("Accept", "").strip()
-    if not request_is_anonymous(request) or len(accept) > MAX_ACCEPT_LENGTH:
+    if not anonymous_read(request) or len(accept) > MAX_ACCEPT_LENGTH:
         return None
-    if accept in DEFAULT_ACCEPTS:
-        accept = ""
-    address = "|".join(
-        [
-            request.build_absolute_uri(),
-            getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
-            accept,
-        ]
-    )
-    return f"api-answer:{hashlib.sha256(address.encode()).hexdigest()[:40]}"
+    return _key("api-answer", request, "" if accept in DEFAULT_ACCEPTS else accept)
 
 
 def keep_api_answer(request):
@@ -167,11 +155,10 @@ def dont_keep(request):
     request._page_not_kept = True
 
 
-def _lookup(key, found=None):
+def _lookup(key):
     """(entry still valid or None, the catalogue version): one read of the shared cache for a
-    page of the catalogue, two for a record's page. `found`: that read, already made."""
-    if found is None:
-        found = cache.get_many(_lookup_keys(key))
+    page of the catalogue, two for a record's page."""
+    found = cache.get_many([key, caching.VERSION_KEY, caching.PENDING_KEY])
     version = caching.current_version(found)
     entry = found.get(key)
     if not isinstance(entry, tuple) or len(entry) != 4:
@@ -184,10 +171,6 @@ def _lookup(key, found=None):
         if caching.record_stamps([pk])[pk] == stamp:
             return entry, version
     return None, version
-
-
-def _lookup_keys(key):
-    return [key, caching.VERSION_KEY, caching.PENDING_KEY]
 
 
 def _room_for_one_more(version):
@@ -246,28 +229,14 @@ class PageCacheMiddleware:
         if key is None:
             with caching.reading():
                 return self.get_response(request)
-        # The anonymous throttle's count is read with the entry: one read of the shared cache,
-        # and one write when a kept answer is served.
-        throttle = AnonymousClientThrottle()
-        same_cache = throttle.rate and throttle.cache is cache
-        counted = [throttle.get_cache_key(request, None)] if same_cache else []
-        found = cache.get_many([*_lookup_keys(key), *counted])
-        entry, version = _lookup(key, found)
-        if entry is not None:
-            if counted:
-                throttle.cache = _ReadAlready(cache, {counted[0]: found.get(counted[0], [])})
-            if throttle.allow_request(request, None):
-                return self._replay(request, entry)
+        entry, version = _lookup(key)
+        # The views that mark answers are throttled by the anonymous throttle (answers.py).
+        if entry is not None and AnonymousClientThrottle().allow_request(request, None):
+            return self._replay(request, entry)
         with caching.reading(version):
             response = self.get_response(request)
-        if (
-            request.method == "GET"
-            and getattr(request, "_api_answer_shared", False)
-            and response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and len(response.content) <= settings.PAGE_CACHE_MAX_ENTRY_BYTES
-        ):
+        marked = getattr(request, "_api_answer_shared", False)
+        if request.method == "GET" and marked and response_is_cacheable(request, response):
             _keep(request, key, version, response)
         return response
 
@@ -303,18 +272,3 @@ def _keep(request, key, version, response):
             settings.PAGE_CACHE_TIMEOUT,
         )
     response[HEADER] = "miss"
-
-
-class _ReadAlready:
-    """The cache for a throttle whose count was read with the kept answer: `get` answers from
-    that read, the rest (the new count) goes to the cache."""
-
-    def __init__(self, cache, read):
-        self._cache = cache
-        self._read = read
-
-    def get(self, key, default=None):
-        return self._read[key] if key in self._read else self._cache.get(key, default)
-
-    def __getattr__(self, name):
-        return getattr(self._cache, name)

@@ -24,8 +24,6 @@ replaced when it or a record related to it changes, so an edit of another record
 valid), as the record's page is.
 """
 
-from django.conf import settings
-
 from .. import caching, pagecache
 from ..models import Commitment
 from .pagination import NOT_FILTERS
@@ -50,9 +48,7 @@ def known_parameters(view):
 
 def shared(request, view):
     """Whether this request's answer is the same for every anonymous client (and may be kept)."""
-    if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
-        return False
-    if request.user.is_authenticated or not pagecache.request_is_anonymous(request):
+    if not pagecache.anonymous_read(request) or request.user.is_authenticated:
         return False
     if list(view.throttle_classes) != [AnonymousClientThrottle]:
         return False  # the middleware counts a kept answer against this throttle only
