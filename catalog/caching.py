@@ -373,6 +373,13 @@ def cached_records(name, parts, keys, load, timeout=TIMEOUT):
     return values
 
 
+def stamp_of(slug):
+    """(id, stamp) of the commitment at `slug`, or None: read before the record is loaded, so
+    a write meanwhile makes what is kept under it stale, never the reverse."""
+    pk = Commitment.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    return None if pk is None else (pk, record_stamps([pk])[pk])
+
+
 def cached_record(name, slug, parts, compute, timeout=TIMEOUT):
     """`compute()` for the commitment at `slug`, kept under that record's stamp, the active
     language and `parts`. `compute()` returns (record id, value); it may raise (Http404:
@@ -383,10 +390,10 @@ def cached_record(name, slug, parts, compute, timeout=TIMEOUT):
         pk, stamp, value = entry
         if record_stamps([pk])[pk] == stamp:
             return stamp, value
-    pk = Commitment.objects.filter(slug=slug).values_list("pk", flat=True).first()
-    if pk is None:  # no such record: compute() says what (a 404)
+    current = stamp_of(slug)
+    if current is None:  # no such record: compute() says what (a 404)
         return None, compute()[1]
-    stamp = record_stamps([pk])[pk]
+    pk, stamp = current
     found_pk, value = compute()
     if found_pk == pk:
         cache.set(key, (pk, stamp, value), timeout)

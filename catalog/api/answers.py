@@ -25,7 +25,6 @@ valid), as the record's page is.
 """
 
 from .. import caching, pagecache
-from ..models import Commitment
 from .pagination import NOT_FILTERS
 from .serializers import TRANSLATIONS_PARAMETER
 from .throttling import AnonymousClientThrottle
@@ -60,13 +59,11 @@ def shared(request, view):
 
 
 def record_stamp(view):
-    """(id, stamp) of the commitment a record-scoped view is about to load, read before it
-    is loaded (so a write meanwhile makes the kept answer stale, never the reverse), or None."""
+    """(id, stamp) of the commitment a record-scoped view is about to load (`caching.stamp_of`),
+    or None."""
     if not (getattr(view, "record_scoped", False) and view.detail):
         return None
-    slug = view.kwargs[view.lookup_url_kwarg or view.lookup_field]
-    pk = Commitment.objects.filter(slug=slug).values_list("pk", flat=True).first()
-    return None if pk is None else (pk, caching.record_stamps([pk])[pk])
+    return caching.stamp_of(view.kwargs[view.lookup_url_kwarg or view.lookup_field])
 
 
 def keep(request, found=None, stamp=None):
