@@ -1,4 +1,5 @@
 import atexit
+import gc
 import importlib
 import os
 import shutil
@@ -368,6 +369,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("e2e") and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    """Before the first test: what the process has loaded so far (Django, the project, every
+    test module) is moved out of the garbage collector's reach (`gc.freeze()`, as the site's
+    gunicorn workers do): it lives until the process ends, and every full collection during the
+    tests walked it again. (tests/editorial and tests/site, two workers, four runs each way on
+    an idle machine: 2-16 % less user CPU in every pair.)"""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.hookimpl(tryfirst=True)
