@@ -511,8 +511,7 @@ def page_of(queryset, start, stop):
     position = queryset.query.annotations.get("search_position")
     if not isinstance(position, Mapped) or tuple(queryset.query.order_by) != ("search_position",):
         return queryset[start:stop]
-    keys = [pk for pk, at in position.mapping.items() if start <= at < stop]
-    ids = [int(pk) for pk in keys]
+    ids = [pk for pk, at in position.mapping.items() if start <= at < stop]
     page = among(queryset, ids)
     # The candidates' filter (a thousand ids) says nothing the page's twenty do not: without
     # it PostgreSQL looks the twenty up by primary key instead of reading every published
@@ -531,7 +530,7 @@ def page_of(queryset, start, stop):
     # of a thousand to send with the query.
     for name, annotation in page.query.annotations.items():
         if isinstance(annotation, Mapped):
-            page.query.annotations[name] = annotation.narrowed(keys)
+            page.query.annotations[name] = annotation.narrowed(ids)
     return page
 
 

@@ -81,9 +81,10 @@ def module_site(live_server, django_db_setup, django_db_blocker):
 @pytest.fixture
 def seeded_site(module_site, django_db_blocker, seed_snapshot):
     """The live site holding the seed catalogue, for a test that only reads (committed, so the
-    live server's thread sees it). A test of the live server is a transactional one, whose
-    database pytest-django empties afterwards, so the seed is put back before each test: from
-    the process's snapshot, in milliseconds (tests/snapshots.py)."""
+    live server's thread sees it). Such a test is not transactional (`_live_server_helper`):
+    the seed is put back — from the process's snapshot, in milliseconds (tests/snapshots.py) —
+    only when the database holds none, at the module's first test or after a test that wrote
+    (`site`, whose database is emptied afterwards)."""
     from catalog.models import Commitment
 
     with django_db_blocker.unblock():
