@@ -17,8 +17,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(params=["js", "no-js"])
-def any_page(request, page, page_without_js):
-    return page if request.param == "js" else page_without_js
+def any_page(request):
+    """The test's page with JavaScript or without it (only that one browser context opened)."""
+    return request.getfixturevalue("page" if request.param == "js" else "page_without_js")
 
 
 def test_compare_from_the_catalogue(site, any_page):
