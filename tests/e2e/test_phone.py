@@ -13,7 +13,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from .conftest import require_chromium
+from .conftest import fresh, require_chromium
 
 require_chromium()
 pytest.importorskip("playwright.sync_api")
@@ -40,13 +40,21 @@ TOP = (
 )
 
 
-@pytest.fixture(params=[True, False], ids=["with-js", "without-js"])
-def phone(request, browser):
+@pytest.fixture(scope="module", params=[True, False], ids=["with-js", "without-js"])
+def phone_page(request, browser):
+    """One phone-sized page for the module's tests, with JavaScript and without (a page of
+    its own per test cost ~0.5 s of Chromium's CPU each, more than most of these tests)."""
     context = browser.new_context(viewport=PHONE, java_script_enabled=request.param)
     page = context.new_page()
-    page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone(phone_page):
+    """The module's phone page, left by the previous test as a new page would be."""
+    yield fresh(phone_page)
+    fresh(phone_page)
 
 
 def test_first_catalogue_result_is_on_the_first_screen(site, phone):
