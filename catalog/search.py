@@ -456,7 +456,7 @@ def candidates_of(queryset):
     so they already satisfy its filters."""
     position = queryset.query.annotations.get("search_position")
     if isinstance(position, Mapped):
-        return [int(pk) for pk in position.mapping]
+        return list(position.mapping)
     return None
 
 

@@ -118,13 +118,23 @@ def _live_server_helper(request):
     live_server._live_server_modified_settings.disable()  # noqa: SLF001
 
 
+# How long a test's page waits for an element or a navigation before failing.
+TIMEOUT_MS = 10_000
+
+
+def open_page(browser, **options):
+    """A page in a browser context of its own (`options`: Playwright's context options); close
+    it with `page.context.close()`."""
+    page = browser.new_context(**options).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = open_page(browser, accept_downloads=True)
     yield page
-    context.close()
+    page.context.close()
 
 
 def fresh(page):
@@ -137,25 +147,20 @@ def fresh(page):
         page.evaluate("() => sessionStorage.clear()")
     page.goto("about:blank")
     page.context.clear_cookies()
-    page.set_default_timeout(10_000)
-    return page
+    page.set_default_timeout(TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
 def scan_page(browser):
     """One browser page for a module's read-only scans, one test per page scanned (a context of
     its own per scan cost more than the scan: ~0.3 s)."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = open_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def page_without_js(browser):
-    context = browser.new_context(accept_downloads=True, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = open_page(browser, accept_downloads=True, java_script_enabled=False)
     yield page
-    context.close()
+    page.context.close()

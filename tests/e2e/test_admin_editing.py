@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.factories import CommitmentFactory
 
-from .conftest import require_chromium
+from .conftest import open_page, require_chromium
 from .test_admin_layout import PASSWORD
 
 require_chromium()
@@ -27,16 +27,14 @@ def publisher_page(live_server, transactional_db, browser, django_user_model):
     group.permissions.set(Permission.objects.filter(codename__in=codenames))
     user = django_user_model.objects.create_user("paula", password=PASSWORD, is_staff=True)
     user.groups.add(group)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id="UTC")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = open_page(browser, viewport={"width": 1280, "height": 900}, timezone_id="UTC")
     page.goto(live_server.url + reverse("admin:login"))
     page.fill("#id_username", "paula")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(live_server.url + reverse("admin:index"))
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.mark.parametrize(

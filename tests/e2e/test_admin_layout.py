@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from catalog.models import Commitment
 
-from .conftest import require_chromium
+from .conftest import open_page, require_chromium
 
 require_chromium()
 pytest.importorskip("playwright.sync_api")
@@ -102,15 +102,13 @@ def log_in(browser, site, username, group_name, django_user_model):
     group.permissions.set(Permission.objects.filter(codename__in=codenames))
     user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
     user.groups.add(group)
-    context = browser.new_context(viewport={"width": WIDTH, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = open_page(browser, viewport={"width": WIDTH, "height": 900})
     page.goto(site + "/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(site + "/admin/")
-    return context, page
+    return page.context, page
 
 
 def test_a_published_record_is_corrected_through_review_while_its_page_stays_live(

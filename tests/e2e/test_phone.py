@@ -13,7 +13,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from .conftest import fresh, require_chromium
+from .conftest import fresh, open_page, require_chromium
 
 require_chromium()
 pytest.importorskip("playwright.sync_api")
@@ -44,11 +44,9 @@ TOP = (
 def phone_page(request, browser):
     """One phone-sized page for the module's tests, with JavaScript and without (a context
     and page per test: 27-30 s of CPU for the module, Chromium's included, against 20-22 s)."""
-    context = browser.new_context(viewport=PHONE, java_script_enabled=request.param)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = open_page(browser, viewport=PHONE, java_script_enabled=request.param)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
