@@ -98,6 +98,25 @@ class SeedSnapshot:
             self._tables = None
 
 
+# The rows `load_seed` writes (its initial revisions and the search index included), captured
+# by the first fixture of the process that asks for them; False when they could not be.
+_load_seed_rows = None
+
+
+def put_load_seed():
+    """The database as `load_seed` leaves it, in the current transaction (or committed, outside
+    one): its rows, captured once per process, inserted verbatim — or `load_seed` run when they
+    cannot be (not captured, or a table already holds rows). Its on-commit step touches only
+    the cache, which every test starts without."""
+    global _load_seed_rows
+    if _load_seed_rows is None:
+        _load_seed_rows = SeedRows.capture(lambda: call_command("load_seed", verbosity=0)) or False
+    with transaction.atomic():
+        inserted = _load_seed_rows and _load_seed_rows.insert()
+    if not inserted:
+        call_command("load_seed", verbosity=0)
+
+
 class SeedRows:
     """The rows the `seed` fixture adds (loaddata of the seed plus the search index), captured
     once per process and inserted again inside each test's own transaction: what the test sees

@@ -5,9 +5,10 @@ The seed is loaded once for this module inside a transaction that is rolled back
 """
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+
+from tests.snapshots import put_load_seed
 
 # The seed, loaded once for the module: one worker runs the module.
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("browse-seed-catalogue")]
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("browse-seed-catalo
 @pytest.fixture(scope="module", autouse=True)
 def seed_catalogue(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_seed", verbosity=0)
+        put_load_seed()
         yield
         transaction.set_rollback(True)
 

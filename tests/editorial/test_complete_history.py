@@ -15,27 +15,17 @@ from catalog.models import (
 )
 from tests.editorial.conftest import change_url, load_form
 from tests.editorial.helpers import commitment_snapshot
-from tests.snapshots import SeedRows
+from tests.snapshots import put_load_seed
 
 pytestmark = pytest.mark.django_db
 
 HISTORY_MODELS = [Commitment, Organisation, Institution, Theme, ActivityCategory]
 
 
-# The rows `load_seed` writes (initial revisions included), captured by the first test of the
-# process that asks for them and inserted verbatim into each later test's transaction
-# (tests/snapshots.py); False when they could not be captured (each test loads the seed).
-_loaded_rows = None
-
-
 @pytest.fixture
 def seeded(db):
     """The seed catalogue as `load_seed` leaves it, in this test's transaction."""
-    global _loaded_rows
-    if _loaded_rows is None:
-        _loaded_rows = SeedRows.capture(lambda: call_command("load_seed", verbosity=0)) or False
-    if not (_loaded_rows and _loaded_rows.insert()):
-        call_command("load_seed", verbosity=0)
+    put_load_seed()
 
 
 def test_load_seed_leaves_one_initial_revision_for_every_record(seeded):

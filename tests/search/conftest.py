@@ -16,6 +16,7 @@ from catalog.models import (
     StatusChange,
     Theme,
 )
+from tests.snapshots import put_load_seed
 from tests.task_backends import IMMEDIATE_TASKS
 
 
@@ -44,7 +45,7 @@ def catalogue(django_db_setup, django_db_blocker):
     # Outside any test, so the suite's immediate task backend is set here too: what the load
     # enqueues runs now instead of waiting, committed, in the database for the next test.
     with django_db_blocker.unblock(), override_settings(TASKS=IMMEDIATE_TASKS):
-        call_command("load_seed", verbosity=0)
+        put_load_seed()
         yield
         empty_catalogue()
         if connection.vendor == "sqlite" and search.fts5_available():
