@@ -130,6 +130,24 @@ def open_page(browser, **options):
     return page
 
 
+def signed_in_page(browser, base_url, user, **options):
+    """A page (`open_page`) whose context carries `user`'s session, made on the server as
+    `Client.force_login` makes it, for tests about what a signed-in user meets rather than
+    about signing in: the log-in form's round trip (two page loads) is the subject of
+    test_editor_tasks.py and of test_admin_layout.py's review journey."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page = open_page(browser, **options)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}]
+    )
+    return page
+
+
 @pytest.fixture
 def page(browser):
     page = open_page(browser, accept_downloads=True)

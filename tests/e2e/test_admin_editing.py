@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from tests.factories import CommitmentFactory
 
-from .conftest import open_page, require_chromium
-from .test_admin_layout import PASSWORD
+from .conftest import require_chromium, signed_in_page
+from .test_admin_layout import staff_user
 
 require_chromium()
 pytest.importorskip("playwright.sync_api")
@@ -18,21 +18,10 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def publisher_page(live_server, transactional_db, browser, django_user_model):
     """A publisher logged in, in a browser whose clock is on UTC (the portal's is Vienna)."""
-    from importlib import import_module
-
-    from django.contrib.auth.models import Group, Permission
-
-    codenames = import_module("catalog.migrations.0003_editorial_groups").PUBLISHER
-    group, _ = Group.objects.get_or_create(name="Publisher")
-    group.permissions.set(Permission.objects.filter(codename__in=codenames))
-    user = django_user_model.objects.create_user("paula", password=PASSWORD, is_staff=True)
-    user.groups.add(group)
-    page = open_page(browser, viewport={"width": 1280, "height": 900}, timezone_id="UTC")
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", "paula")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + reverse("admin:index"))
+    user = staff_user("paula", "Publisher", django_user_model)
+    page = signed_in_page(
+        browser, live_server.url, user, viewport={"width": 1280, "height": 900}, timezone_id="UTC"
+    )
     yield page
     page.context.close()
 
@@ -56,6 +45,7 @@ def test_the_commitment_list_buttons_lead_to_their_pages(
 
 
 def test_the_admin_is_branded_osce_portal(live_server, publisher_page):
+    publisher_page.goto(live_server.url + reverse("admin:index"))
     assert publisher_page.inner_text("#site-name") == "OSCE Portal editing"
     assert "Django administration" not in publisher_page.content()
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from catalog.models import Commitment
 
-from .conftest import open_page, require_chromium
+from .conftest import open_page, require_chromium, signed_in_page
 
 require_chromium()
 pytest.importorskip("playwright.sync_api")
@@ -20,9 +20,10 @@ PASSWORD = "a-long-test-password-for-the-browser"
 
 @pytest.fixture
 def admin_page(site, browser, django_user_model):
-    context, page = log_in(browser, site, "paul", "Publisher", django_user_model)
+    user = staff_user("paul", "Publisher", django_user_model)
+    page = signed_in_page(browser, site, user, viewport={"width": WIDTH, "height": 900})
     yield page
-    context.close()
+    page.context.close()
 
 
 def assert_fits(page):
@@ -90,7 +91,7 @@ def test_import_errors_are_readable_without_hovering(site, admin_page, tmp_path)
     assert_fits(admin_page)
 
 
-def log_in(browser, site, username, group_name, django_user_model):
+def staff_user(username, group_name, django_user_model):
     from importlib import import_module
 
     from django.contrib.auth.models import Permission
@@ -102,6 +103,12 @@ def log_in(browser, site, username, group_name, django_user_model):
     group.permissions.set(Permission.objects.filter(codename__in=codenames))
     user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
     user.groups.add(group)
+    return user
+
+
+def log_in(browser, site, username, group_name, django_user_model):
+    """A page signed in through the log-in form, as the user would."""
+    staff_user(username, group_name, django_user_model)
     page = open_page(browser, viewport={"width": WIDTH, "height": 900})
     page.goto(site + "/admin/login/")
     page.fill("#id_username", username)
