@@ -106,8 +106,9 @@ _load_seed_rows = None
 def put_load_seed():
     """The database as `load_seed` leaves it, in the current transaction (or committed, outside
     one): its rows, captured once per process, inserted verbatim — or `load_seed` run when they
-    cannot be (not captured, or a table already holds rows). Its on-commit step touches only
-    the cache, which every test starts without."""
+    cannot be (not captured, or a table already holds rows). Its on-commit step (a new
+    catalogue version, the re-warming task) works on the cache, which every test starts
+    without."""
     global _load_seed_rows
     if _load_seed_rows is None:
         _load_seed_rows = SeedRows.capture(lambda: call_command("load_seed", verbosity=0)) or False
