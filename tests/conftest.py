@@ -19,7 +19,7 @@ from django.utils import translation
 from hypothesis import configuration as hypothesis_configuration
 
 from tests import factories, resources
-from tests.snapshots import SeedRows
+from tests.snapshots import CapturedLoad
 from tests.task_backends import IMMEDIATE_TASKS
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "catalogue.json"
@@ -112,11 +112,9 @@ def load_seed_fixture():
     search.refresh()
 
 
-# The rows load_seed_fixture() writes, captured by the first test that asks for the seed (in a
-# savepoint rolled back at once) and inserted again by every later one whose tables are still
-# empty (tests/snapshots.py);
-# False when they could not be captured (the test loads the seed itself).
-_seed_rows = None
+# The rows load_seed_fixture() writes, captured by the first test that asks for the seed and
+# inserted again by every later one (tests/snapshots.py).
+_seed = CapturedLoad(load_seed_fixture)
 
 
 @pytest.fixture
@@ -127,13 +125,7 @@ def seed(db):
     once, in tests/test_seed.py. Loaded once per process: later tests get the same rows
     inserted verbatim (search index included) inside their own transaction.
     """
-    global _seed_rows
-    from catalog.models import Commitment
-
-    if _seed_rows is None and not Commitment.objects.exists():
-        _seed_rows = SeedRows.capture(load_seed_fixture) or False
-    if not (_seed_rows and _seed_rows.insert()):
-        load_seed_fixture()
+    _seed.put()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -267,9 +259,12 @@ post_migrate.connect(restore_editorial_groups, dispatch_uid="tests-restore-edito
 post_migrate.connect(forget_flushed_search_rows, dispatch_uid="tests-forget-flushed-search-rows")
 
 
-def make_staff(django_user_model, username, group_name):
-    """A staff user in one of the editorial groups ("Editor", "Publisher")."""
-    user = django_user_model.objects.create_user(username=username, is_staff=True)
+def make_staff(django_user_model, username, group_name, password=None):
+    """A staff user in one of the editorial groups ("Editor", "Publisher"); without a password
+    it cannot sign in through the form (`Client.force_login` it)."""
+    user = django_user_model.objects.create_user(
+        username=username, password=password, is_staff=True
+    )
     user.groups.add(Group.objects.get(name=group_name))
     return user
 

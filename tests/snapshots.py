@@ -98,29 +98,10 @@ class SeedSnapshot:
             self._tables = None
 
 
-# The rows `load_seed` writes (its initial revisions and the search index included), captured
-# by the first fixture of the process that asks for them; False when they could not be.
-_load_seed_rows = None
-
-
-def put_load_seed():
-    """The database as `load_seed` leaves it, in the current transaction (or committed, outside
-    one): its rows, captured once per process, inserted verbatim — or `load_seed` run when they
-    cannot be (not captured, or a table already holds rows). Its on-commit step (a new
-    catalogue version, the re-warming task) works on the cache, which every test starts
-    without."""
-    global _load_seed_rows
-    if _load_seed_rows is None:
-        _load_seed_rows = SeedRows.capture(lambda: call_command("load_seed", verbosity=0)) or False
-    with transaction.atomic():
-        inserted = _load_seed_rows and _load_seed_rows.insert()
-    if not inserted:
-        call_command("load_seed", verbosity=0)
-
-
 class SeedRows:
-    """The rows the `seed` fixture adds (loaddata of the seed plus the search index), captured
-    once per process and inserted again inside each test's own transaction: what the test sees
+    """The rows a load of the seed adds (`CapturedLoad`: the `seed` fixture's loaddata plus the
+    search index, or `load_seed`), captured once per process and inserted again inside each
+    test's own transaction: what the test sees
     is what loading them would have written, row for row, in a few milliseconds instead of a
     second of loaddata and indexing.
 
@@ -128,11 +109,18 @@ class SeedRows:
     tables with their rowids; PostgreSQL: COPY's text format), and sequences are moved past
     them as loaddata moves them. When the load writes into a table that already held rows (it
     should not: the seed starts from an empty catalogue), nothing is captured and each test
-    loads the seed itself.
+    loads the seed itself. The rows name content types by id (`load_seed`'s revisions), and a
+    flush (after a transactional test) makes the content types again under new ids: the rows
+    are then stale (`current()`), and neither inserted nor kept.
     """
 
     def __init__(self, dumps):
         self.dumps = dumps  # [(table, columns, rows)] (SQLite) or [(table, None, bytes)] (PG)
+        self.content_types = _content_types()
+
+    def current(self):
+        """Whether the content types the rows may name are still those of the capture."""
+        return _content_types() == self.content_types
 
     @classmethod
     def capture(cls, load):
@@ -149,7 +137,10 @@ class SeedRows:
 
     def insert(self):
         """Insert the captured rows; False (nothing done) when one of their tables already
-        holds rows in this test (a fixture built records first, a search word is shared)."""
+        holds rows in this test (a fixture built records first, a search word is shared) or
+        the rows are stale."""
+        if not self.current():
+            return False
         with connection.cursor() as cursor:
             for table, _columns, _rows in self.dumps:
                 cursor.execute(f'SELECT 1 FROM "{table}" LIMIT 1')
@@ -172,6 +163,10 @@ class SeedRows:
                     marks = ", ".join(["%s"] * len(columns))
                     cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
         return True
+
+
+def _content_types():
+    return list(ContentType.objects.order_by("pk").values_list("pk", "app_label", "model"))
 
 
 def _tables():
@@ -219,3 +214,34 @@ def _is_virtual(cursor, table):
     cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table])
     sql = cursor.fetchone()[0] or ""
     return sql.upper().startswith("CREATE VIRTUAL TABLE")
+
+
+class CapturedLoad:
+    """A load of the seed (`load`) replayed from its rows: the first time it runs in this process
+    on a database holding no commitment, and again whenever the rows went stale (a flush made
+    the content types anew), its rows are captured (`SeedRows`, in a savepoint rolled back at
+    once); every time, they are inserted verbatim into the current transaction (or committed,
+    outside one) — or `load` runs again when they cannot be (not captured, stale, or a table
+    already holds rows)."""
+
+    def __init__(self, load):
+        self._load = load
+        self._rows = None  # SeedRows; False when they could not be captured
+
+    def put(self):
+        from catalog.models import Commitment
+
+        stale = self._rows is None or (self._rows and not self._rows.current())
+        if stale and not Commitment.objects.exists():
+            self._rows = SeedRows.capture(self._load) or False
+        with transaction.atomic():
+            inserted = bool(self._rows) and self._rows.insert()
+        if not inserted:
+            self._load()
+
+
+# The database as `load_seed` leaves it, its initial revisions and search index included (its
+# on-commit step — a new catalogue version, the re-warming task — works on the cache, which
+# every test starts without): for the search package, the browse module and the
+# complete-history tests.
+put_load_seed = CapturedLoad(lambda: call_command("load_seed", verbosity=0)).put

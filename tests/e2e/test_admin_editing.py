@@ -4,10 +4,10 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import make_staff
 from tests.factories import CommitmentFactory
 
 from .conftest import require_chromium, signed_in_page
-from .test_admin_layout import staff_user
 
 require_chromium()
 pytest.importorskip("playwright.sync_api")
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def publisher_page(live_server, transactional_db, browser, django_user_model):
     """A publisher logged in, in a browser whose clock is on UTC (the portal's is Vienna)."""
-    user = staff_user("paula", "Publisher", django_user_model)
+    user = make_staff(django_user_model, "paula", "Publisher")
     page = signed_in_page(
         browser, live_server.url, user, viewport={"width": 1280, "height": 900}, timezone_id="UTC"
     )

@@ -3,9 +3,9 @@ title visible, the change list's status column in full, import errors readable i
 
 import pytest
 import tablib
-from django.contrib.auth.models import Group
 
 from catalog.models import Commitment
+from tests.conftest import make_staff
 
 from .conftest import open_page, require_chromium, signed_in_page
 
@@ -20,7 +20,7 @@ PASSWORD = "a-long-test-password-for-the-browser"
 
 @pytest.fixture
 def admin_page(site, browser, django_user_model):
-    user = staff_user("paul", "Publisher", django_user_model)
+    user = make_staff(django_user_model, "paul", "Publisher")
     page = signed_in_page(browser, site, user, viewport={"width": WIDTH, "height": 900})
     yield page
     page.context.close()
@@ -91,31 +91,16 @@ def test_import_errors_are_readable_without_hovering(site, admin_page, tmp_path)
     assert_fits(admin_page)
 
 
-def staff_user(username, group_name, django_user_model):
-    from importlib import import_module
-
-    from django.contrib.auth.models import Permission
-
-    codenames = getattr(
-        import_module("catalog.migrations.0003_editorial_groups"), group_name.upper()
-    )
-    group, _ = Group.objects.get_or_create(name=group_name)
-    group.permissions.set(Permission.objects.filter(codename__in=codenames))
-    user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
-    user.groups.add(group)
-    return user
-
-
 def log_in(browser, site, username, group_name, django_user_model):
-    """A page signed in through the log-in form, as the user would."""
-    staff_user(username, group_name, django_user_model)
+    """A page signed in through the log-in form, as the user would; close its context."""
+    make_staff(django_user_model, username, group_name, password=PASSWORD)
     page = open_page(browser, viewport={"width": WIDTH, "height": 900})
     page.goto(site + "/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(site + "/admin/")
-    return page.context, page
+    return page
 
 
 def test_a_published_record_is_corrected_through_review_while_its_page_stays_live(
@@ -123,7 +108,7 @@ def test_a_published_record_is_corrected_through_review_while_its_page_stays_liv
 ):
     record = Commitment.objects.published().first()
     visitor = browser.new_page()
-    editor_context, editor = log_in(browser, site, "erin", "Editor", django_user_model)
+    editor = log_in(browser, site, "erin", "Editor", django_user_model)
     editor.goto(f"{site}/admin/catalog/commitment/{record.pk}/change/")
     editor.fill("#id_title", "A corrected official title")
     editor.click("input[name=_save]")
@@ -135,14 +120,14 @@ def test_a_published_record_is_corrected_through_review_while_its_page_stays_liv
     editor.goto(f"{site}/admin/catalog/commitment/{record.pk}/change/")
     editor.click("button[value=submit]")
     editor.wait_for_selector(".messagelist")
-    editor_context.close()
+    editor.context.close()
 
-    publisher_context, publisher = log_in(browser, site, "paul", "Publisher", django_user_model)
+    publisher = log_in(browser, site, "paul", "Publisher", django_user_model)
     assert "Changes to published records awaiting review (1)" in publisher.inner_text("#content")
     publisher.goto(f"{site}/admin/catalog/commitment/{record.pk}/change/")
     publisher.click("button[value=approve]")
     publisher.wait_for_selector(".messagelist")
-    publisher_context.close()
+    publisher.context.close()
 
     visitor.goto(site + record.get_absolute_url())
     assert visitor.inner_text("h1") == "A corrected official title"
