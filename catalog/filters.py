@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from osce_portal import i18n
 
-from . import caching, search
+from . import caching, facetindex, search
 from .collation import python_key, translated_order
 from .models import (
     MAX_YEAR,
@@ -190,14 +190,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
     def filter_body(self, queryset, name, value):
         if not value:
             return queryset
-        ids = {body.pk for body in value}
-        if self.form.cleaned_data.get("include_sub_bodies"):
-            # Cached: the facets apply this filter several times per request.
-            key = frozenset(ids)
-            if getattr(self, "_descendants", (None, None))[0] != key:
-                self._descendants = (key, Institution.objects.descendant_ids(ids))
-            ids = self._descendants[1]
-        return queryset.filter(adopting_body__in=ids)
+        return queryset.filter(adopting_body__in=self._body_ids(value))
 
     # A semi-join (`pk IN (SELECT commitment_id …)`) instead of JOIN + DISTINCT: no duplicate
     # rows to remove, so no sort over every column and an exact, cheap COUNT.
@@ -416,6 +409,9 @@ class CommitmentFilterSet(django_filters.FilterSet):
         applied = {name for name in data if name != "ordering" and _has_value(data[name])}
 
         def count():
+            indexed = self._indexed_counts() if valid else None
+            if indexed is not None:
+                return indexed
             counted = {"kind": _grouped(self._matching("kind"), "kind")}
             for facet, (source, link, fields) in FACET_SOURCES.items():
                 terms = _facet_terms(facet)
@@ -446,6 +442,77 @@ class CommitmentFilterSet(django_filters.FilterSet):
         if not valid or (data.get("search") or "").strip():
             return count()
         return caching.cached("facet-counts", self._narrowing(applied), count, per_language=False)
+
+    # Each filter's facet in the facet index (`catalog.facetindex`); the years and a search
+    # narrow every facet.
+    INDEXED = {
+        "kind": "kind",
+        "body": "body",
+        "theme": "theme",
+        "category": "category",
+        "organisation": "organisation",
+    }
+
+    def _indexed_counts(self):
+        """`_counted()`'s counts from the facet index of the version being served, or None
+        when there is none yet (the re-warming task builds it), when a filter it does not hold
+        is asked (the official symbol), or when a search has more matches than it ranks (each
+        facet then searches its own set)."""
+        data = self.cleaned_data
+        index = facetindex.current()
+        if index is None:
+            return None
+        masks = {}
+        for name, value in data.items():
+            if name in ("ordering", "include_sub_bodies", "year_from", "year_to"):
+                continue
+            if not _has_value(value):
+                continue
+            if name == "search":
+                found = self._common_ranking()[1] if self.shares_search else None
+                if found is None or search.is_capped_ranking(found):
+                    return None
+                masks["search"] = facetindex.bitset(found[0])
+            elif name == "kind":
+                masks["kind"] = index.union("kind", value)
+            elif name == "organisation":
+                masks["organisation"] = index.union("organisation", [value.pk])
+            elif name == "body":
+                masks["body"] = index.union("body", self._body_ids(value))
+            elif name in self.INDEXED:
+                masks[name] = index.union(self.INDEXED[name], [obj.pk for obj in value])
+            else:
+                return None
+        if data.get("year_from") is not None or data.get("year_to") is not None:
+            masks["year"] = index.years(data.get("year_from"), data.get("year_to"))
+
+        def within(facet):
+            bits = index.universe
+            for name, mask in masks.items():
+                if name not in self.FACET_PARAMETERS[facet]:
+                    bits &= mask
+            return bits
+
+        counted = {"kind": index.counts("kind", within("kind"))}
+        for facet in FACET_SOURCES:
+            terms = _facet_terms(facet)
+            counted[facet] = [
+                {**terms[pk], "n": n}
+                for pk, n in index.counts(facet, within(facet)).items()
+                if pk in terms
+            ]
+        return counted
+
+    def _body_ids(self, bodies):
+        """The ids of the adopting bodies `bodies` (and of every body below them when
+        sub-bodies are included), found once per request: the facets apply them often."""
+        ids = {body.pk for body in bodies}
+        if self.form.cleaned_data.get("include_sub_bodies"):
+            key = frozenset(ids)
+            if getattr(self, "_descendants", (None, None))[0] != key:
+                self._descendants = (key, Institution.objects.descendant_ids(ids))
+            ids = self._descendants[1]
+        return ids
 
     def active_filters(self):
         """The request's valid filters, one entry per value, each with the query that drops it.

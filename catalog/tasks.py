@@ -12,7 +12,7 @@ The task that applies scheduled approvals lives beside its service
 
 from django_tasks import task
 
-from . import caching, search
+from . import caching, facetindex, search
 from .models import Commitment
 
 
@@ -36,6 +36,15 @@ def rewarm(commitment_ids, version=None):
     if version is None or not caching.warms_ahead():
         return 0
     return warming.warm(version, ids)
+
+
+@task()
+def index_facets():
+    """Every minute: build the facet index (`catalog.facetindex`) of the version being served
+    when it has none — a version made without a write (a scheduled publication come due, a
+    rebuilt search index, a migration), whose first filtered pages are otherwise counted in
+    the database. Returns whether it built one."""
+    return facetindex.ensure_current()
 
 
 @task()

@@ -6,8 +6,9 @@ figures, the facet counts, the API's state and count — and the whole pages and
 stored exactly where a visitor's request looks for them. Everything is computed under the
 new, still pending version (`caching.warming`): first the changed records' pages and API
 entries (under their pending stamps, which then become theirs: a few cheap pages, and the
-records a visitor is most likely to open next), then the catalogue pages, after which the
-version is made current.
+records a visitor is most likely to open next), then the facet index (`catalog.facetindex`:
+the counts of any filters), then the catalogue pages, after which the version is made
+current.
 """
 
 import io
@@ -20,7 +21,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.urls import reverse
 from django.utils import translation
 
-from . import caching
+from . import caching, facetindex
 from .api.throttling import OWN_REQUEST
 from .models import Commitment
 
@@ -68,6 +69,11 @@ def warm(version, commitment_ids=()):
     asked = 0
     with caching.warming(version):
         asked += _warm_records(handler, commitment_ids)
+        if not caching.is_pending(version):
+            return asked
+        # Before the pages: the facet counts of their filters (and of any filters asked
+        # later under this version) come from it.
+        facetindex.store(version)
         for language in languages():
             if not caching.is_pending(version):
                 return asked

@@ -519,6 +519,7 @@ TASK_SCHEDULE = [
     ("* * * * *", "catalog.tasks.publish_due"),
     ("* * * * *", "catalog.editorial.services.apply_due_approvals"),
     ("* * * * *", "catalog.tasks.count_search_vocabulary"),
+    ("* * * * *", "catalog.tasks.index_facets"),
     ("*/5 * * * *", "texts.tasks.extract_queued"),
     ("5 * * * *", "participation.tasks.send_alert_digests"),
     ("17 3 * * *", "participation.tasks.erase_suggestion_addresses"),

@@ -208,7 +208,7 @@ def test_the_schedule_names_tasks_and_lists_their_next_runs(db, settings):
     out = io.StringIO()
     call_command("run_scheduler", list=True, stdout=out)
     lines = out.getvalue().splitlines()
-    assert len(lines) == len(settings.TASK_SCHEDULE) == 8
+    assert len(lines) == len(settings.TASK_SCHEDULE) == 9
     assert any(line.endswith("catalog.tasks.prune_search_words 50 3 * * *") for line in lines)
     assert any(line.endswith("participation.tasks.send_alert_digests 5 * * * *") for line in lines)
     assert any(line.endswith("texts.tasks.extract_queued */5 * * * *") for line in lines)

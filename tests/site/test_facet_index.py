@@ -1,0 +1,143 @@
+"""The facet index (catalog/facetindex.py): the counts of any filters from bitsets of the
+published catalogue, built off the request path, and the same numbers the database gives."""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from catalog import caching, facetindex, tasks
+from catalog.filters import CommitmentFilterSet
+from catalog.models import Commitment
+from tests.factories import CommitmentFactory
+from tests.writes import correct, move
+
+# Every filter the index holds, alone and combined, with a search or without; sub-bodies on
+# and off; terms no published record has (the hidden records' years and category).
+FILTERS = [
+    {},
+    {"kind": ["decision"]},
+    {"kind": ["decision", "declaration"]},
+    {"theme": ["internet"]},
+    {"theme": ["internet", "youth"]},
+    {"category": ["propaganda"]},
+    {"category": ["financing", "propaganda"], "theme": ["internet"]},
+    {"body": ["secretariat"]},
+    {"body": ["secretariat"], "include_sub_bodies": "on"},
+    {"body": ["mc", "ga"], "kind": ["resolution"]},
+    {"organisation": "osce"},
+    {"organisation": "un", "theme": ["youth"]},
+    {"year_from": 2010},
+    {"year_to": 2015},
+    {"year_from": 2007, "year_to": 2018, "theme": ["internet"]},
+    {"year_from": 2010, "year_to": 2010},  # only hidden records have this year
+    {"kind": ["declaration"], "theme": ["youth"], "category": ["propaganda"], "year_to": 2020},
+    {"search": "internet"},
+    {"search": "youth", "theme": ["internet"]},
+    {"search": "security", "kind": ["declaration"], "year_from": 2000},
+    {"search": "compilation", "body": ["secretariat"], "include_sub_bodies": "on"},
+    {"search": "wordnorecordhas"},
+]
+
+
+def filterset(data):
+    found = CommitmentFilterSet(
+        QueryDict(urlencode(data, doseq=True)),
+        queryset=Commitment.objects.for_rows().newest_first(),
+    )
+    found.shares_search = True  # as the catalogue page, which counts facets, asks
+    return found
+
+
+def facets_and_queries(data):
+    with CaptureQueriesContext(connection) as context:
+        facets = filterset(data).facets()
+    return facets, [query["sql"] for query in context.captured_queries]
+
+
+@pytest.mark.django_db
+def test_the_index_gives_every_filter_the_counts_the_database_gives(catalogue, hidden):
+    for data in FILTERS:
+        cache.clear()  # a new catalogue version: nothing counted, no index
+        counted, _queries = facets_and_queries(data)
+        cache.clear()
+        facetindex.store(caching.catalogue_version())
+        indexed, queries = facets_and_queries(data)
+
+        assert indexed == counted, data
+        assert not [sql for sql in queries if "GROUP BY" in sql], data
+
+
+def test_the_index_holds_published_records_only(catalogue, hidden):
+    index = facetindex.FacetIndex.build()
+
+    published = set(Commitment.objects.published().values_list("pk", flat=True))
+    assert len(published) == 4
+    assert index.universe == facetindex.bitset(published)
+    assert index.counts("theme", index.universe) == {
+        catalogue.internet.pk: 3,
+        catalogue.youth.pk: 2,
+    }
+    # Every hidden record has the year 2010 and the category "financing".
+    assert 2010 not in index.sets["year"]
+    assert index.counts("category", index.universe) == {
+        catalogue.propaganda.pk: 2,
+        catalogue.financing.pk: 1,
+    }
+
+
+def test_the_counts_of_a_filter_nobody_asked_for_come_from_the_index_after_a_write(
+    client, catalogue, shared_cache
+):
+    # A write: its re-warming task (run at once here) builds the new version's index.
+    correct(catalogue.strategy, title="Global strategy resolution, corrected")
+    assert cache.get(facetindex._key(caching.catalogue_version())) is not None
+
+    with CaptureQueriesContext(connection) as context:
+        response = client.get("/en/commitments/", {"theme": "youth", "year_from": 2010})
+
+    assert response.status_code == 200
+    assert not [q for q in context.captured_queries if "GROUP BY" in q["sql"]]
+    facets = response.context["facets"]
+    assert {option["value"]: option["count"] for option in facets["kind"]} == {
+        "declaration": 1,
+        "resolution": 1,
+    }
+    assert {option["value"]: option["count"] for option in facets["theme"]} == {
+        "internet": 2,  # youth declaration (2015), unit compilation (2018)
+        "youth": 2,
+    }
+    assert response.context["page_obj"].paginator.count == 2
+
+
+def test_a_publication_is_in_the_next_versions_index(client, catalogue, shared_cache):
+    record = CommitmentFactory(
+        title="Declaration made later", kind="declaration", year=2024, draft=True
+    )
+    client.get("/en/commitments/", {"year_from": 2021})  # asked before: nothing there
+
+    move(record, "in_review")
+    move(record, "published")
+
+    response = client.get("/en/commitments/", {"year_from": 2021})
+    assert {option["value"]: option["count"] for option in response.context["facets"]["kind"]} == {
+        "declaration": 1
+    }
+
+
+def test_the_minute_task_indexes_a_version_made_without_a_write(catalogue, shared_cache):
+    caching.new_catalogue_version()  # e.g. a rebuilt search index
+
+    assert tasks.index_facets.enqueue().return_value is True
+    assert tasks.index_facets.enqueue().return_value is False  # already there
+    assert facetindex.current().universe == facetindex.bitset(
+        Commitment.objects.published().values_list("pk", flat=True)
+    )
+
+
+def test_without_a_shared_cache_no_process_builds_an_index_for_others(catalogue):
+    assert tasks.index_facets.enqueue().return_value is False
+    assert facetindex.current() is None
