@@ -174,7 +174,7 @@ def ensure_current():
     if not caching.warms_ahead():
         return False  # a cache of this process alone: the web processes would not see it
     version = caching.catalogue_version()
-    if cache.get(_key(version)) is not None:
+    if cache.has_key(_key(version)):  # not read: a megabyte at 100,000 records
         return False
     store(version)
     return True
