@@ -343,6 +343,13 @@ def main():
     )
     parser.add_argument("--never-asked", type=int, default=30, help="never-asked queries")
     parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="the never-asked queries' random seed: the same addresses in every run, to compare "
+        "two commits (default: new ones each run)",
+    )
+    parser.add_argument(
         "--languages",
         type=lambda value: [part.strip() for part in value.split(",") if part.strip()],
         default=["en"],
@@ -496,6 +503,7 @@ def editorial_table(env, options):
             connections=options.connections,
             threads=options.threads,
             asked=options.never_asked,
+            seed=options.seed,
             log=lambda text: print(text, file=sys.stderr, flush=True),
             pick=write.pick,
         )

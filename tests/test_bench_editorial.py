@@ -3,6 +3,7 @@ against the test server, writes through the services and reports every row, so i
 (The load itself is wrk's, whose output is parsed here from a sample.)"""
 
 import itertools
+import random
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,20 @@ def bench_editorial(monkeypatch, settings):
 
 def test_wrk_output_is_read(bench_editorial):
     assert bench_editorial.parse_wrk(WRK_OUTPUT) == {"rps": 2600.0, "p50": 2.5, "p99": 1200.0}
+
+
+def test_a_seed_asks_the_same_never_asked_addresses_in_every_run(bench_editorial):
+    themes = ("internet", "youth")
+    first = bench_editorial.never_asked("", 6, rng=random.Random(7), themes=themes)
+    again = bench_editorial.never_asked("", 6, rng=random.Random(7), themes=themes)
+    other = bench_editorial.never_asked("", 6, rng=random.Random(8), themes=themes)
+
+    assert first == again
+    assert first != other
+    assert [("search=" in address, "theme=" in address) for address in first] == [
+        (True, False),
+        (False, True),
+    ] * 3
 
 
 @pytest.mark.django_db(transaction=True)
