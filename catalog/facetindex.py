@@ -154,17 +154,25 @@ def current():
     if found is not None and time.monotonic() - found[1] < MISS_SECONDS:
         return None
     index = cache.get(_key(version))
+    if not isinstance(index, FacetIndex):
+        index = None
+    _remember(version, index)
+    return index
+
+
+def _remember(version, index):
     with _lock:
         # One version at a time is kept (the newest read): a few megabytes at 1,000,000 records.
         _memo.clear()
-        _memo[version] = index if isinstance(index, FacetIndex) else (None, time.monotonic())
-    return index if isinstance(index, FacetIndex) else None
+        _memo[version] = index if index is not None else (None, time.monotonic())
 
 
 def store(version):
-    """Build the index and keep it under catalogue version `version`; returns it."""
+    """Build the index and keep it under catalogue version `version` (in the cache, and in
+    this process, which may have found none for it a moment ago); returns it."""
     index = FacetIndex.build()
     cache.set(_key(version), index, TIMEOUT)
+    _remember(version, index)
     return index
 
 
