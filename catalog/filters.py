@@ -4,6 +4,9 @@
 filters (`active_filters()`); the API uses only the filtering part, unchanged.
 """
 
+import functools
+import operator
+
 import django_filters
 from django import forms
 from django.conf import settings
@@ -453,11 +456,12 @@ class CommitmentFilterSet(django_filters.FilterSet):
         "organisation": "organisation",
     }
 
-    def _indexed_counts(self):
-        """`_counted()`'s counts from the facet index of the version being served, or None
-        when there is none yet (the re-warming task builds it), when a filter it does not hold
-        is asked (the official symbol), or when a search has more matches than it ranks (each
-        facet then searches its own set)."""
+    def _indexed(self):
+        """(the facet index of the version being served, {filter: bitset of the records it
+        keeps}) for the request's filters; None when there is no index yet (the re-warming
+        task builds it), when a filter it does not hold is asked (the official symbol), or
+        when a search has more matches than it ranks (each facet then searches its own set)
+        or is not shared by the list and the facets (the API's)."""
         data = self.cleaned_data
         index = facetindex.current()
         if index is None:
@@ -485,6 +489,26 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 return None
         if data.get("year_from") is not None or data.get("year_to") is not None:
             masks["year"] = index.years(data.get("year_from"), data.get("year_to"))
+        return index, masks
+
+    def indexed_count(self):
+        """The number of records the valid filters keep, from the facet index; None when it
+        cannot say (see `_indexed`) — the database counts then."""
+        if self.is_bound and not self.is_valid():
+            return None
+        found = self._indexed()
+        if found is None:
+            return None
+        index, masks = found
+        return functools.reduce(operator.and_, masks.values(), index.universe).bit_count()
+
+    def _indexed_counts(self):
+        """`_counted()`'s counts from the facet index (None when it cannot give them: see
+        `_indexed`)."""
+        found = self._indexed()
+        if found is None:
+            return None
+        index, masks = found
 
         def within(facet):
             bits = index.universe

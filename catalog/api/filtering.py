@@ -68,6 +68,8 @@ class StrictFilterBackend(DjangoFilterBackend):
                     },
                 }
             )
+        # The paginator asks it for the count (`CommitmentFilterSet.indexed_count`).
+        view.applied_filterset = filterset
         return filterset.qs
 
 

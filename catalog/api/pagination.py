@@ -15,12 +15,18 @@ MAX_DIGITS = 18
 
 
 class CachedCountPaginator(CataloguePaginator):
-    """A paginator whose count is cached under the catalogue version for these filters."""
+    """A paginator whose count is cached under the catalogue version for these filters, or
+    read from the facet index when the filters can say it (`indexed_count`)."""
 
     count_key = None
+    indexed_count = None
 
     @cached_property
     def count(self):
+        if self.indexed_count is not None:
+            counted = self.indexed_count()
+            if counted is not None:
+                return counted
         if self.count_key is None:
             return super().count
         return caching.cached("api-count", self.count_key, lambda: DjangoPaginator.count.func(self))
@@ -52,8 +58,11 @@ class CataloguePagination(PageNumberPagination):
             if name not in NOT_FILTERS and name in known
         )
         key = (queryset.model._meta.label, getattr(view, "basename", ""), filters)
+        indexed = getattr(getattr(view, "applied_filterset", None), "indexed_count", None)
         self.django_paginator_class = type(
-            "KeyedPaginator", (CachedCountPaginator,), {"count_key": key}
+            "KeyedPaginator",
+            (CachedCountPaginator,),
+            {"count_key": key, "indexed_count": staticmethod(indexed) if indexed else None},
         )
         return super().paginate_queryset(queryset, request, view)
 

@@ -69,6 +69,7 @@ def test_the_index_gives_every_filter_the_counts_the_database_gives(catalogue, h
 
         assert indexed == counted, data
         assert not [sql for sql in queries if "GROUP BY" in sql], data
+        assert filterset(data).indexed_count() == filterset(data).qs.count(), data
 
 
 def test_the_index_holds_published_records_only(catalogue, hidden):
@@ -145,3 +146,25 @@ def test_the_minute_task_indexes_a_version_made_without_a_write(catalogue, share
 def test_without_a_shared_cache_no_process_builds_an_index_for_others(catalogue):
     assert tasks.index_facets.enqueue().return_value is False
     assert facetindex.current() is None
+
+
+def test_the_api_counts_a_filter_nobody_asked_for_from_the_index(client, catalogue, shared_cache):
+    correct(catalogue.strategy, title="Global strategy resolution, corrected")
+
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(
+            "/api/v1/commitments/", {"theme": "internet", "year_from": 2010, "page_size": 1}
+        )
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 2  # youth declaration (2015), unit compilation (2018)
+    assert [row["id"] for row in response.json()["results"]] == ["unit-compilation"]
+    assert not [q for q in context.captured_queries if "__count" in q["sql"]]
+
+
+def test_without_an_index_the_api_counts_in_the_database(client, catalogue):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get("/api/v1/commitments/", {"theme": "internet", "year_from": 2010})
+
+    assert response.json()["count"] == 2
+    assert len([q for q in context.captured_queries if "__count" in q["sql"]]) == 1
