@@ -460,8 +460,9 @@ class CommitmentFilterSet(django_filters.FilterSet):
         """(the facet index of the version being served, {filter: bitset of the records it
         keeps}) for the request's filters; None when there is no index yet (the re-warming
         task builds it), when a filter it does not hold is asked (the official symbol), or
-        when a search has more matches than it ranks (each facet then searches its own set)
-        or is not shared by the list and the facets (the API's)."""
+        when a search has more matches than it ranks and a facet's filter is asked (each
+        facet then searches its own set) or is not shared by the list and the facets (the
+        API's)."""
         data = self.cleaned_data
         index = facetindex.current()
         if index is None:
@@ -474,8 +475,9 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 continue
             if name == "search":
                 found = self._common_ranking()[1] if self.shares_search else None
-                if found is None or search.is_capped_ranking(found):
+                if found is None:
                     return None
+                capped = search.is_capped_ranking(found)
                 masks["search"] = facetindex.bitset(found[0])
             elif name == "kind":
                 masks["kind"] = index.union("kind", value)
@@ -489,6 +491,11 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 return None
         if data.get("year_from") is not None or data.get("year_to") is not None:
             masks["year"] = index.years(data.get("year_from"), data.get("year_to"))
+        if "search" in masks and capped and self.FACET_FILTERS.intersection(masks):
+            # The newest CANDIDATE_LIMIT + 1 matches of the wider set are not those of a
+            # narrower one: each facet then searches its own (`_searched`). Without a facet
+            # filter every facet counts those same candidates, as the index does.
+            return None
         return index, masks
 
     def indexed_count(self):

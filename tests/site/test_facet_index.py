@@ -9,7 +9,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from catalog import caching, facetindex, tasks
+from catalog import caching, facetindex, search, tasks
 from catalog.filters import CommitmentFilterSet
 from catalog.models import Commitment
 from tests.factories import CommitmentFactory
@@ -70,6 +70,35 @@ def test_the_index_gives_every_filter_the_counts_the_database_gives(catalogue, h
         assert indexed == counted, data
         assert not [sql for sql in queries if "GROUP BY" in sql], data
         assert filterset(data).indexed_count() == filterset(data).qs.count(), data
+
+
+@pytest.mark.django_db
+def test_a_search_with_more_matches_than_it_ranks_counts_its_candidates(
+    catalogue, hidden, monkeypatch
+):
+    """Beyond CANDIDATE_LIMIT matches a search ranks the newest ones: without a facet's
+    filter every facet counts those candidates, from the index too; with one, each facet
+    searches its own set, in the database."""
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 1)
+    found = {}
+    for data, from_index in (
+        ({"search": "internet"}, True),
+        ({"search": "internet", "year_to": 2019}, True),
+        ({"search": "internet", "theme": ["youth"]}, False),
+    ):
+        cache.clear()
+        counted, _queries = facets_and_queries(data)
+        cache.clear()
+        facetindex.store(caching.catalogue_version())
+        indexed, queries = facets_and_queries(data)
+
+        assert indexed == counted, data
+        assert bool([sql for sql in queries if "GROUP BY" in sql]) is not from_index, data
+        expected = filterset(data).qs.count() if from_index else None
+        assert filterset(data).indexed_count() == expected, data
+        found[tuple(data)] = indexed
+    # The page reads "1+": CANDIDATE_LIMIT + 1 candidates.
+    assert sum(option["count"] for option in found[("search",)]["kind"]) == 2
 
 
 def test_the_index_holds_published_records_only(catalogue, hidden):
