@@ -446,16 +446,6 @@ class CommitmentFilterSet(django_filters.FilterSet):
             return count()
         return caching.cached("facet-counts", self._narrowing(applied), count, per_language=False)
 
-    # Each filter's facet in the facet index (`catalog.facetindex`); the years and a search
-    # narrow every facet.
-    INDEXED = {
-        "kind": "kind",
-        "body": "body",
-        "theme": "theme",
-        "category": "category",
-        "organisation": "organisation",
-    }
-
     def _indexed(self):
         """(the facet index of the version being served, {filter: bitset of the records it
         keeps}) for the request's filters; None when there is no index yet (the re-warming
@@ -467,7 +457,9 @@ class CommitmentFilterSet(django_filters.FilterSet):
         index = facetindex.current()
         if index is None:
             return None
-        masks = {}
+        # Each facet's filter keeps the records of its terms (its facet ignores it); the years
+        # and a search narrow every facet.
+        masks, capped = {}, False
         for name, value in data.items():
             if name in ("ordering", "include_sub_bodies", "year_from", "year_to"):
                 continue
@@ -485,13 +477,13 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 masks["organisation"] = index.union("organisation", [value.pk])
             elif name == "body":
                 masks["body"] = index.union("body", self._body_ids(value))
-            elif name in self.INDEXED:
-                masks[name] = index.union(self.INDEXED[name], [obj.pk for obj in value])
+            elif name in ("theme", "category"):
+                masks[name] = index.union(name, [obj.pk for obj in value])
             else:
                 return None
         if data.get("year_from") is not None or data.get("year_to") is not None:
             masks["year"] = index.years(data.get("year_from"), data.get("year_to"))
-        if "search" in masks and capped and self.FACET_FILTERS.intersection(masks):
+        if capped and self.FACET_FILTERS.intersection(masks):
             # The newest CANDIDATE_LIMIT + 1 matches of the wider set are not those of a
             # narrower one: each facet then searches its own (`_searched`). Without a facet
             # filter every facet counts those same candidates, as the index does.
