@@ -33,7 +33,6 @@ from .models import CategoryAssignment, Commitment
 # A request that found no index for the current version asks the cache again after this long
 # (the re-warming task may be building it).
 MISS_SECONDS = 1.0
-TIMEOUT = caching.TIMEOUT
 
 # The dimensions a record is indexed by: (facet name, the field holding its term).
 RECORD_FIELDS = (
@@ -171,7 +170,7 @@ def store(version):
     """Build the index and keep it under catalogue version `version` (in the cache, and in
     this process, which may have found none for it a moment ago); returns it."""
     index = FacetIndex.build()
-    cache.set(_key(version), index, TIMEOUT)
+    cache.set(_key(version), index, caching.TIMEOUT)
     _remember(version, index)
     return index
 

@@ -412,7 +412,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
         applied = {name for name in data if name != "ordering" and _has_value(data[name])}
 
         def count():
-            indexed = self._indexed_counts() if valid else None
+            indexed = self._indexed_counts()
             if indexed is not None:
                 return indexed
             counted = {"kind": _grouped(self._matching("kind"), "kind")}
@@ -452,7 +452,9 @@ class CommitmentFilterSet(django_filters.FilterSet):
         task builds it), when a filter it does not hold is asked (the official symbol), or
         when a search has more matches than it ranks and a facet's filter is asked (each
         facet then searches its own set) or is not shared by the list and the facets (the
-        API's)."""
+        API's), or when the filters are invalid."""
+        if self.is_bound and not self.is_valid():
+            return None
         data = self.cleaned_data
         index = facetindex.current()
         if index is None:
@@ -471,14 +473,8 @@ class CommitmentFilterSet(django_filters.FilterSet):
                     return None
                 capped = search.is_capped_ranking(found)
                 masks["search"] = facetindex.bitset(found[0])
-            elif name == "kind":
-                masks["kind"] = index.union("kind", value)
-            elif name == "organisation":
-                masks["organisation"] = index.union("organisation", [value.pk])
-            elif name == "body":
-                masks["body"] = index.union("body", self._body_ids(value))
-            elif name in ("theme", "category"):
-                masks[name] = index.union(name, [obj.pk for obj in value])
+            elif name in self.FACET_PARAMETERS:  # each facet's own filter, by the same name
+                masks[name] = index.union(name, self._terms(name, value))
             else:
                 return None
         if data.get("year_from") is not None or data.get("year_to") is not None:
@@ -490,11 +486,20 @@ class CommitmentFilterSet(django_filters.FilterSet):
             return None
         return index, masks
 
+    def _terms(self, facet, value):
+        """The facet index's terms of a facet's cleaned filter value: kinds as they are,
+        records by primary key (bodies with those below them when asked)."""
+        if facet == "kind":
+            return value
+        if facet == "body":
+            return self._body_ids(value)
+        if isinstance(value, models.Model):  # the one organisation
+            return [value.pk]
+        return [obj.pk for obj in value]
+
     def indexed_count(self):
         """The number of records the valid filters keep, from the facet index; None when it
         cannot say (see `_indexed`) — the database counts then."""
-        if self.is_bound and not self.is_valid():
-            return None
         found = self._indexed()
         if found is None:
             return None
