@@ -239,6 +239,11 @@ def new_records_epoch():
     cache.set(EPOCH_KEY, uuid.uuid4().hex[:12], _version_timeout())
 
 
+def records_epoch():
+    """The token replaced whenever every record changes (part of every record's stamp)."""
+    return cache.get(EPOCH_KEY) or _made(EPOCH_KEY)
+
+
 def touch_records(ids, *, grace=False):
     """New stamps for these records: what was cached for them is not read again. With
     `grace`, the new stamp is pending — (previous, new, since) — and the previous one is still

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from . import caching, search, tasks
+from . import caching, facetindex, search, tasks
 from .models import Commitment
 
 _local = threading.local()
@@ -147,6 +147,8 @@ def _after_commit(changes):
     follow_ups = list(changes.follow_ups)
     if changes.public:
         changed = sorted(changes.reindex | changes.deleted)
+        # Before the re-warming task is enqueued: its facet index reads these records again.
+        facetindex.note_change(changed)
         # A deletion took the record's relations with it: every record gets a new stamp.
         version = caching.catalogue_changed(changed, every_record=bool(changes.deleted))
         ids = sorted(changes.reindex - changes.deleted)

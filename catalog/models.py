@@ -610,12 +610,15 @@ def published_commitment_count(lookup):
 
 def cached_published_counts(lookup):
     """`published_counts(lookup)`, computed once per catalogue version for every language and
-    every page that shows them (the home page's themes, the lists, the catalogue's facets)."""
-    from . import caching  # caching imports the models
+    every page that shows them (the home page's themes, the lists, the catalogue's facets):
+    from the version's facet index when it has one."""
+    from . import caching, facetindex  # they import the models
 
-    return caching.cached(
-        "published-counts", lookup, lambda: published_counts(lookup), per_language=False
-    )
+    def count():
+        index = facetindex.current()
+        return published_counts(lookup) if index is None else index.totals(lookup)
+
+    return caching.cached("published-counts", lookup, count, per_language=False)
 
 
 def published_counts(lookup):

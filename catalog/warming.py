@@ -7,8 +7,10 @@ stored exactly where a visitor's request looks for them. Everything is computed 
 new, still pending version (`caching.warming`): first the changed records' pages and API
 entries (under their pending stamps, which then become theirs: a few cheap pages, and the
 records a visitor is most likely to open next), then the catalogue pages, after which the
-version is made current; then the facet index (`catalog.facetindex`: the counts of any
-filters) is built for it.
+version is made current. The facet index (`catalog.facetindex`: the counts of any filters, the
+catalogue's totals and the home figures) comes first, updated from the previous one with the
+changed records; when it has to be built from every record, it is built once the version is
+current instead.
 """
 
 import io
@@ -67,7 +69,10 @@ def warm(version, commitment_ids=()):
     handler = BaseHandler()
     handler.load_middleware()
     asked = 0
-    with caching.warming(version):
+    # Each page activates its language: the caller's is active again afterwards.
+    with translation.override(translation.get_language()), caching.warming(version):
+        # A few milliseconds; the pages below then count from it.
+        indexed = facetindex.update(version) is not None
         asked += _warm_records(handler, commitment_ids)
         for language in languages():
             if not caching.is_pending(version):
@@ -75,10 +80,11 @@ def warm(version, commitment_ids=()):
             for address in catalogue_pages(language):
                 asked += _ask(handler, address, language)
     caching.make_current(version)
-    # Once the version is served: building the index (0.7 s at 100,000 records, most of it
-    # the database's) must not hold the pages back (`caching.STALE_SECONDS`); a filter
-    # nobody asked for is counted in the database until it is there.
-    facetindex.store(version)
+    if not indexed:
+        # Once the version is served: building the index (0.7 s at 100,000 records, most of
+        # it the database's) must not hold the pages back (`caching.STALE_SECONDS`); a filter
+        # nobody asked for is counted in the database until it is there.
+        facetindex.rebuild(version)
     return asked
 
 

@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from .. import caching, exports, extensions, pagecache, search
+from .. import caching, exports, extensions, facetindex, pagecache, search
 from ..feeds import CommitmentFeed
 from ..filters import CommitmentFilterSet
 from ..models import (
@@ -77,6 +77,20 @@ __all__ = [
 ]
 
 
+def figures(published):
+    """The home page's figures over `published` (every published record): from the version's
+    facet index when it has one, else one aggregate over the records."""
+    index = facetindex.current()
+    if index is not None:
+        return index.figures()
+    return published.aggregate(
+        commitments=Count("pk"),
+        bodies=Count("adopting_body", distinct=True),
+        first_year=Min("year"),
+        last_year=Max("year"),
+    )
+
+
 class HomeView(TemplateView):
     template_name = "catalog/home.html"
 
@@ -95,15 +109,7 @@ class HomeView(TemplateView):
             "featured": list(listing.filter(is_featured=True).newest_first()[:HOME_LIST_LENGTH]),
             # The same in every language: scanned once for all six.
             "figures": caching.cached(
-                "home-figures",
-                (),
-                lambda: published.aggregate(
-                    commitments=Count("pk"),
-                    bodies=Count("adopting_body", distinct=True),
-                    first_year=Min("year"),
-                    last_year=Max("year"),
-                ),
-                per_language=False,
+                "home-figures", (), lambda: figures(published), per_language=False
             ),
             # Filtered here: `.filter(n__gt=0)` would run the count a second time per theme.
             "themes": [

@@ -10,10 +10,12 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from catalog import caching, facetindex, search, tasks
+from catalog.editorial import services
+from catalog.editorial.reference import delete_reference
 from catalog.filters import CommitmentFilterSet
-from catalog.models import Commitment
+from catalog.models import Commitment, Theme
 from tests.factories import CommitmentFactory
-from tests.writes import correct, move
+from tests.writes import committed, correct, move, publisher
 
 # Every filter the index holds, alone and combined, with a search or without; sub-bodies on
 # and off; terms no published record has (the hidden records' years and category).
@@ -200,3 +202,127 @@ def test_without_an_index_the_api_counts_in_the_database(client, catalogue):
 
     assert response.json()["count"] == 2
     assert len([q for q in context.captured_queries if "__count" in q["sql"]]) == 1
+
+
+def whole_reads(queries):
+    """The queries of a build: every published record's terms, grouped."""
+    return [sql for sql in queries if "STRING_AGG" in sql or "GROUP_CONCAT" in sql]
+
+
+def write_and_capture(write):
+    with CaptureQueriesContext(connection) as context:
+        write()
+    return [query["sql"] for query in context.captured_queries]
+
+
+def assert_is_a_build(index):
+    built = facetindex.FacetIndex.build()
+    assert index.sets == built.sets
+    assert index.universe == built.universe
+
+
+def delete_theme(theme):
+    with committed():
+        delete_reference(user=publisher(), record=theme)
+
+
+def test_a_writes_index_is_the_previous_one_with_the_changed_records_read_again(
+    catalogue, hidden, shared_cache
+):
+    """Each write's re-warming task (run at once here) updates the newest index with the
+    records the write changed, reading no other record; the result is what a build of every
+    record gives, whatever the write did to the facets."""
+    facetindex.rebuild(caching.catalogue_version())
+
+    def save(record, **parts):
+        with committed():
+            services.save_commitment(
+                user=publisher(), commitment=record, correction=True, comment="Test.", **parts
+            )
+
+    writes = {
+        "a title corrected": lambda: correct(catalogue.strategy, title="Strategy, corrected"),
+        "kind, year and body changed": lambda: correct(
+            catalogue.youth_declaration, kind="statement", year=2016, adopting_body=catalogue.unit
+        ),
+        "themes and categories changed": lambda: save(
+            catalogue.strategy,
+            themes=[catalogue.internet],
+            category_assignments=[{"category": catalogue.financing, "note": "Yes."}],
+        ),
+        "a draft published": lambda: (
+            move(hidden["draft"], "in_review"),
+            move(hidden["draft"], "published"),
+        ),
+        "a record archived": lambda: move(catalogue.unit_compilation, "archived"),
+        "a theme deleted": lambda: delete_theme(catalogue.youth),
+    }
+    for name, write in writes.items():
+        queries = write_and_capture(write)
+
+        index = facetindex.current()
+        assert index is not None, name
+        assert not whole_reads(queries), name
+        assert_is_a_build(index)
+    assert not Theme.objects.filter(slug="youth").exists()
+    assert catalogue.youth.pk not in index.sets["theme"]
+    assert index.sets["year"].keys() == {2006, 2010, 2016, 2020}
+
+
+def test_the_home_figures_and_the_catalogues_totals_come_from_the_updated_index(
+    client, catalogue, shared_cache
+):
+    facetindex.rebuild(caching.catalogue_version())
+    queries = write_and_capture(
+        lambda: correct(catalogue.strategy, year=2021, title="Strategy, corrected")
+    )
+
+    # The re-warming task made the home page and the catalogue without a grouped count.
+    assert not [sql for sql in queries if "GROUP BY" in sql or "COUNT(DISTINCT" in sql]
+    response = client.get("/en/")
+    assert response.context["figures"] == {
+        "commitments": 4,
+        "bodies": 3,
+        "first_year": 2006,
+        "last_year": 2021,
+    }
+    assert {theme.slug: theme.n for theme in response.context["themes"]} == {
+        "internet": 3,
+        "youth": 2,
+    }
+    facets = client.get("/en/commitments/").context["facets"]
+    assert {option["value"]: option["count"] for option in facets["body"]} == {
+        "mc": 2,
+        "atu": 1,
+        "ga": 1,
+    }
+
+
+def lose_a_journal_entry():
+    """A change noted, then its entry evicted from the cache."""
+    facetindex.note_change([Commitment.objects.get(slug="un-strategy").pk])
+    cache.delete(facetindex._entry_key(cache.get(facetindex.JOURNAL_KEY)))
+
+
+@pytest.mark.parametrize(
+    "forget",
+    [
+        pytest.param(lose_a_journal_entry, id="journal entry lost"),
+        pytest.param(caching.new_records_epoch, id="every record changed"),
+        pytest.param(lambda: setattr(facetindex.current(), "built", 0.0), id="last build too old"),
+    ],
+)
+def test_an_index_that_cannot_be_updated_safely_is_built_again(catalogue, shared_cache, forget):
+    facetindex.rebuild(caching.catalogue_version())
+    correct(catalogue.strategy, kind="declaration")
+    forget()
+
+    queries = write_and_capture(lambda: correct(catalogue.strategy, year=2007))
+
+    assert len(whole_reads(queries)) == 6  # one per facet
+    assert_is_a_build(facetindex.current())
+    assert facetindex.current().counts("kind", facetindex.current().universe) == {
+        "declaration": 2,
+        "reference_compilation": 1,
+        "decision": 1,
+    }
