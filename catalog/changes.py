@@ -7,9 +7,10 @@ block ends, its change set is followed in one step:
 - the search index is rebuilt for exactly the commitments it names (and entries of deleted
   ones dropped), inside the same transaction, so the index never disagrees with committed data;
 - on commit, the public state moves on once, and only when public data changed (a draft edit
-  leaves every public cache entry valid): a new catalogue version (pending until the
-  re-warming task has warmed it, see catalog/caching.py) and new stamps for the changed records
-  and those related to them;
+  leaves every public cache entry valid): the changed records are noted in the facet index's
+  journal (the next index reads them again, catalog/facetindex.py), then a new catalogue
+  version (pending until the re-warming task has warmed it, see catalog/caching.py) and new
+  stamps for the changed records and those related to them;
 - on commit, the follow-up tasks are enqueued: those the write asked for, the re-warming task
   after a public change (`tasks.rewarm`: the home figures, facet counts, first catalogue and
   API pages in every language, and the changed records' pages), and the due-publication task
