@@ -51,6 +51,17 @@ MAX_CHANGES = 500
 MAX_CHANGED = 2000
 REBUILD_SECONDS = 10 * 60
 
+# The facets whose terms are related records, each with its lookup from Commitment: the one
+# mapping between the catalogue's facets (catalog/filters.py) and what
+# `models.published_counts(lookup)` counts.
+LOOKUPS = {
+    "theme": "themes",
+    "category": "activity_categories",
+    "organisation": "organisation",
+    "body": "adopting_body",
+}
+_FACET_OF_LOOKUP = {lookup: facet for facet, lookup in LOOKUPS.items()}
+
 # The dimensions a record is indexed by: (facet name, the field holding its term).
 RECORD_FIELDS = (
     ("kind", "kind"),
@@ -106,19 +117,17 @@ def _grouped(queryset, term, pk):
     return {value: bitset(map(int, ids.split(","))) for value, ids in rows}
 
 
+def _links(model, published):
+    """The rows of link table `model` of the records of `published`."""
+    return model.objects.filter(commitment__in=published.values("pk")).order_by()
+
+
 class FacetIndex:
     """{facet: {term: bitset of the published records with that term}} and every published
     record's bitset (`universe`); `position`, the journal entry whose changes it holds (None:
     unknown, it cannot be updated), `epoch`, the records epoch it was read in, and `built`, when
     its records were last all read."""
 
-    # The facets that hold what `models.published_counts(lookup)` counts.
-    LOOKUPS = {
-        "themes": "theme",
-        "activity_categories": "category",
-        "adopting_body": "body",
-        "organisation": "organisation",
-    }
     # An index kept by an earlier release (without these) is never updated, only replaced.
     position = epoch = None
     built = 0.0
@@ -134,14 +143,13 @@ class FacetIndex:
     def build(cls):
         """The index of the published catalogue as the database holds it now: one grouped
         query per facet (each term with its records' ids)."""
-        position, epoch = _journal_position(), _epoch()  # before the records are read
+        position, epoch = _journal_position(), caching.records_epoch()  # before the reads
         published = Commitment.objects.published().order_by()
         sets = {}
         for name, field in RECORD_FIELDS:
             sets[name] = _grouped(published.filter(**{f"{field}__isnull": False}), field, "pk")
         for name, model, field in LINKS:
-            links = model.objects.filter(commitment__in=published.values("pk")).order_by()
-            sets[name] = _grouped(links, field, "commitment_id")
+            sets[name] = _grouped(_links(model, published), field, "commitment_id")
         # Every record has a kind.
         universe = functools.reduce(operator.or_, sets["kind"].values(), 0)
         return cls(sets, universe, position=position, epoch=epoch)
@@ -164,8 +172,7 @@ class FacetIndex:
                 if term is not None:
                     sets[name][term] = sets[name].get(term, 0) | bit
         for name, model, field in LINKS:
-            links = model.objects.filter(commitment__in=published.values("pk")).order_by()
-            for pk, term in links.values_list("commitment_id", field):
+            for pk, term in _links(model, published).values_list("commitment_id", field):
                 sets[name][term] = sets[name].get(term, 0) | (1 << pk)
         # A term none of the records has any more is left out, as a build leaves it out.
         sets = {
@@ -177,10 +184,12 @@ class FacetIndex:
 
     def totals(self, lookup):
         """`models.published_counts(lookup)`: {term id: number of published records}."""
-        return {term: bits.bit_count() for term, bits in self.sets[self.LOOKUPS[lookup]].items()}
+        return {
+            term: bits.bit_count() for term, bits in self.sets[_FACET_OF_LOOKUP[lookup]].items()
+        }
 
     def figures(self):
-        """The home page's figures over every published record."""
+        """`models.published_figures()`."""
         years = self.sets["year"]
         return {
             "commitments": self.universe.bit_count(),
@@ -260,7 +269,7 @@ def update(version):
     """The index of `version` made from the newest index and the records the journal says
     changed since, kept as `store` keeps it; None (nothing kept) when it has to be built
     (see the module's docstring)."""
-    position, epoch = _journal_position(), _epoch()  # before the records are read
+    position, epoch = _journal_position(), caching.records_epoch()  # before the reads
     base = _newest()
     if (
         base is None
@@ -310,7 +319,7 @@ def note_change(ids):
     where indexes are kept."""
     if not caching.warms_ahead():
         return
-    _journal_position()
+    cache.add(JOURNAL_KEY, 0, None)
     try:
         number = cache.incr(JOURNAL_KEY)
     except ValueError:  # the cache is not answering: the next index is built whole
@@ -328,10 +337,6 @@ def _journal_position():
 
 def _entry_key(number):
     return f"{JOURNAL_KEY}:{number}"
-
-
-def _epoch():
-    return caching.records_epoch()
 
 
 def ensure_current():

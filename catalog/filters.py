@@ -419,7 +419,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 if valid and not applied:
                     # The whole published catalogue: the counts the home page and the lists
                     # show too, computed once per catalogue version for all of them.
-                    counts = cached_published_counts(FACET_LOOKUPS[facet])
+                    counts = cached_published_counts(facetindex.LOOKUPS[facet])
                     counted[facet] = [
                         {**terms[pk], "n": n} for pk, n in counts.items() if pk in terms
                     ]
@@ -639,12 +639,6 @@ FACET_SORT = {
 
 
 # The facets' links as `published_counts` names them from the commitment.
-FACET_LOOKUPS = {
-    "theme": "themes",
-    "category": "activity_categories",
-    "organisation": "organisation",
-    "body": "adopting_body",
-}
 TRANSLATED_FACETS = {"theme", "category"}
 OFFICIAL_NAME_FACETS = {"organisation": "organisation__names", "body": "adopting_body__names"}
 

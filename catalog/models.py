@@ -621,6 +621,22 @@ def cached_published_counts(lookup):
     return caching.cached("published-counts", lookup, count, per_language=False)
 
 
+def published_figures():
+    """The home page's figures over every published record: from the version's facet index
+    when it has one, else one aggregate over the records."""
+    from . import facetindex  # it imports the models
+
+    index = facetindex.current()
+    if index is not None:
+        return index.figures()
+    return Commitment.objects.published().aggregate(
+        commitments=models.Count("pk"),
+        bodies=models.Count("adopting_body", distinct=True),
+        first_year=models.Min("year"),
+        last_year=models.Max("year"),
+    )
+
+
 def published_counts(lookup):
     """{id of the related row: how many published commitments point at it} for `lookup`.
 

@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import Count, Max, Min, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, lazy
@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from .. import caching, exports, extensions, facetindex, pagecache, search
+from .. import caching, exports, extensions, pagecache, search
 from ..feeds import CommitmentFeed
 from ..filters import CommitmentFilterSet
 from ..models import (
@@ -23,6 +23,7 @@ from ..models import (
     Source,
     Theme,
     published_commitment_count,
+    published_figures,
 )
 from ..pagination import CataloguePaginator
 
@@ -77,20 +78,6 @@ __all__ = [
 ]
 
 
-def figures(published):
-    """The home page's figures over `published` (every published record): from the version's
-    facet index when it has one, else one aggregate over the records."""
-    index = facetindex.current()
-    if index is not None:
-        return index.figures()
-    return published.aggregate(
-        commitments=Count("pk"),
-        bodies=Count("adopting_body", distinct=True),
-        first_year=Min("year"),
-        last_year=Max("year"),
-    )
-
-
 class HomeView(TemplateView):
     template_name = "catalog/home.html"
 
@@ -99,7 +86,6 @@ class HomeView(TemplateView):
         """The primary organisation, the newest and the featured records, and figures and counts
         over every published record: all of it follows from the catalogue alone, so it is
         cached under its version (the figures scan every record)."""
-        published = Commitment.objects.published()
         # Only what a row shows: the summary is kept (and unpickled by every request for the
         # home page) with the records in it — whole records made it ten times larger.
         listing = Commitment.objects.for_rows()
@@ -108,9 +94,7 @@ class HomeView(TemplateView):
             "latest": list(listing.newest_first()[:HOME_LIST_LENGTH]),
             "featured": list(listing.filter(is_featured=True).newest_first()[:HOME_LIST_LENGTH]),
             # The same in every language: scanned once for all six.
-            "figures": caching.cached(
-                "home-figures", (), lambda: figures(published), per_language=False
-            ),
+            "figures": caching.cached("home-figures", (), published_figures, per_language=False),
             # Filtered here: `.filter(n__gt=0)` would run the count a second time per theme.
             "themes": [
                 theme
