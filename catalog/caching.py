@@ -460,14 +460,23 @@ def fragment(name, parts, render):
 
 def cached(name, parts, compute, timeout=TIMEOUT, *, per_language=True):
     """`compute()`, cached for this catalogue version, the active language and `parts` (e.g.
-    the filters). Computed by one request at a time: the others wait for its value.
+    the filters), in the shared cache and in the worker's memory. Computed by one request at a
+    time: the others wait for its value.
     `per_language=False`: a value the language does not change (a count, ids, model instances
     whose translated fields are read when shown), computed once for every language."""
     language = get_language() if per_language else None
     key = f"catalogue:{name}:{catalogue_version()}:{_digest((language, parts))}"
+    # A value under a version never changes: the worker keeps a copy beside its fragments, so
+    # a shared cache's round trip is paid once per worker and version.
+    local = caches[FRAGMENTS] if FRAGMENTS in settings.CACHES and warms_ahead() else None
+    value = local.get(key) if local is not None else None
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = compute_once(key, compute, timeout)
+    if local is not None:
+        local.set(key, value, timeout)
     return value
 
 

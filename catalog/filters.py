@@ -4,12 +4,14 @@
 filters (`active_filters()`); the API uses only the filtering part, unchanged.
 """
 
+import copy
 import functools
 import operator
 
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Count, F
 from django.http import QueryDict
@@ -29,6 +31,7 @@ from .models import (
     Organisation,
     Theme,
     cached_published_counts,
+    cached_terms,
     normalise_symbol,
     validate_symbol,
 )
@@ -39,6 +42,55 @@ MAX_QUERY_LENGTH = 500
 # The body facet lists only bodies with matching published commitments; this caps it further so
 # a catalogue with many bodies never renders a huge list (the most frequent ones are kept).
 MAX_BODY_OPTIONS = 40
+
+
+class TermsField(django_filters.fields.ModelMultipleChoiceField):
+    """Slugs of terms (themes, categories, bodies), checked against `cached_terms`: the same
+    messages as the model field's, without a query."""
+
+    def _check_values(self, value):
+        try:
+            value = frozenset(value)
+        except TypeError:
+            raise ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        terms = cached_terms(self.queryset.model)
+        for slug in value:
+            self.validate_no_null_characters(slug)
+            if str(slug) not in terms:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": slug},
+                )
+        chosen = {str(slug) for slug in value}
+        return [term for slug, term in terms.items() if slug in chosen]
+
+
+class TermField(django_filters.fields.ModelChoiceField):
+    """The slug of one term (an organisation), checked against `cached_terms`."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        term = cached_terms(self.queryset.model).get(str(value))
+        if term is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return term
+
+
+class TermsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = TermsField
+
+
+class TermFilter(django_filters.ModelChoiceFilter):
+    field_class = TermField
 
 
 class CommitmentFilterForm(forms.Form):
@@ -65,6 +117,24 @@ class CommitmentFilterForm(forms.Form):
         return cleaned_data
 
 
+class CopiedOneLevel(dict):
+    """Filters, or a form's fields, that each FilterSet or form copies for itself: copied one
+    level deep (each object once), not through everything they hold — `copy.deepcopy` of the
+    twelve filters and then of their fields, querysets and widgets included, took 0.6 ms of
+    every catalogue page and API list. Neither is changed in place once declared: a
+    FilterSet sets its own `parent` and `model` on its copies, and a form's fields are only
+    read (their querysets are never evaluated in place)."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, value in self.items():
+            value = copy.copy(value)
+            if getattr(value, "method", None):  # a filter's method, bound to the copy
+                value.method = value.method
+            copies[name] = value
+        return copies
+
+
 class CommitmentFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(
         label=_("Text"),
@@ -88,7 +158,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
         distinct=False,  # a column of the row itself: nothing to de-duplicate
         help_text=_("Kind of document; repeat for several (a record matches any of them)."),
     )
-    body = django_filters.ModelMultipleChoiceFilter(
+    body = TermsFilter(
         label=_("Adopting body"),
         field_name="adopting_body",
         to_field_name="slug",
@@ -118,21 +188,21 @@ class CommitmentFilterSet(django_filters.FilterSet):
         max_value=MAX_YEAR,
         help_text=_("Adopted in or before this year; not before “From year”."),
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
+    theme = TermsFilter(
         label=_("Theme"),
         to_field_name="slug",
         queryset=Theme.objects.all(),
         method="filter_theme",
         help_text=_("Theme slug; repeat for several (a record matches any of them)."),
     )
-    category = django_filters.ModelMultipleChoiceFilter(
+    category = TermsFilter(
         label=_("Online-activity category"),
         to_field_name="slug",
         queryset=ActivityCategory.objects.all(),
         method="filter_category",
         help_text=_("Category slug; repeat for several (a record matches any of them)."),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = TermFilter(
         label=_("Organisation"),
         to_field_name="slug",
         queryset=Organisation.objects.all(),
@@ -182,6 +252,16 @@ class CommitmentFilterSet(django_filters.FilterSet):
         model = Commitment
         fields = []
         form = CommitmentFilterForm
+
+    def get_form_class(self):
+        """The form of the filters, built once per FilterSet class (the fields do not depend
+        on the request)."""
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            form_class.base_fields = CopiedOneLevel(form_class.base_fields)
+            type(self)._form_class = form_class
+        return form_class
 
     def filter_text(self, queryset, name, value):
         return search_commitments(queryset, value)
@@ -588,6 +668,8 @@ class CommitmentFilterSet(django_filters.FilterSet):
             add("organisation", str(data["organisation"]))
         return chips
 
+
+CommitmentFilterSet.base_filters = CopiedOneLevel(CommitmentFilterSet.base_filters)
 
 # Where each facet counts from: (model, link to the commitment, fields: id, slug, name, then
 # what orders and labels the options). One GROUP BY per facet gives options and counts.

@@ -15,11 +15,18 @@ from tests.site.helpers import facet
 from tests.writes import move
 
 
-@pytest.fixture
-def workers(monkeypatch, settings):
+@pytest.fixture(params=["shared cache", "shared cache and fragments"])
+def workers(request, monkeypatch, settings):
+    """Two workers; with "fragments", each worker's memory as well (where a worker keeps what
+    it read from the shared cache under the catalogue version: one memory here, for both)."""
     first = resources.redis_cache()
     second = resources.redis_cache(first.key_prefix)
     settings.CACHES = {"default": resources.redis_cache_settings(first.key_prefix)}
+    if "fragments" in request.param:
+        settings.CACHES[caching.FRAGMENTS] = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "test-freshness-fragments",
+        }
 
     def use(worker):
         monkeypatch.setattr(caching, "cache", worker)

@@ -77,11 +77,16 @@ def test_catalogue_page_query_count_is_pinned(client, grow):
     # and the page's rows (a row shows no themes or categories); read once per catalogue
     # version for every page: the four facets' terms (their names, in every language) and
     # the terms publishers added to the thesaurus (the rows' abbreviations are expanded with
-    # them)
-    assert count_queries(client, reverse("catalog:commitment_list")) == 11
-    # Another address of the same version: its five facets, its rows and the theme and body
-    # it names (the filter form looks them up).
-    assert count_queries(client, reverse("catalog:commitment_list"), FILTERS) == 8
+    # them), and the institutions the rows name as their adopting bodies
+    assert count_queries(client, reverse("catalog:commitment_list")) == 12
+    # Another address of the same version: its five facets, its rows and the themes, which
+    # the filter form checks the theme it names against (read once per catalogue version,
+    # like the institutions, read for the rows above, that it checks the body against).
+    assert count_queries(client, reverse("catalog:commitment_list"), FILTERS) == 7
+    # A third, with another kind: its rows and four facets (the kind facet, which counts
+    # without the kind asked for, is the second address's).
+    third = {**FILTERS, "kind": "charter"}
+    assert count_queries(client, reverse("catalog:commitment_list"), third) == 5
 
 
 def test_catalogue_query_count_does_not_grow_with_the_number_of_bodies(client, grow):
