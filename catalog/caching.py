@@ -458,6 +458,15 @@ def fragment(name, parts, render):
     return html
 
 
+def worker_cache():
+    """The worker's own memory (the fragments' cache) for copies of what it read from the
+    shared cache; None without a shared cache (the default cache is the worker's memory then)
+    or without a fragment cache."""
+    if FRAGMENTS in settings.CACHES and warms_ahead():
+        return caches[FRAGMENTS]
+    return None
+
+
 def cached(name, parts, compute, timeout=TIMEOUT, *, per_language=True):
     """`compute()`, cached for this catalogue version, the active language and `parts` (e.g.
     the filters), in the shared cache and in the worker's memory. Computed by one request at a
@@ -468,7 +477,7 @@ def cached(name, parts, compute, timeout=TIMEOUT, *, per_language=True):
     key = f"catalogue:{name}:{catalogue_version()}:{_digest((language, parts))}"
     # A value under a version never changes: the worker keeps a copy beside its fragments, so
     # a shared cache's round trip is paid once per worker and version.
-    local = caches[FRAGMENTS] if FRAGMENTS in settings.CACHES and warms_ahead() else None
+    local = worker_cache()
     value = local.get(key) if local is not None else None
     if value is not None:
         return value

@@ -1263,6 +1263,9 @@ SUGGEST_CUTOFF = 0.8
 # language, kept until counted again; and the mark a spelling check leaves when none are kept.
 VOCABULARY_KEY = "search:vocabulary"
 VOCABULARY_WANTED_KEY = "search:vocabulary-wanted"
+# How long a worker keeps its copy of the counted words (read from the shared cache): the words
+# of a new count reach every worker within this (the count itself is a minute task's).
+VOCABULARY_WORKER_SECONDS = 30
 
 
 def vocabulary():
@@ -1274,11 +1277,17 @@ def vocabulary():
     task `tasks.count_search_vocabulary` counts again when the catalogue has changed since.
     With a shared cache (Redis) nothing is counted in a request even when no copy is kept
     (a new or emptied cache): it gives None then and leaves a mark, and the minute task
-    counts. A cache of each process's own, which no task can fill for the web
-    processes, counts in the first spelling check (once, under a lock). Until the next count a
-    word of a record just published is not offered yet, and a word of a record just withdrawn
-    may be (its search then finds what the typo would have: nothing new)."""
-    kept = cache.get(VOCABULARY_KEY)
+    counts. A cache of each process's own, which no task can fill for the web processes,
+    counts in the first spelling check (once, under a lock). Each worker keeps its copy of the
+    shared one for `VOCABULARY_WORKER_SECONDS`. Until the next count a word of a record just
+    published is not offered yet, and a word of a record just withdrawn may be (its search
+    then finds what the typo would have: nothing new)."""
+    local = caching.worker_cache()
+    kept = local.get(VOCABULARY_KEY) if local is not None else None
+    if kept is None:
+        kept = cache.get(VOCABULARY_KEY)
+        if local is not None and _is_vocabulary(kept):
+            local.set(VOCABULARY_KEY, kept, VOCABULARY_WORKER_SECONDS)
     if _is_vocabulary(kept):
         return kept[1]
     if caching.warms_ahead():

@@ -1,7 +1,10 @@
 """The field's words: every form of a thesaurus term finds what the others find, and a
 misspelt search is offered the catalogue's spelling — over the real seed, on both databases."""
 
+import time
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -198,3 +201,31 @@ def test_an_emptied_shared_cache_makes_no_visitor_count_the_spelling_words(clien
     response = client.get(reverse("catalog:commitment_list"), {"search": "Quixoticle"})
     assert response.context["suggestion"] == "Quixotical"
     assert tasks.count_search_vocabulary.enqueue().return_value is False  # nothing changed
+
+
+def test_a_worker_keeps_the_counted_words_for_a_bounded_time(shared_cache, settings):
+    """With Redis, each worker keeps a copy of the counted words in its memory (a search reads
+    them once per VOCABULARY_WORKER_SECONDS, not on every request); a new count reaches it
+    within that time."""
+    settings.CACHES = {
+        **settings.CACHES,
+        caching.FRAGMENTS: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "test-worker-vocabulary",
+        },
+    }
+    caching.worker_cache().clear()
+    assert search.vocabulary() is None  # nothing counted yet: the minute task is asked to
+    assert tasks.count_search_vocabulary.enqueue().return_value is True
+    assert "quixotical" not in search.vocabulary()
+
+    public = CommitmentFactory(title="Quixotical plan", status=Commitment.Status.PUBLISHED)
+    search.refresh([public.pk])
+    caching.new_catalogue_version()
+    assert tasks.count_search_vocabulary.enqueue().return_value is True
+    assert "quixotical" in shared_cache.get(search.VOCABULARY_KEY)[1]
+    assert "quixotical" not in search.vocabulary()  # the worker's copy, still
+
+    later = time.time() + search.VOCABULARY_WORKER_SECONDS + 1
+    with time_machine.travel(later, tick=False):
+        assert search.vocabulary()["quixotical"] == 1

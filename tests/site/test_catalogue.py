@@ -166,6 +166,19 @@ def test_pagination_links_keep_the_filters(client, db):
     assert 'href="?kind=resolution&amp;ordering=title&amp;page=2"' in page
 
 
+def test_each_address_has_its_own_pagination_links(client, db):
+    CommitmentFactory.create_batch(45, kind="resolution")
+    first = html(client.get(URL, {"kind": "resolution"}))
+    second = html(client.get(URL, {"kind": "resolution", "page": 2}))
+    ordered = html(client.get(URL, {"kind": "resolution", "ordering": "title"}))
+
+    assert 'href="?kind=resolution&amp;page=2" rel="next"' in first
+    assert 'href="?kind=resolution&amp;page=3" rel="next"' in second
+    assert 'href="?kind=resolution" rel="prev"' in second
+    assert 'href="?kind=resolution&amp;ordering=title&amp;page=2" rel="next"' in ordered
+    assert 'aria-current="page" href="?kind=resolution&amp;page=2"' in second
+
+
 def test_export_and_feed_links_carry_the_current_filter(client, catalogue):
     page = html(client.get(URL, {"theme": "youth"}))
     assert f"{reverse('catalog:commitment_export_csv')}?theme=youth" in page

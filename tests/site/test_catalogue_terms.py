@@ -78,9 +78,7 @@ def test_an_unknown_body_or_organisation_is_refused_with_the_fields_message(clie
     organisation = html(client.get(URL, {"organisation": "nowhere"}))
 
     assert "Select a valid choice. nowhere is not one of the available choices." in body
-    assert (
-        "Select a valid choice. That choice is not one of the available choices." in organisation
-    )
+    assert "Select a valid choice. That choice is not one of the available choices." in organisation
 
 
 def test_a_renamed_body_shows_in_the_rows_on_the_next_request(client):

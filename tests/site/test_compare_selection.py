@@ -22,6 +22,16 @@ def test_ticked_records_on_this_page_are_checked(client, records):
     assert "1 record ticked." in html
 
 
+def test_a_row_ticked_on_one_address_is_not_ticked_on_the_next(client, records):
+    newest = records[-1]
+    ticked = f'name="r" value="{newest.slug}" checked>'
+    assert ticked in client.get(CATALOGUE, {"r": newest.slug}).content.decode()
+    # The same row, from the fragment cache, on addresses that do not tick it.
+    assert ticked not in client.get(CATALOGUE).content.decode()
+    assert ticked not in client.get(CATALOGUE, {"r": records[-2].slug}).content.decode()
+    assert ticked in client.get(CATALOGUE, {"r": newest.slug, "kind": "decision"}).content.decode()
+
+
 def test_ticks_from_another_page_travel_as_hidden_fields(client, records):
     oldest = records[0]  # on page 2 (newest first)
     html = client.get(CATALOGUE, {"r": oldest.slug}).content.decode()
