@@ -443,17 +443,24 @@ def _digest(parts):
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def fragment(name, parts, render):
+def fragment(name, parts, render, *, shared=False):
     """`render()` (HTML), kept in this worker's fragment cache for this catalogue version,
     language and `parts`. (Every fragment of a page belongs to the same catalogue version:
-    the request's, read once — `reading()`.)"""
+    the request's, read once — `reading()`.) `shared`: also kept in the shared cache, so that
+    what one worker rendered the others reuse for one round trip each — for a page's few large
+    fragments (its rows, its facets), not for each of its rows."""
     if FRAGMENTS not in settings.CACHES:  # a configuration without it renders every time
         return render()
     key = f"fragment:{name}:{catalogue_version()}:{_digest((get_language(), parts))}"
     fragments = caches[FRAGMENTS]
     html = fragments.get(key)
     if html is None:
-        html = render()
+        kept = cache if shared and warms_ahead() else None
+        html = kept.get(key) if kept is not None else None
+        if html is None:
+            html = render()
+            if kept is not None:
+                kept.set(key, html, TIMEOUT)
         fragments.set(key, html, TIMEOUT)
     return html
 

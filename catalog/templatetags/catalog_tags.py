@@ -18,30 +18,45 @@ register = template.Library()
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, vary_on):
+    def __init__(self, nodelist, name, vary_on, shared):
         self.nodelist = nodelist
         self.name = name
         self.vary_on = vary_on
+        self.shared = shared
 
     def render(self, context):
         parts = tuple(variable.resolve(context) for variable in self.vary_on)
-        return caching.fragment(self.name, parts, lambda: self.nodelist.render(context))
+        return caching.fragment(
+            self.name, parts, lambda: self.nodelist.render(context), shared=self.shared
+        )
+
+
+def _fragment_node(parser, token, shared):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"{{% {bits[0]} %}} needs a name")
+    nodelist = parser.parse((f"end{bits[0]}",))
+    parser.delete_first_token()
+    return FragmentNode(
+        nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]], shared
+    )
 
 
 @register.tag
 def fragment(parser, token):
     """`{% fragment "name" value … %}…{% endfragment %}`: the enclosed HTML, rendered once per
-    catalogue version, language and values (plain values: strings, numbers, booleans) and
-    then reused by this worker. Everything the enclosed part shows must come from the
-    catalogue or from the values."""
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% fragment %} needs a name")
-    nodelist = parser.parse(("endfragment",))
-    parser.delete_first_token()
-    return FragmentNode(
-        nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]]
-    )
+    catalogue version, language and values (plain values: strings, numbers, booleans, and
+    tuples of them) and then reused by this worker. Everything the enclosed part shows must
+    come from the catalogue or from the values."""
+    return _fragment_node(parser, token, shared=False)
+
+
+@register.tag
+def shared_fragment(parser, token):
+    """`{% shared_fragment "name" value … %}…{% endshared_fragment %}`: a `fragment` that every
+    worker reuses once one has rendered it (kept in the shared cache as well): for a page's
+    few large parts."""
+    return _fragment_node(parser, token, shared=True)
 
 
 # Characters that could close the <script> element or open a comment inside it.

@@ -194,6 +194,9 @@ class CommitmentListView(CleanQueryMixin, FilterView):
         for commitment in rows:
             commitment.ticked = commitment.slug in selected
             on_page.add(commitment.slug)
+        # What the rows show follows from the catalogue version, the records and their ticks
+        # (and the search): the key of the page's rows, which every worker reuses.
+        rows_key = tuple((commitment.pk, commitment.ticked) for commitment in rows)
         kept = [
             (name, value)
             for name, values in self.request.GET.lists()
@@ -202,6 +205,7 @@ class CommitmentListView(CleanQueryMixin, FilterView):
         ]
         page = self.request.GET.get("page")
         return {
+            "rows_key": rows_key,
             "selected": selected,
             "selected_elsewhere": [slug for slug in selected if slug not in on_page],
             "kept_parameters": kept + ([("page", page)] if page else []),

@@ -137,10 +137,11 @@ def test_search_results_query_count_does_not_grow_with_the_results(client):
     assert few == many
     # The candidates and their scores (once, shared by the list and the facets: on SQLite one
     # query, on PostgreSQL two), the records whose official texts match (one), five grouped
-    # facet counts, the page's rows, their passages, the hits inside their texts (one) and the
-    # three vocabularies for "also matching"; read once per catalogue version, the four
-    # facets' terms (grouped by id, named from them), the institutions the rows name as their
-    # adopting bodies, and the terms publishers added to the thesaurus. The words the spelling
+    # facet counts, the page's rows, their passages and the three vocabularies for "also
+    # matching"; read once per catalogue version, the four facets' terms (grouped by id, named
+    # from them), the institutions the rows name as their adopting bodies, the records that
+    # have a public text (none here: no query for the hits inside the rows' texts) and the
+    # terms publishers added to the thesaurus. The words the spelling
     # check compares the query with ("did you mean") are not read: counted by the first search
     # of an empty cache, then by the minute task.
     assert many == {"sqlite": 19, "postgresql": 20}[connection.vendor]

@@ -163,3 +163,21 @@ def test_approving_a_text_changes_the_texts_api_etag(client, pending_text, publi
     after = client.get("/api/v1/texts/", HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200
     assert after.json()["count"] == 1
+
+
+def test_a_text_approved_after_a_search_was_served_shows_its_hits_in_that_search(
+    client, pending_text, publisher
+):
+    # The record's own words match; its text is not public yet: no hits under its row (the
+    # records that have a public text are read once per catalogue version).
+    before = catalogue(client, "terroristes")
+    assert 'href="/en/commitments/mc-dec-7-06/"' in before
+    assert "French text</a>" not in before
+
+    with committed():
+        services.approve_text(user=publisher, text=pending_text)
+
+    assert (
+        '<a href="/en/commitments/mc-dec-7-06/texts/fr/#op-3" hreflang="fr">'
+        "Operative paragraph 3, French text</a>"
+    ) in catalogue(client, "terroristes")
