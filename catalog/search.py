@@ -534,6 +534,15 @@ def page_of(queryset, start, stop):
     return page
 
 
+def page_ids(queryset):
+    """The ids of the rows of `queryset`, in order, when it is a page of a search result in
+    relevance order (`page_of`): known without a query. None for any other queryset."""
+    position = queryset.query.annotations.get("search_position")
+    if not isinstance(position, Mapped) or tuple(queryset.query.order_by) != ("search_position",):
+        return None
+    return sorted(position.mapping, key=position.mapping.__getitem__)
+
+
 def _symbol_rank(parsed):
     """(rank, condition): rank 3 for the whole symbol, 2 for the number, 1 for part of a
     symbol, 0 otherwise; (None, an empty condition) for word queries."""

@@ -167,36 +167,34 @@ class CommitmentListView(CleanQueryMixin, FilterView):
         ) and search.is_capped(page.paginator.count)
         context["page_range"] = page.paginator.get_elided_page_range(page.number)
         context["other_classification"] = self.other_classification(page.paginator.count)
-        context.update(self.selection(page.object_list))
         query = self.filterset.cleaned_data.get("search", "").strip()
         context["search_query"] = query
-        if query and not context["filters_invalid"]:
-            # Passages are asked for (one query for the page) only if a row is rendered: a
-            # row of this search already in the fragment cache needs none.
-            rows = list(page.object_list)
-            marked = SimpleLazyObject(lambda: search.snippets(rows, query))
-            hits = SimpleLazyObject(lambda: extensions.search_hits(rows, query))
-            for commitment in rows:
-                commitment.snippet = lazy_passage(marked, commitment.pk)
-                commitment.text_hits = SimpleLazyObject(lambda pk=commitment.pk: hits.get(pk, []))
+        searched = bool(query) and not context["filters_invalid"]
+        # The rows are read only if they are rendered: a page of a search whose rows are in
+        # the fragment cache reads none (the search's ranking names them).
+        rows = LazyRows(page.object_list, (lambda rows: _mark(rows, query)) if searched else None)
+        context["commitments"] = context["object_list"] = rows
+        context.update(self.selection(rows, search.page_ids(page.object_list)))
+        if searched:
             context["also_matching"] = search.vocabulary_groups(query)
             context.update(self.did_you_mean(query))
         return context
 
-    def selection(self, rows):
+    def selection(self, rows, ids=None):
         """The records ticked for comparison, kept in the address (`r`) across pages and
         filters without JavaScript: ticked here, or carried as hidden fields when their rows
         are on another page. The other parameters of the address come along with them."""
         selected = list(
             dict.fromkeys(slug for slug in self.request.GET.getlist("r") if SLUG.fullmatch(slug))
         )[:MAX_SELECTED]
+        rows.also(lambda loaded: _tick(loaded, selected))
         on_page = set()
-        for commitment in rows:
-            commitment.ticked = commitment.slug in selected
-            on_page.add(commitment.slug)
-        # What the rows show follows from the catalogue version, the records and their ticks
+        if ids is None or selected:  # the rows are read: their ids and slugs
+            ids = [commitment.pk for commitment in rows]
+            on_page = {commitment.slug for commitment in rows}
+        # What the rows show follows from the catalogue version, the records and the ticks
         # (and the search): the key of the page's rows, which every worker reuses.
-        rows_key = tuple((commitment.pk, commitment.ticked) for commitment in rows)
+        rows_key = (tuple(ids), tuple(selected))
         kept = [
             (name, value)
             for name, values in self.request.GET.lists()
@@ -205,6 +203,7 @@ class CommitmentListView(CleanQueryMixin, FilterView):
         ]
         page = self.request.GET.get("page")
         return {
+            "row_ids": ids,
             "rows_key": rows_key,
             "selected": selected,
             "selected_elsewhere": [slug for slug in selected if slug not in on_page],
@@ -255,6 +254,50 @@ class CommitmentListView(CleanQueryMixin, FilterView):
             allow_empty_first_page=allow_empty_first_page,
             count=getattr(self, "known_count", None),
         )
+
+
+class LazyRows:
+    """A page's rows, read from the database when first used, then given what each
+    `prepare(rows)` adds (marked passages, ticks)."""
+
+    def __init__(self, queryset, prepare=None):
+        self.queryset = queryset
+        self.prepares = [prepare] if prepare is not None else []
+        self.rows = None
+
+    def also(self, prepare):
+        self.prepares.append(prepare)
+
+    def _read(self):
+        if self.rows is None:
+            self.rows = list(self.queryset)
+            for prepare in self.prepares:
+                prepare(self.rows)
+        return self.rows
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __len__(self):
+        return len(self._read())
+
+    def __bool__(self):
+        return bool(self._read())
+
+
+def _tick(rows, selected):
+    for commitment in rows:
+        commitment.ticked = commitment.slug in selected
+
+
+def _mark(rows, query):
+    """Each row's passage with the words of `query` marked and its hits inside official texts,
+    asked for (one query each, for the page) only if a row is rendered."""
+    marked = SimpleLazyObject(lambda: search.snippets(rows, query))
+    hits = SimpleLazyObject(lambda: extensions.search_hits(rows, query))
+    for commitment in rows:
+        commitment.snippet = lazy_passage(marked, commitment.pk)
+        commitment.text_hits = SimpleLazyObject(lambda pk=commitment.pk: hits.get(pk, []))
 
 
 def _passage(marked, pk):

@@ -32,6 +32,20 @@ def test_a_row_ticked_on_one_address_is_not_ticked_on_the_next(client, records):
     assert ticked in client.get(CATALOGUE, {"r": newest.slug, "kind": "decision"}).content.decode()
 
 
+def test_a_row_of_a_search_is_ticked_only_where_the_address_ticks_it(client):
+    first, second = (CommitmentFactory(title=f"Decision on harbours {n}") for n in (1, 2))
+    ticked = f'name="r" value="{first.slug}" checked>'
+    unticked = f'name="r" value="{first.slug}">'
+
+    plain = client.get(CATALOGUE, {"search": "harbours"}).content.decode()
+    with_tick = client.get(CATALOGUE, {"search": "harbours", "r": first.slug}).content.decode()
+    other = client.get(CATALOGUE, {"search": "harbours", "r": second.slug}).content.decode()
+
+    assert unticked in plain and ticked not in plain
+    assert ticked in with_tick
+    assert unticked in other and f'name="r" value="{second.slug}" checked>' in other
+
+
 def test_ticks_from_another_page_travel_as_hidden_fields(client, records):
     oldest = records[0]  # on page 2 (newest first)
     html = client.get(CATALOGUE, {"r": oldest.slug}).content.decode()
