@@ -174,7 +174,15 @@ class CommitmentListView(CleanQueryMixin, FilterView):
         # the fragment cache reads none (the search's ranking names them).
         rows = LazyRows(page.object_list, (lambda rows: _mark(rows, query)) if searched else None)
         context["commitments"] = context["object_list"] = rows
-        context.update(self.selection(rows, search.page_ids(page.object_list)))
+        ids = search.page_ids(page.object_list)
+        if ids is None and not context["filters_invalid"]:
+            # A page of a filtered list: its records, kept per catalogue version, filters, order
+            # and page as a search's ranking is (read with the rows the first time).
+            ordering = self.request.GET.get("ordering", "")
+            ids = caching.cached(
+                "page-ids", (filters, ordering, page.number), lambda: [row.pk for row in rows]
+            )
+        context.update(self.selection(rows, ids))
         if searched:
             context["also_matching"] = search.vocabulary_groups(query)
             context.update(self.did_you_mean(query))
@@ -267,6 +275,8 @@ class LazyRows:
 
     def also(self, prepare):
         self.prepares.append(prepare)
+        if self.rows is not None:  # read already
+            prepare(self.rows)
 
     def _read(self):
         if self.rows is None:

@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.editorial import reference
-from catalog.models import Institution, Theme
+from catalog.models import Commitment, Institution, Theme
 from tests.factories import CommitmentFactory, InstitutionFactory, ThemeFactory
 from tests.site.helpers import html
-from tests.writes import committed, publisher
+from tests.writes import committed, move, publisher
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +113,32 @@ def test_a_page_in_another_language_reads_two_languages_of_each_row_and_no_more(
         ("Decision on harbours", 'lang="en"', "Permanent Council"),
         ("Décision sur les ports", "", "Permanent Council"),
     ]
+
+
+def test_a_filtered_page_asked_again_reads_no_rows_until_the_catalogue_changes(client):
+    theme = ThemeFactory(slug="ports")
+    CommitmentFactory(title="Decision on ports", themes=[theme], year=2001)
+    draft = CommitmentFactory(title="Decision on quays", themes=[theme], year=2003, draft=True)
+    params = {"theme": "ports", "ordering": "newest"}
+    assert len(data_queries(client, URL, params)) >= 1
+
+    assert data_queries(client, URL, params) == []  # its records' ids and rows are kept
+
+    move(draft, Commitment.Status.PUBLISHED)
+    response = client.get(URL, params)
+    assert [title for title, _lang, _body in rows(response)] == [
+        "Decision on quays",
+        "Decision on ports",
+    ]
+
+
+def test_the_alphabetical_order_of_a_page_is_each_languages_own(client):
+    CommitmentFactory(title="Alpha decision", title_fr="Zêta décision", year=2001)
+    CommitmentFactory(title="Beta decision", title_fr="Bêta décision", year=2002)
+    client.get(URL, {"ordering": "title"})  # the English page's records are kept
+
+    english = rows(client.get(URL, {"ordering": "title"}))
+    french = rows(client.get("/fr/commitments/", {"ordering": "title"}))
+
+    assert [title for title, _lang, _body in english] == ["Alpha decision", "Beta decision"]
+    assert [title for title, _lang, _body in french] == ["Bêta décision", "Zêta décision"]
