@@ -390,11 +390,20 @@ def cached_record(name, slug, parts, compute, timeout=TIMEOUT):
     language and `parts`. `compute()` returns (record id, value); it may raise (Http404:
     nothing kept). Returns (stamp or None, value)."""
     key = f"record:{name}:{_digest((get_language(), parts, slug))}"
-    entry = cache.get(key)
-    if isinstance(entry, tuple) and len(entry) == 3:
-        pk, stamp, value = entry
-        if record_stamps([pk])[pk] == stamp:
-            return stamp, value
+    # The worker's copy first (its stamp is checked all the same): a record's page data is
+    # tens of kilobytes to fetch from the shared cache.
+    local = worker_cache()
+    stamps = {}
+    for kept in (local, cache) if local is not None else (cache,):
+        entry = kept.get(key)
+        if isinstance(entry, tuple) and len(entry) == 3:
+            pk, stamp, value = entry
+            if pk not in stamps:
+                stamps.update(record_stamps([pk]))
+            if stamps[pk] == stamp:
+                if kept is not local and local is not None:
+                    local.set(key, entry, timeout)
+                return stamp, value
     current = stamp_of(slug)
     if current is None:  # no such record: compute() says what (a 404)
         return None, compute()[1]
@@ -402,6 +411,8 @@ def cached_record(name, slug, parts, compute, timeout=TIMEOUT):
     found_pk, value = compute()
     if found_pk == pk:
         cache.set(key, (pk, stamp, value), timeout)
+        if local is not None:
+            local.set(key, (pk, stamp, value), timeout)
         return stamp, value
     return None, value
 

@@ -70,3 +70,21 @@ def test_a_correction_shows_in_every_workers_next_request(client, worker):
     assert titles(client.get(URL)) == ["Decision on port safety"]
     worker("first")
     assert titles(client.get(URL)) == ["Decision on port safety"]
+
+
+def test_a_record_page_kept_in_a_workers_memory_follows_a_correction(client, worker):
+    record = CommitmentFactory(title="Decision on harbour safety")
+    address = record.get_absolute_url()
+    worker("first")
+    assert "Decision on harbour safety" in html(client.get(address))
+    with CaptureQueriesContext(connection) as queries:
+        assert "Decision on harbour safety" in html(client.get(address))
+    assert [q for q in queries if q["sql"].startswith("SELECT")] == []  # kept
+
+    correct(record, title="Decision on port safety")
+
+    page = html(client.get(address))
+    assert "Decision on port safety" in page
+    assert "Decision on harbour safety" not in page
+    worker("second")
+    assert "Decision on port safety" in html(client.get(address))
