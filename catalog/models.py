@@ -895,6 +895,13 @@ class Commitment(TranslatedContent, TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "publish_at"], name="commitment_visibility_idx"),
             models.Index(fields=["-year", "-adopted_on", "title_en"], name="commitment_newest_idx"),
+            # A kind (with a theme, years…) in the catalogue's order: the page's rows found among
+            # that kind's records, not by walking every record until twenty match (a rare theme,
+            # kind and years nobody asked for: up to 15 ms → 3 ms at 100,000 records).
+            models.Index(
+                fields=["kind", "-year", "-adopted_on", "title_en"],
+                name="commitment_kind_newest_idx",
+            ),
             # The home page's featured records: a few rows, found without scanning the rest.
             models.Index(
                 fields=["-year", "-adopted_on", "title_en"],

@@ -1,6 +1,7 @@
 """The query plans that keep the hot pages cheap at scale (PostgreSQL, a few thousand rows).
 
-Each test reads the real plan from EXPLAIN: a filtered list is read through an index, never a
+Each test reads the real plan from EXPLAIN: a filtered list is read through an index (a kind's
+rows through its own), never a
 sequential scan of the commitments; the facets are grouped joins, never a subplan run per row;
 the home page's featured records come from their partial index; a common word's candidates
 come from an index scan that stops after CANDIDATE_LIMIT + 1 rows; a word and a symbol are
@@ -46,6 +47,12 @@ def test_a_filtered_page_never_scans_every_commitment(synthetic, params):
     plan = filterset(**params).qs[:20].explain()
     assert "Seq Scan on catalog_commitment " not in plan + " "
     assert "Seq Scan on catalog_commitment_themes" not in plan, plan
+
+
+def test_a_kind_and_years_page_reads_its_rows_from_the_kinds_own_order(synthetic):
+    # Not by walking every record in the catalogue's order until twenty are of that kind.
+    plan = filterset(kind=["statement"], year_from="1990", year_to="2015").qs[:20].explain()
+    assert "commitment_kind_newest_idx" in plan, plan
 
 
 def test_the_theme_filter_is_a_semi_join_without_distinct(synthetic):
