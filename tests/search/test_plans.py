@@ -1,11 +1,11 @@
 """The query plans that keep the hot pages cheap at scale (PostgreSQL, a few thousand rows).
 
 Each test reads the real plan from EXPLAIN: a filtered list is read through an index (a kind's
-rows through its own), never a
-sequential scan of the commitments; the facets are grouped joins, never a subplan run per row;
-the home page's featured records come from their partial index; a common word's candidates
-come from an index scan that stops after CANDIDATE_LIMIT + 1 rows; a word and a symbol are
-found through the search table's indexes, the symbol first among thousands.
+rows through its own), never a sequential scan of the commitments; the facets are grouped
+joins, never a subplan run per row; the home page's featured records come from their partial
+index; a common word's candidates come from an index scan that stops after CANDIDATE_LIMIT + 1
+rows; a word and a symbol are found through the search table's indexes, the symbol first
+among thousands.
 """
 
 import re
