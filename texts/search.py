@@ -173,11 +173,14 @@ def records_with_texts():
 def hits(records, query):
     """{commitment pk: [hit]} for a page of results: the public paragraphs matching `query`,
     a few per record, each with where it is, its passage with the words marked (everything
-    else escaped) and its address. One query for the page."""
+    else escaped) and its address. At most one query for the page: none when no record of it
+    has a public text (`records_with_texts`)."""
     parsed = catalog_search.parse(query)
+    if not parsed.tokens:
+        return {}
     with_texts = records_with_texts()
-    records = [r for r in records if with_texts is None or r.pk in with_texts]
-    if not parsed.tokens or not records:
+    records = [record for record in records if with_texts is None or record.pk in with_texts]
+    if not records:
         return {}
     by_id = {record.pk: record for record in records}
     matches = paragraphs_matching(
