@@ -720,7 +720,6 @@ FACET_SORT = {
 }
 
 
-# The facets' links as `published_counts` names them from the commitment.
 TRANSLATED_FACETS = {"theme", "category"}
 OFFICIAL_NAME_FACETS = {"organisation": "organisation__names", "body": "adopting_body__names"}
 

@@ -454,10 +454,19 @@ def candidates_of(queryset):
     """The candidate ids of a search result (a queryset `search_commitments` ranked), or None
     for any other queryset. Every candidate was drawn from the queryset the search was given,
     so they already satisfy its filters."""
+    positions = _positions(queryset)
+    return None if positions is None else list(positions)
+
+
+def _positions(queryset):
+    """{id: position in relevance order} of the candidates of a search result (`ranked`);
+    None for any other queryset."""
     position = queryset.query.annotations.get("search_position")
-    if isinstance(position, Mapped):
-        return list(position.mapping)
-    return None
+    return position.mapping if isinstance(position, Mapped) else None
+
+
+def _in_relevance_order(queryset):
+    return tuple(queryset.query.order_by) == ("search_position",)
 
 
 def _newest_ids(queryset):
@@ -508,10 +517,10 @@ def page_of(queryset, start, stop):
     page's candidates are the records at those positions, so narrowing to them gives the
     same rows in the same order.
     """
-    position = queryset.query.annotations.get("search_position")
-    if not isinstance(position, Mapped) or tuple(queryset.query.order_by) != ("search_position",):
+    positions = _positions(queryset)
+    if positions is None or not _in_relevance_order(queryset):
         return queryset[start:stop]
-    ids = [pk for pk, at in position.mapping.items() if start <= at < stop]
+    ids = [pk for pk, at in positions.items() if start <= at < stop]
     page = among(queryset, ids)
     # The candidates' filter (a thousand ids) says nothing the page's twenty do not: without
     # it PostgreSQL looks the twenty up by primary key instead of reading every published
@@ -537,10 +546,10 @@ def page_of(queryset, start, stop):
 def page_ids(queryset):
     """The ids of the rows of `queryset`, in order, when it is a page of a search result in
     relevance order (`page_of`): known without a query. None for any other queryset."""
-    position = queryset.query.annotations.get("search_position")
-    if not isinstance(position, Mapped) or tuple(queryset.query.order_by) != ("search_position",):
+    positions = _positions(queryset)
+    if positions is None or not _in_relevance_order(queryset):
         return None
-    return sorted(position.mapping, key=position.mapping.__getitem__)
+    return sorted(positions, key=positions.__getitem__)
 
 
 def _symbol_rank(parsed):

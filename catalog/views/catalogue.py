@@ -188,10 +188,11 @@ class CommitmentListView(CleanQueryMixin, FilterView):
             context.update(self.did_you_mean(query))
         return context
 
-    def selection(self, rows, ids=None):
+    def selection(self, rows, ids):
         """The records ticked for comparison, kept in the address (`r`) across pages and
         filters without JavaScript: ticked here, or carried as hidden fields when their rows
-        are on another page. The other parameters of the address come along with them."""
+        are on another page. The other parameters of the address come along with them.
+        `ids`: the page's record ids when known without reading its rows, else None."""
         selected = list(
             dict.fromkeys(slug for slug in self.request.GET.getlist("r") if SLUG.fullmatch(slug))
         )[:MAX_SELECTED]
@@ -287,9 +288,6 @@ class LazyRows:
 
     def __iter__(self):
         return iter(self._read())
-
-    def __len__(self):
-        return len(self._read())
 
     def __bool__(self):
         return bool(self._read())
